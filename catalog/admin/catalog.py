@@ -1,0 +1,141 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Channel, ChannelLink, Clip, ClipTag, RelatedLink, Tag
+
+from . import imports
+
+
+class ChannelLinkInline(admin.TabularInline):
+    model = ChannelLink
+    extra = 0
+    fields = ["position", "label", "url"]
+
+
+@admin.register(Channel)
+class ChannelAdmin(admin.ModelAdmin):
+    list_display = ["name", "platform", "handle", "clip_count", "follower_count", "updated_at"]
+    list_filter = ["platform"]
+    search_fields = ["name", "handle", "platform_id"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [ChannelLinkInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(clip_count=Count("clips"))
+
+    @admin.display(description=_("clips"), ordering="clip_count")
+    def clip_count(self, obj):
+        return obj.clip_count
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name", "clip_count", "created_at"]
+    search_fields = ["slug", "name"]
+    readonly_fields = ["created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(clip_count=Count("clip_tags"))
+
+    @admin.display(description=_("clips"), ordering="clip_count")
+    def clip_count(self, obj):
+        return obj.clip_count
+
+    def save_model(self, request, obj, form, change):
+        obj.slug = Tag.normalise(obj.slug or obj.name)
+        super().save_model(request, obj, form, change)
+
+
+class ClipTagInline(admin.TabularInline):
+    model = ClipTag
+    extra = 1
+    autocomplete_fields = ["tag"]
+    fields = ["tag", "origin"]
+    verbose_name = _("tag")
+    verbose_name_plural = _("tags")
+
+
+class RelatedLinkInline(admin.TabularInline):
+    model = RelatedLink
+    fk_name = "clip"
+    extra = 0
+    autocomplete_fields = ["target"]
+    fields = ["position", "title", "url", "target"]
+
+
+@admin.register(Clip)
+class ClipAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "channel",
+        "published",
+        "duration_display",
+        "language",
+        "availability",
+        "source",
+    ]
+    list_filter = ["source", "availability", "platform", "language", "published_precision"]
+    list_select_related = ["channel"]
+    search_fields = ["title", "external_id", "url", "channel__name"]
+    search_help_text = _("Title, platform id, URL or channel name.")
+    date_hierarchy = "published_at"
+    autocomplete_fields = ["channel"]
+    readonly_fields = ["source", "source_url", "fetched_at", "raw", "created_at", "updated_at"]
+    inlines = [ClipTagInline, RelatedLinkInline]
+    fieldsets = [
+        (None, {"fields": ["title", "channel", "description", "url", "thumbnail_url"]}),
+        (
+            _("Identity"),
+            {"fields": ["platform", "external_id"]},
+        ),
+        (
+            _("Date, length, language"),
+            {"fields": ["published_at", "published_precision", "duration", "language"]},
+        ),
+        (
+            _("Status and counts"),
+            {"fields": ["availability", "view_count", "like_count"]},
+        ),
+        (
+            _("Provenance"),
+            {
+                "classes": ["collapse"],
+                "fields": ["source", "source_url", "fetched_at", "created_at", "updated_at", "raw"],
+            },
+        ),
+    ]
+
+    @admin.display(description=_("published"), ordering="published_at")
+    def published(self, obj):
+        return obj.published_display
+
+    @admin.display(description=_("duration"), ordering="duration")
+    def duration_display(self, obj):
+        return obj.duration_display
+
+    def get_urls(self):
+        return [
+            path(
+                "import-pagetext/",
+                self.admin_site.admin_view(imports.import_pagetext_view(self)),
+                name="catalog_clip_import_pagetext",
+            ),
+            *super().get_urls(),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.source = Clip.Source.EDITOR
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(RelatedLink)
+class RelatedLinkAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "clip", "position", "target"]
+    list_select_related = ["clip", "target"]
+    search_fields = ["title", "url", "clip__title"]
+    autocomplete_fields = ["clip", "target"]
+    list_filter = [("target", admin.EmptyFieldListFilter)]

@@ -1,0 +1,91 @@
+"""The ingestion pipeline: every way a clip enters the catalogue.
+
+A source is parsed into a ClipRecord (records.py) and `store` upserts it in
+one transaction. The admin, the management commands and background tasks call
+only the functions exported here; nothing else writes clips.
+"""
+
+import logging
+from pathlib import Path
+
+from .pagetext import parse_pagetext
+from .records import (
+    ChannelRecord,
+    ClipRecord,
+    LinkRecord,
+    RelatedRecord,
+    SegmentRecord,
+    TagRecord,
+    TranscriptRecord,
+)
+from .results import IngestError, ItemResult, Outcome, Summary
+from .store import store
+
+__all__ = [
+    "ChannelRecord",
+    "ClipRecord",
+    "IngestError",
+    "ItemResult",
+    "LinkRecord",
+    "Outcome",
+    "RelatedRecord",
+    "SegmentRecord",
+    "Summary",
+    "TagRecord",
+    "TranscriptRecord",
+    "guarded",
+    "import_pagetext",
+    "import_pagetext_files",
+    "parse_pagetext",
+    "store",
+]
+
+logger = logging.getLogger(__name__)
+
+
+def guarded(name, import_one, *args, **kwargs):
+    """Run one item of a batch: its failure is reported by name and reason, never raised.
+
+    An IngestError carries a reason meant for the editor; anything else is a bug,
+    logged with its traceback, and still must not stop the rest of the batch.
+    """
+    try:
+        result = import_one(*args, **kwargs)
+    except IngestError as error:
+        return ItemResult(name=name, outcome=Outcome.FAILED, reason=error.reason)
+    except Exception as error:
+        logger.exception("import of %s failed", name)
+        return ItemResult(
+            name=name, outcome=Outcome.FAILED, reason=f"internal error ({type(error).__name__})"
+        )
+    result.name = name
+    return result
+
+
+def import_pagetext(text, *, name="pasted text", channel_name="", source_url=""):
+    """Import the text of one video page (str or bytes)."""
+    return guarded(name, _import_text, text, channel_name, source_url)
+
+
+def import_pagetext_files(paths, *, channel_name="", source_url=""):
+    """Import page-text files; each one that cannot be read or parsed fails alone."""
+    summary = Summary()
+    for path in map(Path, paths):
+        summary.add(guarded(str(path), _import_file, path, channel_name, source_url))
+    return summary
+
+
+def _import_text(text, channel_name, source_url):
+    return store(parse_pagetext(text, source_url=source_url, channel_name=channel_name))
+
+
+def _import_file(path, channel_name, source_url):
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise IngestError("no such file") from None
+    except IsADirectoryError:
+        raise IngestError("is a folder, not a file") from None
+    except OSError as error:
+        raise IngestError(f"cannot be read ({error.strerror})") from None
+    return _import_text(data, channel_name, source_url)

@@ -1,0 +1,86 @@
+"""The plain record every source is parsed into before `store` writes it.
+
+Parsers fill these dataclasses and never touch the database; `store` is the
+only code that turns a record into rows. Strings are already cleaned (stripped,
+bounded in length); an empty string means "not known", never "erase".
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class LinkRecord:
+    """A URL found in a clip's text with the words before it as its label.
+
+    Such links (subscribe, podcast, social media) belong to the channel: store
+    keeps them as the channel's own links.
+    """
+
+    url: str
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class TagRecord:
+    name: str
+    origin: str  # a ClipTag.Origin value: hashtag, keyword or editor
+
+
+@dataclass(frozen=True)
+class RelatedRecord:
+    """A related video: a title, a URL, or both."""
+
+    title: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class SegmentRecord:
+    start: float  # seconds from the start of the clip
+    end: float
+    text: str
+
+
+@dataclass
+class TranscriptRecord:
+    language: str
+    kind: str  # "manual" or "automatic"
+    segments: list[SegmentRecord] = field(default_factory=list)
+
+
+@dataclass
+class ChannelRecord:
+    name: str
+    platform: str = ""
+    platform_id: str = ""
+    handle: str = ""
+    url: str = ""
+    description: str = ""
+    thumbnail_url: str = ""
+    follower_count: int | None = None
+
+
+@dataclass
+class ClipRecord:
+    platform: str
+    external_id: str
+    title: str
+    source: str  # a Clip.Source value
+    url: str = ""
+    description: str = ""
+    channel: ChannelRecord | None = None
+    published_at: datetime | None = None
+    published_precision: str = ""  # a Clip.Precision value, "" when the date is unknown
+    duration: int | None = None
+    view_count: int | None = None
+    like_count: int | None = None
+    language: str = ""
+    thumbnail_url: str = ""
+    availability: str = ""  # a Clip.Availability value, "" when the source does not say
+    source_url: str = ""
+    tags: list[TagRecord] = field(default_factory=list)
+    links: list[LinkRecord] = field(default_factory=list)
+    related: list[RelatedRecord] = field(default_factory=list)
+    transcripts: list[TranscriptRecord] = field(default_factory=list)
+    raw: dict = field(default_factory=dict)

@@ -1,0 +1,59 @@
+"""What an import reports back: per item, and added up for a batch."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class IngestError(Exception):
+    """A source that cannot become a clip. The message is shown to the editor as is."""
+
+    def __init__(self, reason, *, name=""):
+        super().__init__(reason)
+        self.reason = reason
+        self.name = name
+
+    def __str__(self):
+        return f"{self.name}: {self.reason}" if self.name else self.reason
+
+
+class Outcome(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
+
+
+@dataclass
+class ItemResult:
+    name: str  # what the editor gave: a file name, a URL, "pasted text"
+    outcome: Outcome
+    clip: object = None  # the stored Clip, unless the item failed
+    reason: str = ""  # why it failed
+
+    def __str__(self):
+        if self.outcome is Outcome.FAILED:
+            return f"{self.name}: failed: {self.reason}"
+        return f"{self.name}: {self.outcome}: {self.clip}"
+
+
+@dataclass
+class Summary:
+    results: list[ItemResult] = field(default_factory=list)
+
+    def add(self, result):
+        self.results.append(result)
+        return result
+
+    @property
+    def counts(self):
+        counts = Counter({outcome.value: 0 for outcome in Outcome})
+        counts.update(result.outcome.value for result in self.results)
+        return dict(counts)
+
+    @property
+    def failed(self):
+        return [result for result in self.results if result.outcome is Outcome.FAILED]
+
+    def __str__(self):
+        return ", ".join(f"{count} {outcome}" for outcome, count in self.counts.items())

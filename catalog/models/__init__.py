@@ -1,0 +1,3 @@
+from .clips import Channel, ChannelLink, Clip, ClipTag, RelatedLink, Tag
+
+__all__ = ["Channel", "ChannelLink", "Clip", "ClipTag", "RelatedLink", "Tag"]

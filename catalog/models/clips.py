@@ -1,0 +1,352 @@
+"""The catalogue: clips, the channels that publish them, tags and related links.
+
+Only the ingestion pipeline (catalog.ingest) writes clips; everything that
+reads them goes through the queryset verbs below.
+"""
+
+import re
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+YOUTUBE_ID_RE = re.compile(r"^[A-Za-z0-9_-]{11}$")
+
+
+class Channel(models.Model):
+    name = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
+    platform = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text=_("Where the channel lives, e.g. youtube; empty for a typed-in channel."),
+    )
+    platform_id = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_("The platform's stable id, e.g. YouTube's UC…; survives renames."),
+    )
+    handle = models.CharField(max_length=200, blank=True, help_text=_("e.g. @WELTVideoTV"))
+    url = models.URLField(max_length=2000, blank=True)
+    description = models.TextField(blank=True)
+    thumbnail_url = models.URLField(max_length=2000, blank=True)
+    follower_count = models.PositiveBigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "platform_id"],
+                condition=~Q(platform_id=""),
+                name="channel_unique_platform_id",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:channel_detail", kwargs={"slug": self.slug})
+
+
+class ChannelLink(models.Model):
+    """A link the channel publishes about itself ("WELT DOKUS Channel" -> URL)."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="links")
+    position = models.PositiveIntegerField(default=0)
+    label = models.CharField(max_length=300, blank=True)
+    url = models.URLField(max_length=2000)
+
+    class Meta:
+        ordering = ["channel", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "url"], name="channellink_unique_url"),
+        ]
+
+    def __str__(self):
+        return self.label or self.url
+
+
+class TagQuerySet(models.QuerySet):
+    def with_clip_counts(self):
+        return self.annotate(clip_count=models.Count("clip_tags")).filter(clip_count__gt=0)
+
+    def by_use(self):
+        return self.with_clip_counts().order_by("-clip_count", "slug")
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=100, help_text=_("As first seen, e.g. Ukraine."))
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        allow_unicode=True,
+        help_text=_("Normalised: lower case, no #, Unicode letters kept."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self):
+        return f"#{self.slug}"
+
+    def get_absolute_url(self):
+        return reverse("catalog:tag_detail", kwargs={"slug": self.slug})
+
+    @staticmethod
+    def normalise(name):
+        """'#Ukraine', 'ukraine' and '#UKRAINE' are one tag; '#Außenpolitik' keeps its ß."""
+        return slugify(name.strip().lstrip("#").lower(), allow_unicode=True)[:100]
+
+
+class ClipQuerySet(models.QuerySet):
+    def newest(self):
+        # Undated clips (generic pages often have no date) go last on every database.
+        return self.order_by(F("published_at").desc(nulls_last=True), "-id")
+
+    def for_list(self):
+        """What a card needs, in a fixed number of queries whatever the page size."""
+        return self.select_related("channel").prefetch_related(
+            models.Prefetch("tags", queryset=Tag.objects.order_by("slug"))
+        )
+
+    def for_detail(self):
+        return self.for_list().prefetch_related(
+            models.Prefetch(
+                "related_links",
+                queryset=RelatedLink.objects.select_related("target__channel").order_by("position"),
+            ),
+            "channel__links",
+        )
+
+    def tagged(self, *slugs):
+        """Clips that carry every one of the tags."""
+        qs = self
+        for slug in slugs:
+            qs = qs.filter(
+                models.Exists(ClipTag.objects.filter(clip=models.OuterRef("pk"), tag__slug=slug))
+            )
+        return qs
+
+    def in_channel(self, slug):
+        return self.filter(channel__slug=slug)
+
+
+class Clip(models.Model):
+    class Precision(models.TextChoices):
+        YEAR = "year", _("year")
+        MONTH = "month", _("month")
+        DAY = "day", _("day")
+        TIME = "time", _("date and time")
+
+    class Availability(models.TextChoices):
+        UNKNOWN = "unknown", _("not checked")
+        AVAILABLE = "available", _("available")
+        PRIVATE = "private", _("private")
+        REMOVED = "removed", _("removed")
+        GEO_BLOCKED = "geo_blocked", _("geo-blocked")
+        CHECK_FAILED = "check_failed", _("check failed")
+
+    class Source(models.TextChoices):
+        PAGETEXT = "pagetext", _("page text")
+        INFOJSON = "infojson", _(".info.json file")
+        URL = "url", _("URL via yt-dlp")
+        EDITOR = "editor", _("editor")
+
+    platform = models.CharField(
+        max_length=50,
+        help_text=_("yt-dlp's extractor name in lower case (youtube, generic, …) or 'web'."),
+    )
+    external_id = models.CharField(
+        max_length=255,
+        help_text=_("The platform's id for the video; with the platform it identifies the clip."),
+    )
+    url = models.URLField(max_length=2000, blank=True, help_text=_("Canonical URL of the video."))
+    title = models.CharField(max_length=500)
+    description = models.TextField(blank=True)
+    channel = models.ForeignKey(
+        Channel,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="clips",
+        db_index=False,  # clip_channel_newest_idx starts with the channel
+    )
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("Start of the publication period; see the precision."),
+    )
+    published_precision = models.CharField(
+        max_length=5,
+        choices=Precision.choices,
+        blank=True,
+        help_text=_("How much of the date is known: a page may only say the year."),
+    )
+    duration = models.PositiveIntegerField(null=True, blank=True, help_text=_("Seconds."))
+    view_count = models.PositiveBigIntegerField(null=True, blank=True)
+    like_count = models.PositiveBigIntegerField(null=True, blank=True)
+    language = models.CharField(
+        max_length=16, blank=True, help_text=_("Language of the clip, e.g. de or en.")
+    )
+    thumbnail_url = models.URLField(max_length=2000, blank=True)
+    availability = models.CharField(
+        max_length=16, choices=Availability.choices, default=Availability.UNKNOWN
+    )
+    source = models.CharField(max_length=16, choices=Source.choices)
+    source_url = models.URLField(
+        max_length=2000, blank=True, help_text=_("The page or file the record was taken from.")
+    )
+    fetched_at = models.DateTimeField(
+        default=timezone.now, help_text=_("When the source was read.")
+    )
+    raw = models.JSONField(
+        default=dict, blank=True, help_text=_("Trimmed source metadata, kept for provenance.")
+    )
+    tags = models.ManyToManyField("Tag", through="ClipTag", related_name="clips", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "external_id"], name="clip_unique_platform_external_id"
+            ),
+        ]
+        indexes = [
+            # The default order (newest first, id as tie-break), alone and per channel.
+            models.Index(F("published_at").desc(), F("id").desc(), name="clip_newest_idx"),
+            models.Index(
+                "channel", F("published_at").desc(), F("id").desc(), name="clip_channel_newest_idx"
+            ),
+            models.Index(fields=["language"], name="clip_language_idx"),
+            models.Index(fields=["url"], name="clip_url_idx"),
+            models.Index(fields=["title"], name="clip_title_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("catalog:clip_detail", kwargs={"pk": self.pk})
+
+    @property
+    def published_display(self):
+        """The date at the precision that is known: '2023', never a fake 1 January."""
+        if self.published_at is None:
+            return ""
+        moment = timezone.localtime(self.published_at)
+        match self.published_precision:
+            case self.Precision.YEAR:
+                return f"{moment:%Y}"
+            case self.Precision.MONTH:
+                return f"{moment:%Y-%m}"
+            case self.Precision.TIME:
+                return f"{moment:%Y-%m-%d %H:%M}"
+            case _:
+                return f"{moment:%Y-%m-%d}"
+
+    @property
+    def published_iso(self):
+        """Machine-readable date at its precision (for <time datetime> and exports)."""
+        if self.published_at is None:
+            return ""
+        if self.published_precision == self.Precision.TIME:
+            return self.published_at.isoformat()
+        return self.published_display
+
+    @property
+    def duration_display(self):
+        if self.duration is None:
+            return ""
+        hours, rest = divmod(self.duration, 3600)
+        minutes, seconds = divmod(rest, 60)
+        if hours:
+            return f"{hours}:{minutes:02d}:{seconds:02d}"
+        return f"{minutes}:{seconds:02d}"
+
+    @property
+    def youtube_id(self):
+        if self.platform == "youtube" and YOUTUBE_ID_RE.match(self.external_id):
+            return self.external_id
+        return None
+
+    @property
+    def embed_url(self):
+        """Privacy-enhanced player: no YouTube cookies until the reader plays."""
+        if self.youtube_id:
+            return f"https://www.youtube-nocookie.com/embed/{self.youtube_id}"
+        return ""
+
+
+class ClipTag(models.Model):
+    class Origin(models.TextChoices):
+        HASHTAG = "hashtag", _("hashtag in the text")
+        KEYWORD = "keyword", _("platform keyword")
+        EDITOR = "editor", _("editor")
+
+    # The unique (clip, tag) and the (tag, clip) index serve both directions.
+    clip = models.ForeignKey(
+        Clip, on_delete=models.CASCADE, related_name="clip_tags", db_index=False
+    )
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="clip_tags", db_index=False)
+    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.EDITOR)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["clip", "tag"], name="cliptag_unique_clip_tag"),
+        ]
+        indexes = [
+            # Tag pages and tag filters start from the tag.
+            models.Index(fields=["tag", "clip"], name="cliptag_tag_clip_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.clip_id} {self.tag}"
+
+
+class RelatedLink(models.Model):
+    """An ordered pointer from a clip to a related video, catalogued or not (yet)."""
+
+    clip = models.ForeignKey(Clip, on_delete=models.CASCADE, related_name="related_links")
+    position = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=500, blank=True)
+    url = models.URLField(max_length=2000, blank=True)
+    target = models.ForeignKey(
+        Clip,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="linked_from",
+        help_text=_("The catalogued clip it points to; found by URL, id or exact title."),
+    )
+
+    class Meta:
+        ordering = ["clip", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clip", "position"], name="relatedlink_unique_position"
+            ),
+            models.CheckConstraint(
+                condition=~Q(title="", url=""), name="relatedlink_has_title_or_url"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["title"], condition=Q(target=None), name="relatedlink_open_title_idx"
+            ),
+            models.Index(fields=["url"], condition=Q(target=None), name="relatedlink_open_url_idx"),
+        ]
+
+    def __str__(self):
+        return self.title or self.url
