@@ -38,6 +38,19 @@ def iter_urls(text):
             yield match.start(), match.start() + len(url), url
 
 
+def find_links(text):
+    """(url, label) for every http(s) URL, labelled by the words before it on its line."""
+    links, seen = [], set()
+    for line in text.split("\n"):
+        position = 0
+        for start, end, url in iter_urls(line):
+            if url not in seen:
+                seen.add(url)
+                links.append((url, line[position:start].strip(" \t-–—:|•")))
+            position = end
+    return links
+
+
 def find_hashtags(text):
     """The hashtags in order of first appearance, without '#', duplicates removed by case."""
     seen, tags = set(), []

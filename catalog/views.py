@@ -1,22 +1,100 @@
-def clip_list(r):
-    pass
+"""Public, read-only pages. Thin: a queryset verb, the shared FilterSet, a template."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, render
+
+from catalog.filters import ClipFilter
+from catalog.models import Channel, Clip, Tag
+
+LANGUAGES_CACHE_SECONDS = 300
 
 
-def clip_detail(r):
-    pass
+def _languages():
+    return cache.get_or_set(
+        "catalog:languages", lambda: list(Clip.objects.languages()), LANGUAGES_CACHE_SECONDS
+    )
 
 
-def tag_list(r):
-    pass
+def _active_filters(request, filterset):
+    """Each active filter value with the URL that removes just that value."""
+    active = []
+    for name, field in filterset.form.fields.items():
+        for value in request.GET.getlist(name):
+            if not value.strip():
+                continue
+            remaining = request.GET.copy()
+            remaining.setlist(name, [v for v in remaining.getlist(name) if v != value])
+            remaining.pop("page", None)
+            query = remaining.urlencode()
+            active.append({"label": field.label, "value": value, "url": f"?{query}" if query else "?"})
+    return active
 
 
-def tag_detail(r):
-    pass
+def _clip_list(request, template, queryset, context=None):
+    filterset = ClipFilter(request.GET, queryset=queryset, languages=_languages())
+    clips = filterset.qs.newest().for_list() if filterset.is_valid() else Clip.objects.none()
+    page = Paginator(clips, settings.NEWSCLIPS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        template,
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "clips": page.object_list,
+            "active_filters": _active_filters(request, filterset),
+            **(context or {}),
+        },
+    )
 
 
-def channel_list(r):
-    pass
+def clip_list(request):
+    return _clip_list(request, "catalog/clip_list.html", Clip.objects.all())
 
 
-def channel_detail(r):
-    pass
+def clip_detail(request, pk):
+    clip = get_object_or_404(Clip.objects.for_detail(), pk=pk)
+    # The player loads only when the reader asks (?play or a transcript's ?t=):
+    # no request to the video platform on page load.
+    start = request.GET.get("t", "")
+    start = min(int(start), clip.duration or 86400) if start.isdigit() else 0
+    playing = "play" in request.GET or bool(start)
+    return render(
+        request,
+        "catalog/clip_detail.html",
+        {"clip": clip, "player_src": clip.player_src(start) if playing else ""},
+    )
+
+
+def tag_list(request):
+    tags = Tag.objects.by_use()
+    query = request.GET.get("q", "").strip()
+    if query:
+        tags = tags.filter(Q(slug__contains=Tag.normalise(query)) | Q(name__icontains=query))
+    page = Paginator(tags, 200).get_page(request.GET.get("page"))
+    return render(request, "catalog/tag_list.html", {"page_obj": page, "query": query})
+
+
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    return _clip_list(
+        request, "catalog/tag_detail.html", Clip.objects.tagged(tag.slug), {"tag": tag}
+    )
+
+
+def channel_list(request):
+    channels = Channel.objects.annotate(clip_count=Count("clips")).order_by("-clip_count", "name")
+    page = Paginator(channels, 100).get_page(request.GET.get("page"))
+    return render(request, "catalog/channel_list.html", {"page_obj": page})
+
+
+def channel_detail(request, slug):
+    channel = get_object_or_404(Channel.objects.prefetch_related("links"), slug=slug)
+    return _clip_list(
+        request,
+        "catalog/channel_detail.html",
+        Clip.objects.in_channel(channel.slug),
+        {"channel": channel},
+    )

@@ -14,3 +14,6 @@ def samples():
     if not SAMPLES.is_dir():
         pytest.skip(f"sample inputs not found at {SAMPLES} (../shared beside the project root)")
     return SAMPLES
+
+
+pytest_plugins = ["tests.browser"]

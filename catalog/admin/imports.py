@@ -47,9 +47,9 @@ class PageTextForm(forms.Form):
 
     def __init__(self, *args, admin_site, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["channel"].widget = AutocompleteSelect(
-            Clip._meta.get_field("channel"), admin_site
-        )
+        field = self.fields["channel"]
+        field.widget = AutocompleteSelect(Clip._meta.get_field("channel"), admin_site)
+        field.widget.choices = field.choices
 
     def clean(self):
         data = super().clean()

@@ -13,7 +13,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from catalog.models import Clip, ClipTag
-from catalog.text import find_hashtags, iter_urls, youtube_video_id
+from catalog.text import find_hashtags, find_links, youtube_video_id
 
 from .records import ChannelRecord, ClipRecord, LinkRecord, RelatedRecord, TagRecord
 from .results import IngestError
@@ -66,7 +66,7 @@ def parse_pagetext(text, *, source_url="", channel_name=""):
         source=Clip.Source.PAGETEXT,
         source_url=source_url,
         tags=[TagRecord(name, ClipTag.Origin.HASHTAG) for name in find_hashtags(description)],
-        links=_links(description),
+        links=[LinkRecord(url=url[:2000], label=label[:300]) for url, label in find_links(description)],
         related=related,
         raw={"pagetext": {"date_line": lines[date_index] if date_index is not None else ""}},
     )
@@ -149,19 +149,6 @@ def _related(tail, title):
         seen.add(line)
         related.append(RelatedRecord(title=_clean_title(line)))
     return related
-
-
-def _links(description):
-    links, seen = [], set()
-    for line in description.split("\n"):
-        position = 0
-        for start, end, url in iter_urls(line):
-            if url not in seen:
-                seen.add(url)
-                label = line[position:start].strip(" \t-–—:|•")
-                links.append(LinkRecord(url=url[:2000], label=label[:300]))
-            position = end
-    return links
 
 
 def _identity(title, published_at, source_url):

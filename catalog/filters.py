@@ -1,0 +1,88 @@
+"""The one FilterSet behind every clip list: HTML pages, and later feeds, exports and the API."""
+
+from datetime import datetime, time, timedelta
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Clip, Tag
+from catalog.search import search
+
+
+class TagListField(forms.Field):
+    """?tag=a&tag=b (or ?tag=a,b): every tag, normalised like stored tags."""
+
+    widget = django_filters.widgets.QueryArrayWidget
+
+    def to_python(self, value):
+        items = (part for item in (value or []) for part in item.split(","))
+        slugs = (Tag.normalise(item) for item in items)
+        return sorted({slug for slug in slugs if slug})[:10]
+
+
+class TagsFilter(django_filters.Filter):
+    field_class = TagListField
+
+    def filter(self, qs, value):
+        return qs.tagged(*value) if value else qs
+
+
+DURATION_BUCKETS = {
+    "short": (_("under 4 minutes"), Q(duration__lt=4 * 60)),
+    "medium": (_("4 to 20 minutes"), Q(duration__gte=4 * 60, duration__lte=20 * 60)),
+    "long": (_("over 20 minutes"), Q(duration__gt=20 * 60)),
+}
+
+
+def _day_start(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class ClipFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_q",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("words, #tag, @channel")}),
+    )
+    tag = TagsFilter(label=_("Tags"))
+    channel = django_filters.CharFilter(label=_("Channel"), method="filter_channel")
+    date_from = django_filters.DateFilter(
+        label=_("From"), method="filter_date_from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To"), method="filter_date_to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    language = django_filters.ChoiceFilter(label=_("Language"), empty_label=_("any"))
+    duration = django_filters.ChoiceFilter(
+        label=_("Duration"),
+        choices=[(key, label) for key, (label, _q) in DURATION_BUCKETS.items()],
+        method="filter_duration",
+        empty_label=_("any"),
+    )
+
+    class Meta:
+        model = Clip
+        fields = ["q", "tag", "channel", "date_from", "date_to", "language", "duration"]
+
+    def __init__(self, *args, languages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["language"].extra["choices"] = [(code, code) for code in languages]
+
+    def filter_q(self, queryset, name, value):
+        return search(queryset, value)
+
+    def filter_channel(self, queryset, name, value):
+        # Links carry the slug; people type the name.
+        return queryset.filter(Q(channel__slug=value) | Q(channel__name__iexact=value))
+
+    def filter_date_from(self, queryset, name, value):
+        return queryset.filter(published_at__gte=_day_start(value))
+
+    def filter_date_to(self, queryset, name, value):
+        return queryset.filter(published_at__lt=_day_start(value + timedelta(days=1)))
+
+    def filter_duration(self, queryset, name, value):
+        return queryset.filter(DURATION_BUCKETS[value][1])

@@ -1,0 +1,52 @@
+"""Rendering untrusted text: everything escaped, only http(s) URLs and hashtags linked."""
+
+from django import template
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+
+from catalog.models import Tag
+from catalog.text import HASHTAG_RE, iter_urls
+
+register = template.Library()
+
+
+def _linkify_line(line):
+    """Escape a line, turning its http(s) URLs and #hashtags into links."""
+    tokens = [(start, end, "url", url) for start, end, url in iter_urls(line)]
+    for match in HASHTAG_RE.finditer(line):
+        inside_url = any(start <= match.start() < end for start, end, *_ in tokens)
+        if not inside_url and Tag.normalise(match.group(1)):
+            tokens.append((match.start(), match.end(), "tag", match.group(1)))
+    pieces, position = [], 0
+    for start, end, kind, value in sorted(tokens):
+        pieces.append(conditional_escape(line[position:start]))
+        if kind == "url":
+            pieces.append(
+                format_html('<a href="{}" rel="nofollow noopener" class="ext">{}</a>', value, value)
+            )
+        else:
+            url = reverse("catalog:tag_detail", kwargs={"slug": Tag.normalise(value)})
+            pieces.append(format_html('<a href="{}" class="hashtag">#{}</a>', url, value))
+        position = end
+    pieces.append(conditional_escape(line[position:]))
+    return "".join(pieces)
+
+
+@register.filter
+def linkify(text):
+    """A description as paragraphs with line breaks, links and hashtags; all else is text."""
+    paragraphs = [p for p in str(text or "").replace("\r\n", "\n").split("\n\n") if p.strip()]
+    html = "".join(
+        "<p>" + "<br>".join(_linkify_line(line) for line in paragraph.split("\n")) + "</p>"
+        for paragraph in paragraphs
+    )
+    # Every piece above was escaped or built with format_html.
+    return mark_safe(html)  # noqa: S308
+
+
+@register.filter
+def http_url(value):
+    """The URL if it is http(s), else '' — stored URLs come from the web."""
+    value = str(value or "").strip()
+    return value if value.lower().startswith(("http://", "https://")) else ""

@@ -1,0 +1,266 @@
+"""The public pages through the test client: content, filters, escaping, query counts."""
+
+import pytest
+from django.urls import reverse
+
+from catalog.models import Channel, Tag
+
+from .factories import make_clip
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue():
+    ukraine = make_clip(
+        "Frontline towns brace for winter",
+        tags=["Ukraine", "war"],
+        channel="Global Desk",
+        published=(2024, 11, 2, 8, 30),
+        precision="time",
+        duration=754,
+        language="en",
+        description="Our correspondent reports. #Ukraine\nMore: https://news.example.com/a",
+    )
+    other = make_clip(
+        "Heizungsgesetz im Bundestag",
+        tags=["bundestag"],
+        channel="Nordfunk",
+        published=(2023, 1, 1),
+        precision="year",
+        duration=95,
+        language="de",
+    )
+    return ukraine, other
+
+
+def test_home_lists_clips_newest_first_with_their_card(client, catalogue):
+    ukraine, other = catalogue
+    response = client.get(reverse("catalog:clip_list"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.index(ukraine.title) < html.index(other.title)
+    assert '<time datetime="2023">2023</time>' in html  # year precision, no fake 1 January
+    assert "12:34" in html  # duration
+    assert 'href="/tags/ukraine/"' in html
+    assert 'href="/channels/global-desk/"' in html
+
+
+@pytest.mark.parametrize("query", ["?tag=ukraine", "?tag=%23UKRAINE", "?q=%23ukraine", "?q=%23Ukraine"])
+def test_tag_filter_and_hashtag_search_show_only_the_tagged_clip(client, catalogue, query):
+    response = client.get(reverse("catalog:clip_list") + query)
+
+    assert list(response.context["clips"]) == [catalogue[0]]
+
+
+def test_several_tags_must_all_match(client, catalogue):
+    url = reverse("catalog:clip_list")
+    assert list(client.get(url + "?tag=ukraine&tag=war").context["clips"]) == [catalogue[0]]
+    assert list(client.get(url + "?tag=ukraine,war").context["clips"]) == [catalogue[0]]
+    assert list(client.get(url + "?tag=ukraine&tag=bundestag").context["clips"]) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?channel=nordfunk", ["de"]),
+        ("?channel=Nordfunk", ["de"]),
+        ("?language=de", ["de"]),
+        ("?duration=short", ["de"]),
+        ("?duration=medium", ["en"]),
+        ("?duration=long", []),
+        ("?date_from=2024-11-02&date_to=2024-11-02", ["en"]),
+        ("?date_from=2024-11-03", []),
+        ("?date_to=2023-12-31", ["de"]),
+        ("?q=Heizungsgesetz", ["de"]),
+        ("?q=global+winter", ["en"]),
+        ("?q=%40nordfunk", ["de"]),
+        ("?q=%40%22Global+Desk%22", []),
+        ("?q=bundestag+-heizungsgesetz", []),
+        ('?q="brace+for+winter"', ["en"]),
+        ('?q="winter+brace"', []),
+        ("?q=%22unbalanced", []),
+    ],
+)
+def test_filters(client, catalogue, query, expected):
+    by_language = {clip.language: clip for clip in catalogue}
+    clips = list(client.get(reverse("catalog:clip_list") + query).context["clips"])
+    assert clips == [by_language[language] for language in expected]
+
+
+def test_active_filters_are_shown_and_each_removes_itself(client, catalogue):
+    response = client.get(reverse("catalog:clip_list") + "?tag=ukraine&language=en")
+
+    active = {(f["label"], f["value"]): f["url"] for f in response.context["active_filters"]}
+    assert active == {("Tags", "ukraine"): "?language=en", ("Language", "en"): "?tag=ukraine"}
+    assert 'href="?language=en"' in response.content.decode()
+
+
+def test_pagination_keeps_the_filters(client):
+    for n in range(26):
+        make_clip(f"Clip {n}", tags=["ukraine"], published=(2024, 1, n + 1))
+    response = client.get(reverse("catalog:clip_list") + "?tag=ukraine")
+
+    assert len(response.context["clips"]) == 24
+    assert 'href="?tag=ukraine&amp;page=2"' in response.content.decode()
+    page2 = client.get(reverse("catalog:clip_list") + "?tag=ukraine&page=2")
+    assert [clip.title for clip in page2.context["clips"]] == ["Clip 1", "Clip 0"]
+
+
+def test_clip_page_shows_everything(client, catalogue):
+    ukraine, other = catalogue
+    clip = make_clip(
+        "Explainer: the grain corridor",
+        tags=["ukraine"],
+        description="Line one\nline two\n\nSee https://news.example.com/x?a=1&b=2 and #Ukraine",
+        related=[ukraine.title, ("External video", "https://video.example.org/v/1"), "Unknown"],
+        platform="youtube",
+        external_id="dQw4w9WgXcQ",
+        url="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+    )
+    response = client.get(clip.get_absolute_url())
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert "<p>Line one<br>line two</p>" in html
+    assert (
+        '<a href="https://news.example.com/x?a=1&amp;b=2" rel="nofollow noopener" class="ext">'
+        in html
+    )
+    assert '<a href="/tags/ukraine/" class="hashtag">#Ukraine</a>' in html
+    assert f'<a href="{ukraine.get_absolute_url()}">{ukraine.title}</a>' in html
+    assert 'href="https://video.example.org/v/1" rel="nofollow noopener"' in html
+    assert "<span>Unknown</span>" in html
+    assert 'href="https://www.youtube.com/watch?v=dQw4w9WgXcQ" rel="nofollow noopener"' in html
+    # The player loads only on request: no third-party frame on page load.
+    assert "<iframe" not in html
+    assert 'href="?play=1#player"' in html
+    played = client.get(clip.get_absolute_url() + "?t=42").content.decode()
+    assert (
+        'src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1&amp;rel=0&amp;start=42"'
+        in played
+    )
+
+
+def test_untrusted_text_stays_text(client):
+    clip = make_clip(
+        '<script>alert("t")</script><img src=x onerror=alert(1)>',
+        tags=["<b>x</b>"],
+        channel='<i onmouseover="alert(1)">Evil</i>',
+        description=(
+            "javascript:alert(1) <a href='javascript:alert(2)'>click</a>\n"
+            "data:text/html;base64,PHNjcmlwdD4= &lt;b&gt; https://ok.example/\"onmouseover=alert(3)"
+        ),
+        url="javascript:alert(4)",
+    )
+    for url in (clip.get_absolute_url(), reverse("catalog:clip_list"), clip.channel.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert "<script>alert" not in html
+        assert "<img src=x" not in html
+        assert "<i onmouseover" not in html
+        assert 'href="javascript:' not in html.lower()
+        assert "href='javascript:" not in html.lower()
+        assert 'href="data:' not in html
+    html = client.get(clip.get_absolute_url()).content.decode()
+    assert "&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt;" in html
+    assert "&amp;lt;b&amp;gt;" in html
+    assert 'href="https://ok.example/" rel="nofollow noopener"' in html
+
+
+def test_tag_pages(client, catalogue):
+    make_clip("Another", tags=["ukraine"])
+    response = client.get(reverse("catalog:tag_list"))
+    tags = list(response.context["page_obj"])
+    assert [tag.slug for tag in tags][:1] == ["ukraine"]  # most used first
+    assert tags[0].clip_count == 2
+
+    filtered = client.get(reverse("catalog:tag_list") + "?q=BUND")
+    assert [tag.slug for tag in filtered.context["page_obj"]] == ["bundestag"]
+
+    detail = client.get(reverse("catalog:tag_detail", kwargs={"slug": "ukraine"}))
+    assert {clip.title for clip in detail.context["clips"]} == {catalogue[0].title, "Another"}
+    assert client.get("/tags/nope/").status_code == 404
+
+
+def test_unicode_tags_have_readable_urls(client):
+    make_clip("Aussenpolitik", tags=["#Außenpolitik", "#Украина"])
+    assert set(Tag.objects.values_list("slug", flat=True)) == {"außenpolitik", "украина"}
+    url = Tag.objects.get(slug="украина").get_absolute_url()
+    assert url == "/tags/%D1%83%D0%BA%D1%80%D0%B0%D0%B8%D0%BD%D0%B0/"
+    assert client.get(url).status_code == 200
+    assert client.get("/tags/außenpolitik/").status_code == 200
+
+
+def test_channel_pages(client, catalogue, sample_links_channel):
+    response = client.get(reverse("catalog:channel_list"))
+    assert {channel.name for channel in response.context["page_obj"]} >= {"Global Desk", "Nordfunk"}
+
+    detail = client.get(sample_links_channel.get_absolute_url())
+    html = detail.content.decode()
+    assert "WELT DOKUS Channel: " in html
+    assert 'href="https://www.youtube.com/c/WELTDoku" rel="nofollow noopener"' in html
+    assert [clip.title for clip in detail.context["clips"]] == ["Mit Links"]
+
+
+@pytest.fixture
+def sample_links_channel():
+    from catalog.ingest import LinkRecord, store
+    from catalog.ingest.records import ChannelRecord, ClipRecord
+
+    store(
+        ClipRecord(
+            platform="test",
+            external_id="links",
+            title="Mit Links",
+            source="editor",
+            channel=ChannelRecord(name="WELT"),
+            links=[LinkRecord("https://www.youtube.com/c/WELTDoku", "WELT DOKUS Channel")],
+        )
+    )
+    return Channel.objects.get(name="WELT")
+
+
+def _clips(n):
+    for i in range(n):
+        make_clip(
+            f"Clip {i}",
+            tags=["ukraine", f"t{i}"],
+            channel=f"Channel {i % 3}",
+            related=[f"Clip {i - 1}"],
+        )
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        ("/", 3),  # count, clips with channels, their tags
+        ("/?tag=ukraine&channel=channel-0&q=clip", 3),
+        ("/tags/ukraine/", 4),  # + the tag
+        ("/channels/channel-0/", 5),  # + the channel and its links
+        ("/tags/", 2),
+        ("/channels/", 2),
+    ],
+)
+def test_query_count_does_not_grow_with_the_page(client, django_assert_num_queries, url, queries):
+    """No N+1: the same number of queries for one clip and for a full page."""
+    _clips(1)
+    client.get(url)  # fill the language cache
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+    _clips(30)
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+
+
+def test_clip_page_query_count_does_not_grow_with_related_links(client, django_assert_num_queries):
+    _clips(1)
+    one = make_clip("One related", related=["Clip 0"])
+    many = make_clip("Many related", related=[f"Clip {i}" for i in range(1)] + ["x", "y", "z"])
+    _clips(10)
+    # The clip with its channel, tags, related links with their targets, transcript,
+    # revisions and availability checks.
+    with django_assert_num_queries(6):
+        client.get(one.get_absolute_url())
+    with django_assert_num_queries(6):
+        client.get(many.get_absolute_url())
