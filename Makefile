@@ -34,12 +34,19 @@ run: demo
 	@$(DEV_ENV) $(BIN)/python manage.py ensure_admin --url http://$(HOST):$(PORT)/admin/
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## test: lint, migration check and the whole pytest suite
+## test: lint, migration check and the whole pytest suite on SQLite, then on PostgreSQL
 test: $(VENV)/.test-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+	@if ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then \
+		echo "== the same suite on PostgreSQL =="; \
+		scripts/test-postgres $(BIN)/pytest -p no:cacheprovider; \
+	else \
+		echo "PostgreSQL is not installed (apt-get install postgresql): the suite ran on SQLite only"; \
+		[ -z "$$CI" ]; \
+	fi
 
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check .

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "django_tasks_db",
     "catalog",
 ]
 
@@ -115,7 +116,21 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # psycopg's connection pool: each app server keeps a few warm connections
+    # instead of connecting per request (CONN_MAX_AGE must then stay 0).
+    if env_bool("DATABASE_POOL", True):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["OPTIONS"] = {
+            "pool": {
+                "min_size": env_int("DATABASE_POOL_MIN", 2),
+                "max_size": env_int("DATABASE_POOL_MAX", 10),
+                "timeout": 10,
+            }
+        }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if DATABASES["default"]["NAME"] != ":memory:":
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers work while an import writes; IMMEDIATE takes the write
         # lock at BEGIN so two writers queue on busy_timeout instead of failing
@@ -164,9 +179,10 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 60 * 60 * 24 * 30)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+# The preload token only allows submitting the site to the browsers' list; it does not submit it.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
 if env_bool("DJANGO_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -187,5 +203,19 @@ LOGGING = {
     },
 }
 
+# Background jobs (imports, refreshes, followed channels) are rows in the
+# database, run by `manage.py db_worker`; no broker to operate.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
 # The newsclips catalogue itself.
 NEWSCLIPS_PAGE_SIZE = 24
+# Fetch URLs on private networks (127.0.0.1, 10.x, …)? Off: an editor's URL must
+# not reach services behind the firewall. Tests switch it on for local servers.
+NEWSCLIPS_ALLOW_PRIVATE_URLS = env_bool("NEWSCLIPS_ALLOW_PRIVATE_URLS")
+# Subtitle languages fetched with a video, in order of preference.
+NEWSCLIPS_SUBTITLE_LANGUAGES = env_list("NEWSCLIPS_SUBTITLE_LANGUAGES", "de,en")

@@ -10,3 +10,10 @@ STORAGES = {
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False
+# Serve static files from the finders, as under runserver: no collectstatic in tests.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+# One connection per test thread; pytest-django creates and drops the test database.
+DATABASES["default"].get("OPTIONS", {}).pop("pool", None)  # noqa: F405
