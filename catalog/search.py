@@ -82,6 +82,7 @@ def search(queryset, q):
             matching = matching.filter(_matches(text))
         queryset = queryset.filter(pk__in=matching.values("pk"))
     for text in parsed.excluded:
-        queryset = queryset.exclude(pk__in=queryset.model.objects.filter(_matches(text)).values("pk"))
+        queryset = queryset.exclude(
+            pk__in=queryset.model.objects.filter(_matches(text)).values("pk")
+        )
     return queryset
-

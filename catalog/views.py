@@ -29,7 +29,9 @@ def _active_filters(request, filterset):
             remaining.setlist(name, [v for v in remaining.getlist(name) if v != value])
             remaining.pop("page", None)
             query = remaining.urlencode()
-            active.append({"label": field.label, "value": value, "url": f"?{query}" if query else "?"})
+            active.append(
+                {"label": field.label, "value": value, "url": f"?{query}" if query else "?"}
+            )
     return active
 
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Channel, ChannelLink, Clip, ClipTag, RelatedLink, Tag
 
-from . import imports
+from . import clip_extras, imports, ytdlp
 
 
 class ChannelLinkInline(admin.TabularInline):
@@ -18,6 +18,7 @@ class ChannelLinkInline(admin.TabularInline):
 class ChannelAdmin(admin.ModelAdmin):
     list_display = ["name", "platform", "handle", "clip_count", "follower_count", "updated_at"]
     list_filter = ["platform"]
+    ordering = ["name"]  # the clip count's GROUP BY drops Meta.ordering
     search_fields = ["name", "handle", "platform_id"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
@@ -34,6 +35,7 @@ class ChannelAdmin(admin.ModelAdmin):
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
     list_display = ["slug", "name", "clip_count", "created_at"]
+    ordering = ["slug"]
     search_fields = ["slug", "name"]
     readonly_fields = ["created_at"]
 
@@ -68,6 +70,8 @@ class RelatedLinkInline(admin.TabularInline):
 
 @admin.register(Clip)
 class ClipAdmin(admin.ModelAdmin):
+    form = clip_extras.ClipForm
+    actions = [clip_extras.refresh_metadata]
     list_display = [
         "title",
         "channel",
@@ -83,8 +87,21 @@ class ClipAdmin(admin.ModelAdmin):
     search_help_text = _("Title, platform id, URL or channel name.")
     date_hierarchy = "published_at"
     autocomplete_fields = ["channel"]
-    readonly_fields = ["source", "source_url", "fetched_at", "raw", "created_at", "updated_at"]
-    inlines = [ClipTagInline, RelatedLinkInline]
+    readonly_fields = [
+        "source",
+        "source_url",
+        "fetched_at",
+        "refreshed_at",
+        "raw",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [
+        ClipTagInline,
+        RelatedLinkInline,
+        clip_extras.ClipRevisionInline,
+        clip_extras.AvailabilityCheckInline,
+    ]
     fieldsets = [
         (None, {"fields": ["title", "channel", "description", "url", "thumbnail_url"]}),
         (
@@ -100,10 +117,22 @@ class ClipAdmin(admin.ModelAdmin):
             {"fields": ["availability", "view_count", "like_count"]},
         ),
         (
+            _("Locked against imports and refreshes"),
+            {"fields": ["locked_fields"]},
+        ),
+        (
             _("Provenance"),
             {
                 "classes": ["collapse"],
-                "fields": ["source", "source_url", "fetched_at", "created_at", "updated_at", "raw"],
+                "fields": [
+                    "source",
+                    "source_url",
+                    "fetched_at",
+                    "refreshed_at",
+                    "created_at",
+                    "updated_at",
+                    "raw",
+                ],
             },
         ),
     ]
@@ -123,13 +152,30 @@ class ClipAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(imports.import_pagetext_view(self)),
                 name="catalog_clip_import_pagetext",
             ),
+            path(
+                "add-from-urls/",
+                self.admin_site.admin_view(ytdlp.add_from_urls_view(self)),
+                name="catalog_clip_add_from_urls",
+            ),
+            path(
+                "upload-infojson/",
+                self.admin_site.admin_view(ytdlp.upload_infojson_view(self)),
+                name="catalog_clip_upload_infojson",
+            ),
             *super().get_urls(),
         ]
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.source = Clip.Source.EDITOR
+        else:
+            clip_extras.lock_edited_fields(obj, form)
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:
+            clip_extras.lock_edited_tags(form.instance, form, formsets)
 
 
 @admin.register(RelatedLink)

@@ -8,6 +8,24 @@ only the functions exported here; nothing else writes clips.
 import logging
 from pathlib import Path
 
+from .batch import (
+    import_infojson,
+    ingest_infojson_files,
+    ingest_url,
+    ingest_urls,
+    is_collection_url,
+)
+from .follow import check_due_sources, check_source
+from .jobs import (
+    enqueue_due,
+    requeue_job,
+    resume_stale_jobs,
+    run_job,
+    start_follow_job,
+    start_infojson_job,
+    start_refresh_job,
+    start_url_job,
+)
 from .pagetext import parse_pagetext
 from .records import (
     ChannelRecord,
@@ -18,12 +36,15 @@ from .records import (
     TagRecord,
     TranscriptRecord,
 )
+from .refresh import due_clips, refresh_clip, refresh_clips, refresh_due
 from .results import IngestError, ItemResult, Outcome, Summary
 from .store import store
+from .ytdlp import FetchError
 
 __all__ = [
     "ChannelRecord",
     "ClipRecord",
+    "FetchError",
     "IngestError",
     "ItemResult",
     "LinkRecord",
@@ -33,10 +54,29 @@ __all__ = [
     "Summary",
     "TagRecord",
     "TranscriptRecord",
+    "check_due_sources",
+    "check_source",
+    "due_clips",
+    "enqueue_due",
     "guarded",
+    "import_infojson",
     "import_pagetext",
     "import_pagetext_files",
+    "ingest_infojson_files",
+    "ingest_url",
+    "ingest_urls",
+    "is_collection_url",
     "parse_pagetext",
+    "refresh_clip",
+    "refresh_clips",
+    "refresh_due",
+    "requeue_job",
+    "resume_stale_jobs",
+    "run_job",
+    "start_follow_job",
+    "start_infojson_job",
+    "start_refresh_job",
+    "start_url_job",
     "store",
 ]
 

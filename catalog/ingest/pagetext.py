@@ -66,7 +66,9 @@ def parse_pagetext(text, *, source_url="", channel_name=""):
         source=Clip.Source.PAGETEXT,
         source_url=source_url,
         tags=[TagRecord(name, ClipTag.Origin.HASHTAG) for name in find_hashtags(description)],
-        links=[LinkRecord(url=url[:2000], label=label[:300]) for url, label in find_links(description)],
+        links=[
+            LinkRecord(url=url[:2000], label=label[:300]) for url, label in find_links(description)
+        ],
         related=related,
         raw={"pagetext": {"date_line": lines[date_index] if date_index is not None else ""}},
     )

@@ -4,14 +4,29 @@ It upserts on the clip's (platform, external_id) in one transaction, so an
 import either lands whole or not at all, and importing the same record twice
 changes nothing. Known values are never erased by a source that does not know
 them: an empty string or None in the record means "not known".
+
+On an existing clip it also keeps the history: a changed title, description or
+tag set becomes a ClipRevision, a changed availability an AvailabilityCheck.
+Fields an editor corrected (Clip.locked_fields) are never overwritten.
 """
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Channel, ChannelLink, Clip, ClipTag, RelatedLink, Tag
+from catalog.models import (
+    AvailabilityCheck,
+    Channel,
+    ChannelLink,
+    Clip,
+    ClipRevision,
+    ClipTag,
+    RelatedLink,
+    Tag,
+    TranscriptSegment,
+)
 from catalog.text import youtube_video_id
 
 from .results import IngestError, ItemResult, Outcome
@@ -32,19 +47,47 @@ CLIP_FIELDS = (
     "source_url",
 )
 
+# What an editor can lock against imports and refreshes. Locking the date locks
+# its precision too; locking tags keeps the clip's tag set as the editor left it.
+LOCKABLE_FIELDS = {
+    "title": _("title"),
+    "description": _("description"),
+    "tags": _("tags"),
+    "channel": _("channel"),
+    "url": _("URL"),
+    "published_at": _("publication date"),
+    "duration": _("duration"),
+    "language": _("language"),
+    "thumbnail_url": _("thumbnail"),
+}
+_LOCK_ALSO = {"published_at": ("published_precision",)}
 
-def store(record, *, name=""):
-    """Create or update the clip described by `record`; return an ItemResult."""
+# Changes of these between fetches are kept as ClipRevisions.
+REVISED_FIELDS = ("title", "description")
+
+GONE = {
+    Clip.Availability.PRIVATE,
+    Clip.Availability.REMOVED,
+    Clip.Availability.GEO_BLOCKED,
+}
+
+
+def store(record, *, name="", checked_at=None):
+    """Create or update the clip described by `record`; return an ItemResult.
+
+    `checked_at` says the record is a live fetch of the video (a refresh or a URL
+    import): the clip's refreshed_at is set to it, whatever else changed.
+    """
     if not record.external_id or not record.platform:
         raise IngestError("the record has no platform id", name=name)
     if not record.title.strip():
         raise IngestError("the record has no title", name=name)
     with transaction.atomic():
         channel = _channel(record.channel) if record.channel else None
-        clip, created = _clip(record, channel)
-        changed = created
-        changed |= _sync_tags(clip, record.tags)
+        clip, created, changed = _clip(record, channel, checked_at)
+        changed |= _sync_tags(clip, record.tags, created=created)
         changed |= _sync_related(clip, record.related)
+        changed |= _sync_transcripts(clip, record.transcripts, created=created)
         if clip.channel_id:
             _add_channel_links(clip.channel, record.links)
         _resolve_links_to(clip)
@@ -52,7 +95,39 @@ def store(record, *, name=""):
     return ItemResult(name=name or record.title, outcome=outcome, clip=clip)
 
 
-def _clip(record, channel):
+def record_check(clip, status, reason="", *, checked_at=None):
+    """Record a re-check that did not yield a record: the video is gone, or we could not tell.
+
+    A private, removed or geo-blocked video keeps every stored field; only its
+    availability changes. A failed check (network, rate limit) changes nothing but
+    the log and refreshed_at: a rate limit is not a removal.
+    """
+    checked_at = checked_at or timezone.now()
+    with transaction.atomic():
+        clip = Clip.objects.select_for_update().get(pk=clip.pk)
+        update = ["refreshed_at"]
+        if status in GONE and clip.availability != status:
+            clip.availability = status
+            update += ["availability", "updated_at"]
+        elif status in GONE:
+            status = None  # still gone: nothing new to record
+        if status:
+            AvailabilityCheck.objects.create(
+                clip=clip, checked_at=checked_at, status=status, reason=reason[:2000]
+            )
+        clip.refreshed_at = checked_at
+        clip.save(update_fields=update)
+    return clip
+
+
+def _locked(clip):
+    locked = set(clip.locked_fields or ())
+    for field in list(locked):
+        locked.update(_LOCK_ALSO.get(field, ()))
+    return locked
+
+
+def _clip(record, channel, checked_at):
     values = {field: getattr(record, field) for field in CLIP_FIELDS}
     values = {field: value for field, value in values.items() if value not in ("", None)}
     clip = (
@@ -70,9 +145,10 @@ def _clip(record, channel):
                     source=record.source,
                     raw=record.raw,
                     fetched_at=timezone.now(),
+                    refreshed_at=checked_at,
                     **values,
                 )
-            return clip, True
+            return clip, True, True
         except IntegrityError:
             # Another import created the same clip a moment ago: update that one.
             clip = Clip.objects.select_for_update().get(
@@ -82,14 +158,43 @@ def _clip(record, channel):
         values["channel"] = channel
     if record.raw:
         values["raw"] = record.raw
-    changed = [field for field, value in values.items() if getattr(clip, field) != value]
+    locked = _locked(clip)
+    changed = [
+        field
+        for field, value in values.items()
+        if field not in locked and getattr(clip, field) != value
+    ]
+    if changed == ["raw"]:
+        # Provenance only (yt-dlp stamps each fetch with its time): the clip is
+        # unchanged, and its raw metadata is renewed with the next real change.
+        changed = []
+    _keep_history(clip, changed, values)
+    update = []
     if changed:
         for field in changed:
             setattr(clip, field, values[field])
         clip.source = record.source
         clip.fetched_at = timezone.now()
-        clip.save(update_fields=[*changed, "source", "fetched_at", "updated_at"])
-    return clip, bool(changed)
+        update = [*changed, "source", "fetched_at", "updated_at"]
+    if checked_at is not None:
+        clip.refreshed_at = checked_at
+        update.append("refreshed_at")
+    if update:
+        clip.save(update_fields=update)
+    return clip, False, bool(changed)
+
+
+def _keep_history(clip, changed, values):
+    now = timezone.now()
+    ClipRevision.objects.bulk_create(
+        ClipRevision(
+            clip=clip, changed_at=now, field=field, old=getattr(clip, field), new=values[field]
+        )
+        for field in REVISED_FIELDS
+        if field in changed
+    )
+    if "availability" in changed and values["availability"] in AvailabilityCheck.Status.values:
+        AvailabilityCheck.objects.create(clip=clip, checked_at=now, status=values["availability"])
 
 
 def _channel(record):
@@ -132,14 +237,20 @@ def _unique_slug(name):
     return slug
 
 
-def _sync_tags(clip, tag_records):
-    """Make the source's tags the clip's tags; tags an editor added stay."""
+def _sync_tags(clip, tag_records, *, created):
+    """Make the source's tags the clip's tags; tags an editor added stay.
+
+    Locked tags are left alone altogether; a changed tag set becomes a revision.
+    """
+    if not created and "tags" in _locked(clip):
+        return False
     wanted = {}
     for tag in tag_records:
         slug = Tag.normalise(tag.name)
         if slug and slug not in wanted:
             wanted[slug] = tag
-    current = {ct.tag.slug: ct for ct in clip.clip_tags.select_related("tag")}
+    # A new clip has no tags yet: no query.
+    current = {} if created else {ct.tag.slug: ct for ct in clip.clip_tags.select_related("tag")}
     stale = [
         ct.pk
         for slug, ct in current.items()
@@ -154,7 +265,50 @@ def _sync_tags(clip, tag_records):
             ClipTag(clip=clip, tag=tags[slug], origin=record.origin)
             for slug, record in missing.items()
         )
+    if (stale or missing) and not created:
+        before = sorted(current)
+        after = sorted({slug for slug, ct in current.items() if ct.pk not in stale} | set(missing))
+        ClipRevision.objects.create(
+            clip=clip, field=ClipRevision.Field.TAGS, old=", ".join(before), new=", ".join(after)
+        )
     return bool(stale or missing)
+
+
+def _sync_transcripts(clip, transcript_records, *, created):
+    """Replace a language's subtitles (of one kind) only when they differ.
+
+    Languages the record does not carry stay: a fetch that asked for fewer
+    languages, or got none, is no reason to forget what was said.
+    """
+    wanted = {}
+    for transcript in transcript_records:
+        segments = sorted(
+            (round(s.start, 3), round(max(s.end, s.start), 3), s.text)
+            for s in transcript.segments
+            if s.text.strip()
+        )
+        if segments:
+            wanted[(transcript.language[:16], transcript.kind)] = segments
+    if not wanted:
+        return False
+    current = {}
+    if not created:
+        rows = clip.transcript_segments.order_by("language", "kind", "start", "id").values_list(
+            "language", "kind", "start", "end", "text"
+        )
+        for language, kind, start, end, text in rows:
+            current.setdefault((language, kind), []).append((start, end, text))
+    differ = [key for key, segments in wanted.items() if sorted(current.get(key, ())) != segments]
+    for language, kind in differ:
+        if (language, kind) in current:
+            clip.transcript_segments.filter(language=language, kind=kind).delete()
+        TranscriptSegment.objects.bulk_create(
+            TranscriptSegment(
+                clip=clip, language=language, kind=kind, start=start, end=end, text=text
+            )
+            for start, end, text in wanted[(language, kind)]
+        )
+    return bool(differ)
 
 
 def _tags(records_by_slug):

@@ -1,3 +1,20 @@
 from .clips import Channel, ChannelLink, Clip, ClipTag, RelatedLink, Tag
+from .following import FollowedSource
+from .history import AvailabilityCheck, ClipRevision
+from .jobs import IngestJob, IngestJobItem
+from .transcripts import TranscriptSegment
 
-__all__ = ["Channel", "ChannelLink", "Clip", "ClipTag", "RelatedLink", "Tag"]
+__all__ = [
+    "AvailabilityCheck",
+    "Channel",
+    "ChannelLink",
+    "Clip",
+    "ClipRevision",
+    "ClipTag",
+    "FollowedSource",
+    "IngestJob",
+    "IngestJobItem",
+    "RelatedLink",
+    "Tag",
+    "TranscriptSegment",
+]

@@ -5,6 +5,7 @@ reads them goes through the queryset verbs below.
 """
 
 import re
+from urllib.parse import urlencode
 
 from django.db import models
 from django.db.models import F, Q
@@ -119,12 +120,23 @@ class ClipQuerySet(models.QuerySet):
         )
 
     def for_detail(self):
+        # Imported here: those modules import Clip from this one.
+        from .history import AvailabilityCheck, ClipRevision
+        from .transcripts import TranscriptSegment
+
         return self.for_list().prefetch_related(
             models.Prefetch(
                 "related_links",
                 queryset=RelatedLink.objects.select_related("target__channel").order_by("position"),
             ),
-            "channel__links",
+            models.Prefetch(
+                "transcript_segments",
+                queryset=TranscriptSegment.objects.order_by("language", "kind", "start", "id"),
+            ),
+            models.Prefetch("revisions", queryset=ClipRevision.objects.order_by("-changed_at")),
+            models.Prefetch(
+                "availability_checks", queryset=AvailabilityCheck.objects.order_by("-checked_at")
+            ),
         )
 
     def tagged(self, *slugs):
@@ -138,6 +150,15 @@ class ClipQuerySet(models.QuerySet):
 
     def in_channel(self, slug):
         return self.filter(channel__slug=slug)
+
+    def languages(self):
+        """The languages that occur, for the language filter's choices."""
+        return (
+            self.exclude(language="")
+            .order_by("language")
+            .values_list("language", flat=True)
+            .distinct()
+        )
 
 
 class Clip(models.Model):
@@ -210,6 +231,19 @@ class Clip(models.Model):
     )
     raw = models.JSONField(
         default=dict, blank=True, help_text=_("Trimmed source metadata, kept for provenance.")
+    )
+    locked_fields = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_(
+            "Fields an editor corrected; imports and refreshes never overwrite them. "
+            "Editing a field here locks it automatically."
+        ),
+    )
+    refreshed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("When the video was last re-checked at its source; empty if never."),
     )
     tags = models.ManyToManyField("Tag", through="ClipTag", related_name="clips", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -287,6 +321,15 @@ class Clip(models.Model):
         if self.youtube_id:
             return f"https://www.youtube-nocookie.com/embed/{self.youtube_id}"
         return ""
+
+    def player_src(self, start=0):
+        """The player's URL, starting at `start` seconds (transcript timestamps link here)."""
+        if not self.embed_url:
+            return ""
+        params = {"autoplay": 1, "rel": 0}
+        if start:
+            params["start"] = int(start)
+        return f"{self.embed_url}?{urlencode(params)}"
 
 
 class ClipTag(models.Model):

@@ -1,0 +1,110 @@
+"""Bulk .info.json import versus json.loads alone: throughput and peak memory.
+
+    .venv/bin/python bench/ingest.py [N ...]      (default: 200 1000)
+
+The real samples in ../shared/samples/infojson that import as clips are
+repeated with fresh ids into a temporary folder; a temporary SQLite database
+(NEWSCLIPS_DATA_DIR in a temp dir) receives them through
+catalog.ingest.ingest_infojson_files, exactly as `manage.py ingest FOLDER`.
+Memory is measured in a second run with tracemalloc, so that its overhead does
+not distort the timings; flat peak memory across N shows that files are
+streamed, not collected.
+"""
+
+import json
+import os
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT.parent / "shared" / "samples" / "infojson"
+
+
+def setup_django(data_dir):
+    os.environ["NEWSCLIPS_DATA_DIR"] = str(data_dir)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "newsclips.settings"
+    os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def clip_samples():
+    """The sample dicts that import as clips (channels and playlists are refused)."""
+    from catalog.ingest import IngestError, ytdlp
+
+    good = []
+    for path in sorted(SAMPLES.glob("*.json")):
+        try:
+            ytdlp.read_infojson(path.read_bytes(), name=path.name)
+        except IngestError:
+            continue
+        good.append(json.loads(path.read_bytes()))
+    return good
+
+
+def write_files(folder, samples, n, run):
+    folder.mkdir(parents=True)
+    for i in range(n):
+        info = dict(samples[i % len(samples)])
+        info["id"] = f"b{run}-{i}"
+        for key in ("webpage_url", "original_url"):
+            if key in info:
+                info[key] = f"https://example.org/bench/{run}/{i}"
+        info["extractor"] = info["extractor_key"] = "Bench"
+        (folder / f"{i:05d}.info.json").write_text(json.dumps(info))
+    return folder
+
+
+def parse_only(folder):
+    start = time.perf_counter()
+    for path in sorted(folder.glob("*.json")):
+        json.loads(path.read_bytes())
+    return time.perf_counter() - start
+
+
+def import_all(folder):
+    from catalog.ingest import ingest_infojson_files
+
+    start = time.perf_counter()
+    summary = ingest_infojson_files([folder])
+    elapsed = time.perf_counter() - start
+    if summary.failed:
+        raise SystemExit(f"bench: {len(summary.failed)} failed, e.g. {summary.failed[0]}")
+    return elapsed, summary
+
+
+def main(sizes):
+    with tempfile.TemporaryDirectory(prefix="newsclips-bench-") as tmp:
+        tmp = Path(tmp)
+        setup_django(tmp / "data")
+        samples = clip_samples()
+        print(f"{len(samples)} sample clips from {SAMPLES}; SQLite in {tmp / 'data'}")
+        print(f"{'N':>6} {'parse-only/s':>13} {'import/s':>9} {'ratio':>6} {'peak MiB':>9}")
+        for n in sizes:
+            folder = write_files(tmp / f"timed-{n}", samples, n, f"t{n}")
+            parse_seconds = parse_only(folder)
+            import_seconds, summary = import_all(folder)
+            if summary.counts["created"] != n:
+                raise SystemExit(f"bench: expected {n} created, got {summary}")
+            folder = write_files(tmp / f"traced-{n}", samples, n, f"m{n}")
+            tracemalloc.start()
+            import_all(folder)
+            peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
+            tracemalloc.stop()
+            parse_rate, import_rate = n / parse_seconds, n / import_seconds
+            print(
+                f"{n:>6} {parse_rate:>13.0f} {import_rate:>9.0f} "
+                f"{import_rate / parse_rate:>6.0%} {peak:>9.1f}"
+            )
+
+
+if __name__ == "__main__":
+    main([int(arg) for arg in sys.argv[1:]] or [200, 1000])

@@ -1,0 +1,192 @@
+"""Batches from the web and from disk: URLs via yt-dlp, .info.json files and folders.
+
+Each item goes through `guarded`, so one that cannot be fetched or parsed fails
+alone with its name and reason while the rest of the batch still imports. A
+`progress(done, total, result)` callback lets the command draw a bar and a
+background job record each item as it finishes.
+"""
+
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from catalog.models import Clip
+from catalog.text import youtube_video_id
+
+from . import ytdlp
+from .results import IngestError, ItemResult, Outcome, Summary
+from .store import store
+
+MAX_INFOJSON_FILE = 20 * 1024 * 1024  # a real info.json with every format is < 2 MB
+
+_YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "music.youtube.com"}
+_YOUTUBE_COLLECTION_PREFIXES = ("/@", "/channel/", "/c/", "/user/", "/playlist")
+
+
+def is_collection_url(url):
+    """Does the URL name a playlist or channel rather than one video?
+
+    Decided from the URL's shape, without a fetch: YouTube's are recognisable
+    (/@handle, /channel/UC…, /playlist?list=…); a URL on another site counts as
+    a video, and a feed or playlist there is given to `follow` instead.
+    """
+    if youtube_video_id(url):
+        return False
+    parts = urlsplit(url)
+    if (parts.hostname or "").lower() not in _YOUTUBE_HOSTS:
+        return False
+    return parts.path.startswith(_YOUTUBE_COLLECTION_PREFIXES) or "list" in parse_qs(parts.query)
+
+
+def expand_urls(urls, *, limit=None):
+    """The video URLs behind the given URLs, in order, without duplicates.
+
+    A playlist or channel URL is listed (newest first, at most `limit` entries);
+    one that cannot be listed becomes a failed ItemResult in the second list.
+    """
+    videos, failures, seen = [], [], set()
+    for url in (u.strip() for u in urls):
+        if not url or url in seen:
+            continue
+        seen.add(url)
+        if not is_collection_url(url):
+            videos.append(url)
+            continue
+        try:
+            entries = ytdlp.list_entries(url, limit=limit)
+        except IngestError as error:
+            failures.append(ItemResult(name=url, outcome=Outcome.FAILED, reason=error.reason))
+            continue
+        for entry in entries:
+            if entry not in seen:
+                seen.add(entry)
+                videos.append(entry)
+    return videos, failures
+
+
+def known_clips(urls):
+    """{url: Clip} for the URLs already catalogued, in one query.
+
+    YouTube URLs match by video id (every URL form of a video is one clip);
+    other URLs by the clip's canonical or source URL.
+    """
+    if not urls:
+        return {}
+    ids = {url: youtube_video_id(url) for url in urls}
+    others = [url for url, video_id in ids.items() if not video_id]
+    match = Q(platform="youtube", external_id__in=[v for v in ids.values() if v])
+    if others:
+        match |= Q(url__in=others) | Q(source_url__in=others)
+    by_id, by_url = {}, {}
+    for clip in Clip.objects.filter(match).only(
+        "id", "title", "platform", "external_id", "url", "source_url"
+    ):
+        if clip.platform == "youtube":
+            by_id[clip.external_id] = clip
+        by_url.setdefault(clip.url, clip)
+        by_url.setdefault(clip.source_url, clip)
+    known = {}
+    for url, video_id in ids.items():
+        clip = by_id.get(video_id) if video_id else by_url.get(url)
+        if clip is not None:
+            known[url] = clip
+    return known
+
+
+def ingest_url(url, *, refresh=False, known=None):
+    """Fetch one video URL with yt-dlp and store it.
+
+    A clip already in the catalogue is "unchanged" without a fetch unless
+    `refresh` is true; `known` may pass the answer of `known_clips` for a batch.
+    """
+    from . import guarded
+
+    if known is None:
+        known = known_clips([url])
+    clip = known.get(url)
+    if clip is not None and not refresh:
+        return ItemResult(name=url, outcome=Outcome.UNCHANGED, clip=clip)
+    return guarded(url, _fetch_and_store, url)
+
+
+def _fetch_and_store(url):
+    record = ytdlp.extract(url, languages=settings.NEWSCLIPS_SUBTITLE_LANGUAGES)
+    return store(record, checked_at=timezone.now())
+
+
+def ingest_urls(urls, *, limit=None, refresh=False, progress=None):
+    """Ingest video, playlist and channel URLs; playlists are expanded up to `limit`."""
+    summary = Summary()
+    videos, failures = expand_urls(urls, limit=limit)
+    total = len(videos) + len(failures)
+    for result in failures:
+        _report(summary, result, total, progress)
+    known = known_clips(videos)
+    for url in videos:
+        _report(summary, ingest_url(url, refresh=refresh, known=known), total, progress)
+    return summary
+
+
+def infojson_paths(paths_or_folders):
+    """Files as given; folders walked (sorted) for *.json, which includes *.info.json."""
+    for path in map(Path, paths_or_folders):
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*.json") if p.is_file())
+        else:
+            yield path
+
+
+def import_infojson(data, *, name):
+    """Import the contents (bytes or str) of one .info.json file."""
+    from . import guarded
+
+    return guarded(name, _import_infojson, data, name)
+
+
+def ingest_infojson_files(paths_or_folders, *, progress=None):
+    """Import .info.json files and folders of them; each file fails alone."""
+    from . import guarded
+
+    summary = Summary()
+    paths = list(infojson_paths(paths_or_folders))
+    for path in paths:
+        _report(summary, guarded(str(path), _import_infojson_file, path), len(paths), progress)
+    return summary
+
+
+def _import_infojson(data, name):
+    if len(data) > MAX_INFOJSON_FILE:
+        raise IngestError(
+            f"is {_megabytes(len(data))}; the limit is {_megabytes(MAX_INFOJSON_FILE)}"
+        )
+    return store(ytdlp.read_infojson(data, name=name), name=name)
+
+
+def _import_infojson_file(path):
+    try:
+        size = path.stat().st_size
+        if size > MAX_INFOJSON_FILE:
+            raise IngestError(
+                f"is {_megabytes(size)}; the limit is {_megabytes(MAX_INFOJSON_FILE)}"
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise IngestError("no such file") from None
+    except IsADirectoryError:
+        raise IngestError("is a folder, not a file") from None
+    except OSError as error:
+        raise IngestError(f"cannot be read ({error.strerror})") from None
+    return _import_infojson(data, str(path))
+
+
+def _megabytes(size):
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def _report(summary, result, total, progress):
+    summary.add(result)
+    if progress is not None:
+        progress(len(summary.results), total, result)

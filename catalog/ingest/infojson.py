@@ -1,0 +1,361 @@
+"""Turn a yt-dlp (or youtube-dl) info dict into a ClipRecord.
+
+Real .info.json files span years of schema changes and many extractors, so
+every field is optional and may have the wrong type: each one is coerced to
+something sane or refused with a reason that names it. `read_infojson` guards
+the parse itself (size, encoding, nesting) so that a hostile file stays cheap.
+"""
+
+import hashlib
+import re
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from django.utils import timezone
+
+from catalog.models import Clip, ClipTag, Tag
+from catalog.text import find_hashtags, iter_urls, youtube_video_id
+
+from .rawinfo import is_http_url, trim_raw
+from .records import ChannelRecord, ClipRecord, LinkRecord, RelatedRecord, TagRecord
+from .results import IngestError
+from .safejson import json_type, load_object
+
+MAX_DESCRIPTION = 100_000  # characters; YouTube allows 5,000
+
+_AVAILABLE = {"public", "unlisted"}
+_PRIVATE = {"private", "needs_auth", "premium_only", "subscriber_only"}
+_LIVE_STATES = {"not_live", "is_live", "was_live", "post_live"}
+_LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
+_CLOCK_RE = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:\.\d+)?$")
+_DIGITS_GROUPED_RE = re.compile(r"^\d{1,3}(?:[,. '\u00a0\u202f]\d{3})+$")
+
+
+def read_infojson(data, *, name=""):
+    """Parse the contents of one .info.json file (bytes or str) into a ClipRecord."""
+    info = load_object(data, name=name)
+    return normalise(info, source=Clip.Source.INFOJSON)
+
+
+def normalise(info, *, source, source_url=""):
+    """The one mapping from a yt-dlp info dict to a ClipRecord (no database access)."""
+    if not isinstance(info, dict):
+        raise IngestError(f"the metadata is a JSON {json_type(info)}, not an object")
+    _refuse_non_clips(info)
+    external_id = _external_id(info)
+    platform = _platform(info)
+    description = _text(info, "description", MAX_DESCRIPTION, multiline=True)
+    title = _text(info, "title", 500) or _text(info, "fulltitle", 500) or external_id[:500]
+    published_at, precision = _published(info)
+    links, related = _links_and_related(description, external_id)
+    return ClipRecord(
+        platform=platform,
+        external_id=external_id,
+        title=title,
+        source=source,
+        url=_canonical_url(info, platform, external_id),
+        description=description,
+        channel=_channel(info, platform),
+        published_at=published_at,
+        published_precision=precision,
+        duration=_duration(info.get("duration")),
+        view_count=_count(info, "view_count"),
+        like_count=_count(info, "like_count"),
+        language=_language(info),
+        thumbnail_url=best_thumbnail(info),
+        availability=_availability(info, source),
+        source_url=source_url[:2000] if is_http_url(source_url) else "",
+        tags=_tags(info, description),
+        links=links,
+        related=related,
+        raw=trim_raw(info, thumbnail=best_thumbnail(info)),
+    )
+
+
+# --- identity -----------------------------------------------------------------------------------
+
+
+def _refuse_non_clips(info):
+    kind = info.get("_type")
+    label = _text(info, "title", 200) or _text(info, "id", 200) or "this"
+    if kind in ("playlist", "multi_video") or "entries" in info:
+        entries = info.get("entries")
+        count = len(entries) if isinstance(entries, list) else _count(info, "playlist_count")
+        listed = f"{count:,} entries" if count is not None else "no entries listed"
+        raise IngestError(
+            f"“{label}” is a playlist ({listed}), not a clip: import its videos one by one"
+        )
+    if kind in ("url", "url_transparent"):
+        raise IngestError(f"“{label}” is only a link to a video, not its metadata: import its URL")
+
+
+def _external_id(info):
+    value = info.get("id")
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        raise IngestError("no video id")
+    value = value.strip().replace("\x00", "")
+    if len(value) > 255:
+        return f"id-sha256:{hashlib.sha256(value.encode()).hexdigest()}"
+    return value
+
+
+def _platform(info):
+    for key in ("extractor_key", "ie_key", "extractor"):
+        value = info.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip().lower()[:50]
+    raise IngestError("no extractor named (extractor_key or extractor): not a yt-dlp .info.json")
+
+
+def _canonical_url(info, platform, external_id):
+    if platform == "youtube" and youtube_video_id(f"https://youtu.be/{external_id}"):
+        return f"https://www.youtube.com/watch?v={external_id}"
+    for key in ("webpage_url", "original_url"):
+        value = info.get(key)
+        if is_http_url(value) and len(value) <= 2000:
+            return value
+    return ""
+
+
+# --- text and numbers ---------------------------------------------------------------------------
+
+
+def _text(info, key, limit, *, multiline=False):
+    """A string field, with a list of strings joined and numbers spelled out."""
+    value = info.get(key)
+    if value is None or isinstance(value, bool):
+        return ""
+    if isinstance(value, int | float):
+        value = str(value)
+    elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+        value = ("\n" if multiline else " ").join(value)
+    elif not isinstance(value, str):
+        raise IngestError(f"the field “{key}” is a JSON {json_type(value)}, not text")
+    value = value.replace("\x00", "").replace("\r\n", "\n")
+    value = value.strip() if multiline else " ".join(value.split())
+    return value[:limit]
+
+
+def _duration(value):
+    """Seconds from 754, 754.4, "754" or "12:34" / "1:02:03"; None when unusable."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        match = _CLOCK_RE.match(text)
+        if match:
+            hours, minutes, seconds = (int(part or 0) for part in match.groups())
+            return hours * 3600 + minutes * 60 + seconds
+        try:
+            value = float(text)
+        except ValueError:
+            return None
+    if isinstance(value, int | float) and 0 <= value < 10**9:
+        return round(value)
+    return None
+
+
+def _count(info, key):
+    """A non-negative count from 1234, 1234.0, "1234" or "1,234"; None when unusable."""
+    value = info.get(key)
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if _DIGITS_GROUPED_RE.match(text):
+            text = re.sub(r"\D", "", text)
+        if not text.isdigit():
+            return None
+        value = int(text)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and 0 <= value < 2**63:
+        return value
+    return None
+
+
+def _language(info):
+    value = info.get("language")
+    if isinstance(value, str) and _LANGUAGE_RE.match(value.strip()):
+        return value.strip()[:16]
+    for key in ("automatic_captions", "subtitles"):
+        tracks = info.get(key)
+        for language in tracks if isinstance(tracks, dict) else ():
+            if isinstance(language, str) and language.endswith("-orig"):
+                original = language.removesuffix("-orig")
+                if _LANGUAGE_RE.match(original):
+                    return original[:16]
+    return ""
+
+
+# --- dates --------------------------------------------------------------------------------------
+
+
+def _published(info):
+    """(moment, precision) from the most precise field; never an invented date."""
+    for key in ("timestamp", "release_timestamp"):
+        moment = _from_timestamp(info.get(key))
+        if moment:
+            return moment, Clip.Precision.TIME
+    for key in ("upload_date", "release_date"):
+        moment = _from_yyyymmdd(info.get(key))
+        if moment:
+            return moment, Clip.Precision.DAY
+    return None, ""
+
+
+def _from_timestamp(value):
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not 0 < value < 4_102_444_800:  # before 2100
+        return None
+    return datetime.fromtimestamp(value, tz=UTC)
+
+
+def _from_yyyymmdd(value):
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not re.fullmatch(r"(19|20)\d{6}", value.strip()):
+        return None
+    try:
+        day = datetime.strptime(value.strip(), "%Y%m%d")
+    except ValueError:
+        return None
+    # A bare day is shown in the site's time zone: midnight there keeps it the same day.
+    return timezone.make_aware(day)
+
+
+# --- channel ------------------------------------------------------------------------------------
+
+
+def _channel(info, platform):
+    name = _text(info, "channel", 300) or _text(info, "uploader", 300)
+    url = _https_if_known(_first_url(info, "channel_url", "uploader_url"))
+    uploader_id = _text(info, "uploader_id", 200)
+    handle = uploader_id if uploader_id.startswith("@") else _handle_from_url(url)
+    platform_id = _text(info, "channel_id", 200) or (
+        "" if uploader_id.startswith("@") else uploader_id
+    )
+    if not name:
+        page = _first_url(info, "webpage_url", "original_url")
+        domain = _domain(page)
+        if not domain:
+            return None
+        site = urlsplit(page)
+        return ChannelRecord(name=domain, platform=platform, url=f"{site.scheme}://{site.netloc}/")
+    return ChannelRecord(
+        name=name,
+        platform=platform,
+        platform_id=platform_id,
+        handle=handle,
+        url=url,
+        follower_count=_count(info, "channel_follower_count"),
+    )
+
+
+def _first_url(info, *keys):
+    for key in keys:
+        value = info.get(key)
+        if is_http_url(value) and len(value) <= 2000:
+            return value.strip()
+    return ""
+
+
+def _https_if_known(url):
+    # Old youtube-dl files say http:// for sites that have long redirected to https.
+    if url.startswith("http://") and _domain(url).endswith("youtube.com"):
+        return "https://" + url.removeprefix("http://")
+    return url
+
+
+def _handle_from_url(url):
+    match = re.search(r"/(@[\w.-]+)/?$", urlsplit(url).path) if url else None
+    return match.group(1)[:200] if match else ""
+
+
+def _domain(url):
+    try:
+        host = (urlsplit(url).hostname or "") if url else ""
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")
+
+
+# --- tags, links, pictures, availability --------------------------------------------------------
+
+
+def _tags(info, description):
+    keywords = info.get("tags")
+    if isinstance(keywords, str):
+        keywords = keywords.split(",")
+    if not isinstance(keywords, list):
+        keywords = []
+    records = []
+    for name in keywords:
+        if isinstance(name, str) and Tag.normalise(name):
+            records.append(TagRecord(" ".join(name.split())[:100], ClipTag.Origin.KEYWORD))
+    records += [
+        TagRecord(name[:100], ClipTag.Origin.HASHTAG)
+        for name in find_hashtags(description)
+        if Tag.normalise(name)
+    ]
+    return records
+
+
+def _links_and_related(description, own_id):
+    """Links in the description: other YouTube videos are related clips, the rest the channel's."""
+    links, related, seen = [], [], set()
+    for line in description.split("\n"):
+        position = 0
+        for start, end, url in iter_urls(line):
+            label = line[position:start].strip(" \t-–—:|•►▶→👉")
+            position = end
+            if url in seen or len(url) > 2000:
+                continue
+            seen.add(url)
+            video_id = youtube_video_id(url)
+            if video_id == own_id:
+                continue
+            if video_id:
+                related.append(RelatedRecord(title=label[:500], url=url))
+            else:
+                links.append(LinkRecord(url=url, label=label[:300]))
+    return links, related
+
+
+def best_thumbnail(info):
+    """The info's chosen thumbnail, else the largest of its list by preference, then width."""
+    chosen = info.get("thumbnail")
+    if is_http_url(chosen) and len(chosen) <= 2000:
+        return chosen
+    thumbnails = info.get("thumbnails")
+    candidates = [
+        thumb
+        for thumb in (thumbnails if isinstance(thumbnails, list) else [])
+        if isinstance(thumb, dict) and is_http_url(thumb.get("url")) and len(thumb["url"]) <= 2000
+    ]
+
+    def size(thumb):
+        preference, width = thumb.get("preference"), thumb.get("width")
+        return (
+            preference if isinstance(preference, int | float) else -(10**6),
+            width if isinstance(width, int | float) else 0,
+        )
+
+    return max(candidates, key=size)["url"] if candidates else ""
+
+
+def _availability(info, source):
+    availability = info.get("availability")
+    if availability in _AVAILABLE:
+        return Clip.Availability.AVAILABLE
+    if availability in _PRIVATE:
+        return Clip.Availability.PRIVATE
+    if info.get("live_status") in _LIVE_STATES:
+        return Clip.Availability.AVAILABLE
+    # yt-dlp has just read the clip from the web: it is there.
+    return Clip.Availability.AVAILABLE if source == Clip.Source.URL else ""

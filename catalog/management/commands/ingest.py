@@ -1,0 +1,47 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from catalog import ingest
+from catalog.management.progress import ProgressBar
+
+
+class Command(BaseCommand):
+    help = (
+        "Import clips from video, playlist or channel URLs (via yt-dlp) and from .info.json "
+        "files or folders of them. Exits with status 1 if any item failed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("sources", nargs="+", metavar="URL|FILE|FOLDER")
+        parser.add_argument(
+            "--refresh",
+            action="store_true",
+            help="Fetch URLs already in the catalogue again (default: leave them unchanged).",
+        )
+        parser.add_argument(
+            "--limit",
+            type=int,
+            default=None,
+            metavar="N",
+            help="At most N videos of each playlist or channel, newest first.",
+        )
+        parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+
+    def handle(self, *args, sources, refresh, limit, no_progress, **options):
+        if limit is not None and limit < 1:
+            raise CommandError("--limit must be at least 1")
+        urls = [s for s in sources if s.startswith(("http://", "https://"))]
+        paths = [s for s in sources if s not in urls]
+        progress = ProgressBar(self.stderr._out, enabled=not no_progress and options["verbosity"])
+        summary = ingest.Summary()
+        if paths:
+            summary.results += ingest.ingest_infojson_files(paths, progress=progress).results
+        if urls:
+            found = ingest.ingest_urls(urls, limit=limit, refresh=refresh, progress=progress)
+            summary.results += found.results
+        for result in summary.results:
+            failed = result.outcome is ingest.Outcome.FAILED
+            if failed or options["verbosity"] > 1:
+                self.stdout.write((self.style.ERROR if failed else self.style.SUCCESS)(str(result)))
+        self.stdout.write(str(summary))
+        if summary.failed:
+            raise CommandError(f"{len(summary.failed)} of {len(summary.results)} items failed")
