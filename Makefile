@@ -30,8 +30,12 @@ demo: migrate
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 
 ## run: set up everything on SQLite with demo data and serve http://127.0.0.1:8000/
+## (with the task worker and the periodic checks of followed channels in the background)
 run: demo
 	@$(DEV_ENV) $(BIN)/python manage.py ensure_admin --url http://$(HOST):$(PORT)/admin/
+	@$(DEV_ENV) $(BIN)/python manage.py db_worker & worker=$$!; \
+	$(DEV_ENV) $(BIN)/python manage.py check_due --every 300 & periodic=$$!; \
+	trap 'kill $$worker $$periodic 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: lint, migration check and the whole pytest suite on SQLite, then on PostgreSQL
