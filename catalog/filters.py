@@ -4,6 +4,7 @@ from datetime import datetime, time, timedelta
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +38,16 @@ DURATION_BUCKETS = {
 }
 
 
+LANGUAGES_CACHE_SECONDS = 300
+
+
+def known_languages():
+    """The languages that occur in the catalogue (cached: the list changes rarely)."""
+    return cache.get_or_set(
+        "catalog:languages", lambda: list(Clip.objects.languages()), LANGUAGES_CACHE_SECONDS
+    )
+
+
 def _day_start(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
@@ -67,9 +78,9 @@ class ClipFilter(django_filters.FilterSet):
         model = Clip
         fields = ["q", "tag", "channel", "date_from", "date_to", "language", "duration"]
 
-    def __init__(self, *args, languages=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["language"].extra["choices"] = [(code, code) for code in languages]
+        self.filters["language"].extra["choices"] = [(code, code) for code in known_languages()]
 
     def filter_q(self, queryset, name, value):
         return search(queryset, value)

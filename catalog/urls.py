@@ -1,6 +1,7 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from . import views
+from . import exports, feeds, seo, views
 
 app_name = "catalog"
 
@@ -11,4 +12,51 @@ urlpatterns = [
     path("tags/<str:slug>/", views.tag_detail, name="tag_detail"),
     path("channels/", views.channel_list, name="channel_list"),
     path("channels/<str:slug>/", views.channel_detail, name="channel_detail"),
+    # Feeds and downloads of each list; the list's query string carries its filters.
+    path("feeds/clips.atom", feeds.ClipAtomFeed(), name="feed_atom"),
+    path("feeds/clips.rss", feeds.ClipRssFeed(), name="feed_rss"),
+    path("tags/<str:slug>/feed.atom", feeds.TagAtomFeed(), name="tag_feed_atom"),
+    path("tags/<str:slug>/feed.rss", feeds.TagRssFeed(), name="tag_feed_rss"),
+    path("channels/<str:slug>/feed.atom", feeds.ChannelAtomFeed(), name="channel_feed_atom"),
+    path("channels/<str:slug>/feed.rss", feeds.ChannelRssFeed(), name="channel_feed_rss"),
+    path("export.csv", exports.export, {"fmt": "csv"}, name="export_csv"),
+    path("export.jsonl", exports.export, {"fmt": "jsonl"}, name="export_jsonl"),
+    path(
+        "tags/<str:slug>/export.csv",
+        exports.export,
+        {"fmt": "csv", "kind": "tag"},
+        name="tag_export_csv",
+    ),
+    path(
+        "tags/<str:slug>/export.jsonl",
+        exports.export,
+        {"fmt": "jsonl", "kind": "tag"},
+        name="tag_export_jsonl",
+    ),
+    path(
+        "channels/<str:slug>/export.csv",
+        exports.export,
+        {"fmt": "csv", "kind": "channel"},
+        name="channel_export_csv",
+    ),
+    path(
+        "channels/<str:slug>/export.jsonl",
+        exports.export,
+        {"fmt": "jsonl", "kind": "channel"},
+        name="channel_export_jsonl",
+    ),
+    # For crawlers: a sitemap index with one paginated section per kind of page.
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": seo.SITEMAPS, "sitemap_url_name": "catalog:sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": seo.SITEMAPS},
+        name="sitemap_section",
+    ),
+    path("robots.txt", seo.robots_txt, name="robots_txt"),
 ]

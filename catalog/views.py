@@ -1,21 +1,12 @@
 """Public, read-only pages. Thin: a queryset verb, the shared FilterSet, a template."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
 from catalog.filters import ClipFilter
 from catalog.models import Channel, Clip, Tag
-
-LANGUAGES_CACHE_SECONDS = 300
-
-
-def _languages():
-    return cache.get_or_set(
-        "catalog:languages", lambda: list(Clip.objects.languages()), LANGUAGES_CACHE_SECONDS
-    )
 
 
 def _active_filters(request, filterset):
@@ -36,7 +27,7 @@ def _active_filters(request, filterset):
 
 
 def _clip_list(request, template, queryset, context=None):
-    filterset = ClipFilter(request.GET, queryset=queryset, languages=_languages())
+    filterset = ClipFilter(request.GET, queryset=queryset)
     clips = filterset.qs.newest().for_list() if filterset.is_valid() else Clip.objects.none()
     page = Paginator(clips, settings.NEWSCLIPS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -72,7 +72,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
     "django_tasks_db",
     "catalog",
 ]
@@ -219,3 +222,22 @@ NEWSCLIPS_PAGE_SIZE = 24
 NEWSCLIPS_ALLOW_PRIVATE_URLS = env_bool("NEWSCLIPS_ALLOW_PRIVATE_URLS")
 # Subtitle languages fetched with a video, in order of preference.
 NEWSCLIPS_SUBTITLE_LANGUAGES = env_list("NEWSCLIPS_SUBTITLE_LANGUAGES", "de,en")
+
+# The read-only JSON API (/api/v1/). Everyone is anonymous (no logins through the
+# API, so no password guessing there) and throttled per IP in the default cache.
+NEWSCLIPS_API_ANON_RATE = os.environ.get("NEWSCLIPS_API_ANON_RATE", "60/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # JSON only: the browsable API would need inline scripts and third-party assets.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["catalog.api.throttling.AnonThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "newsclips API",
+    "DESCRIPTION": "Read-only access to the catalogue of news video clips.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}

@@ -91,7 +91,9 @@ def test_bad_text_is_reported_and_nothing_is_written(client, editor):
 
 def test_choosing_and_typing_a_channel_is_refused(client, editor):
     channel = Channel.objects.create(name="DW News", slug="dw-news")
-    response = client.post(IMPORT_URL, {"text": "A title\n\nbody", "channel": channel.pk, "new_channel": "X"})
+    response = client.post(
+        IMPORT_URL, {"text": "A title\n\nbody", "channel": channel.pk, "new_channel": "X"}
+    )
     assert "Choose a channel or type a name, not both." in response.content.decode()
     assert not Clip.objects.exists()
 

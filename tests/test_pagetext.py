@@ -49,7 +49,10 @@ def test_parser_reads_every_field_of_the_sample(sample_text):
         ("Abonniere den WELT YouTube Channel", "http://bit.ly/WeltVideoTVabo"),
         ("WELT DOKUS Channel", "https://www.youtube.com/c/WELTDoku"),
         ("WELT Podcast Channel", "https://www.youtube.com/c/WELTPodcast"),
-        ("Kurznachrichten auf WELT Netzreporter Channel", "https://www.youtube.com/c/DieNetzreporter"),
+        (
+            "Kurznachrichten auf WELT Netzreporter Channel",
+            "https://www.youtube.com/c/DieNetzreporter",
+        ),
         ("Der WELT Nachrichten-Livestream", "http://bit.ly/2fwuMPg"),
         ("Die Top-Nachrichten auf WELT.de", "http://bit.ly/2rQQD9Q"),
         ("Die Mediathek auf WELT.de", "http://bit.ly/2Iydxv8"),

@@ -50,3 +50,36 @@ def http_url(value):
     """The URL if it is http(s), else '' — stored URLs come from the web."""
     value = str(value or "").strip()
     return value if value.lower().startswith(("http://", "https://")) else ""
+
+
+@register.simple_tag(takes_context=True)
+def list_links(context):
+    """Feed and download URLs of the list being shown, carrying its filters.
+
+    Reads the page's `tag` or `channel` and the query string (minus the page
+    number); reverses URLs only, so a list page gains no database query.
+    """
+    from catalog.models import Channel
+
+    request = context["request"]
+    params = request.GET.copy()
+    params.pop("page", None)
+    query = f"?{params.urlencode()}" if params else ""
+    prefix, kwargs = "", {}
+    if isinstance(context.get("tag"), Tag):
+        prefix, kwargs = "tag_", {"slug": context["tag"].slug}
+    elif isinstance(context.get("channel"), Channel):
+        prefix, kwargs = "channel_", {"slug": context["channel"].slug}
+    names = {"atom": "feed_atom", "rss": "feed_rss", "csv": "export_csv", "jsonl": "export_jsonl"}
+    return {
+        key: reverse(f"catalog:{prefix}{name}", kwargs=kwargs) + query
+        for key, name in names.items()
+    }
+
+
+@register.simple_tag(takes_context=True)
+def clip_meta(context, clip):
+    """The clip page's canonical URL, Open Graph, Twitter and JSON-LD data (catalog.seo)."""
+    from catalog.seo import clip_meta as build
+
+    return build(clip, context["request"])

@@ -1,0 +1,83 @@
+"""The API's shapes. Dates keep their precision: "2023" for a year, never 2023-01-01."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from catalog.models import Channel, Clip, Tag
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class PageUrlField(serializers.Field):
+    """The absolute URL of the object's page on the site."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        request = self.context.get("request")
+        url = obj.get_absolute_url()
+        return request.build_absolute_uri(url) if request else url
+
+
+class ChannelRefSerializer(serializers.ModelSerializer):
+    page_url = PageUrlField()
+
+    class Meta:
+        model = Channel
+        fields = ["slug", "name", "url", "page_url"]
+
+
+class ChannelSerializer(ChannelRefSerializer):
+    clip_count = serializers.IntegerField(read_only=True)
+
+    class Meta(ChannelRefSerializer.Meta):
+        fields = [
+            *ChannelRefSerializer.Meta.fields,
+            "handle",
+            "platform",
+            "description",
+            "clip_count",
+        ]
+
+
+class TagSerializer(serializers.ModelSerializer):
+    clip_count = serializers.IntegerField(read_only=True)
+    page_url = PageUrlField()
+
+    class Meta:
+        model = Tag
+        fields = ["slug", "name", "clip_count", "page_url"]
+
+
+class ClipSerializer(serializers.ModelSerializer):
+    channel = ChannelRefSerializer(read_only=True, allow_null=True)
+    published = serializers.CharField(
+        source="published_iso",
+        read_only=True,
+        help_text="At its precision: 2023, 2023-05, 2023-05-17 or a full timestamp; '' if unknown.",
+    )
+    duration_seconds = serializers.IntegerField(source="duration", read_only=True, allow_null=True)
+    tags = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    page_url = PageUrlField()
+
+    class Meta:
+        model = Clip
+        fields = [
+            "id",
+            "platform",
+            "external_id",
+            "url",
+            "title",
+            "description",
+            "channel",
+            "published",
+            "published_precision",
+            "duration_seconds",
+            "language",
+            "tags",
+            "thumbnail_url",
+            "availability",
+            "page_url",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,59 @@
+"""Read-only viewsets; the clip list reuses the pages' ClipFilter (search included)."""
+
+from django.db.models import Count, Q
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import viewsets
+
+from catalog.filters import ClipFilter, TagsFilter
+from catalog.models import Channel, Clip, Tag
+
+from .pagination import NewestFirstPagination, SlugCursorPagination
+from .serializers import ChannelSerializer, ClipSerializer, TagSerializer
+
+# ?tag=a&tag=b takes several values; the schema generator cannot infer that from
+# the custom filter, so it is declared here, keeping catalog.filters free of API code.
+extend_schema_field({"type": "array", "items": {"type": "string"}})(TagsFilter)
+
+
+class ClipViewSet(viewsets.ReadOnlyModelViewSet):
+    """Clips, newest first; the same filters as the site (?q= with #tag and @channel)."""
+
+    queryset = Clip.objects.for_list()
+    serializer_class = ClipSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ClipFilter
+    pagination_class = NewestFirstPagination
+
+
+class ChannelViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Channel.objects.annotate(clip_count=Count("clips"))
+    serializer_class = ChannelSerializer
+    pagination_class = SlugCursorPagination
+    lookup_field = "slug"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("q", OpenApiTypes.STR, description="Part of a tag's name.")]
+    )
+)
+class TagViewSet(viewsets.ReadOnlyModelViewSet):
+    """Tags that have clips, with their counts; ?q= narrows as on the tag page."""
+
+    serializer_class = TagSerializer
+    pagination_class = SlugCursorPagination
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        tags = Tag.objects.with_clip_counts()
+        query = self.request.query_params.get("q", "").strip()
+        if query:
+            tags = tags.filter(Q(slug__contains=Tag.normalise(query)) | Q(name__icontains=query))
+        return tags

@@ -1,0 +1,135 @@
+"""Atom and RSS feeds of every clip list: all clips, a tag, a channel, any search.
+
+A feed takes the list page's query string (?q=…&tag=…) through the same
+ClipFilter as the page, so "subscribe" follows exactly what the reader sees.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape, linebreaks
+from django.utils.translation import gettext as _
+
+from catalog.exports import filter_clips, list_scope
+from catalog.models import Clip
+
+FEED_SIZE = 50
+
+# XML 1.0 forbids these; text from the web may carry them and the feed writer
+# would refuse the whole feed.
+_XML_INVALID_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(value):
+    return _XML_INVALID_RE.sub("", str(value or ""))
+
+
+@dataclass
+class FeedScope:
+    title: str
+    link: str
+    feed_url: str
+    clips: object
+
+
+class ClipAtomFeed(Feed):
+    """All clips; the tag and channel feeds below only change the scope."""
+
+    feed_type = Atom1Feed
+    kind = None
+
+    def get_object(self, request, slug=None):
+        obj, queryset = list_scope(self.kind, slug)
+        clips = filter_clips(request.GET, queryset).newest().for_list()[:FEED_SIZE]
+        params = request.GET.copy()
+        params.pop("page", None)
+        query = f"?{params.urlencode()}" if params else ""
+        page = obj.get_absolute_url() if obj else reverse("catalog:clip_list")
+        return FeedScope(
+            self.scope_title(obj, request), page + query, request.get_full_path(), clips
+        )
+
+    def scope_title(self, obj, request):
+        if self.kind == "tag":
+            title = f"#{obj.slug}"
+        elif self.kind == "channel":
+            title = obj.name
+        else:
+            title = _("Newest clips")
+        if request.GET.get("q"):
+            title = _("%(list)s: search “%(q)s”") % {"list": title, "q": request.GET["q"]}
+        return xml_text(f"{title} · newsclips")
+
+    def title(self, scope):
+        return scope.title
+
+    def subtitle(self, scope):
+        return _("News video clips in the newsclips catalogue.")
+
+    description = subtitle  # RSS calls it description
+
+    def link(self, scope):
+        return scope.link
+
+    def feed_url(self, scope):
+        return scope.feed_url
+
+    def items(self, scope):
+        return scope.clips
+
+    def item_title(self, clip):
+        # Atom titles are plain text (no type="html"): the XML writer's escaping suffices.
+        return xml_text(clip.title)
+
+    def item_description(self, clip):
+        # Atom <summary type="html"> and RSS <description> hold HTML, so the plain
+        # text is HTML-escaped here (then XML-escaped by the writer): a reader shows
+        # "<script>" as text instead of interpreting it.
+        if not clip.description.strip():
+            return None  # no empty <summary>
+        return linebreaks(escape(xml_text(clip.description)))
+
+    def item_pubdate(self, clip):
+        # Only a real day or moment: a year- or month-precision date stored as its
+        # first instant would claim a publication on 1 January that never happened.
+        if clip.published_precision in (Clip.Precision.DAY, Clip.Precision.TIME):
+            return clip.published_at
+        return None
+
+    def item_updateddate(self, clip):
+        # Atom requires <updated>; when the clip entered the catalogue is true and
+        # stable (updated_at would re-surface an entry after every metadata refresh).
+        return clip.created_at
+
+    def item_author_name(self, clip):
+        return xml_text(clip.channel.name) if clip.channel else None
+
+    def item_categories(self, clip):
+        return [tag.slug for tag in clip.tags.all()]
+
+
+class ClipRssFeed(ClipAtomFeed):
+    feed_type = Rss201rev2Feed
+
+    def item_title(self, clip):
+        # RSS readers treat <title> as HTML; escape once more so markup stays text.
+        return escape(xml_text(clip.title))
+
+
+class TagAtomFeed(ClipAtomFeed):
+    kind = "tag"
+
+
+class TagRssFeed(ClipRssFeed):
+    kind = "tag"
+
+
+class ChannelAtomFeed(ClipAtomFeed):
+    kind = "channel"
+
+
+class ChannelRssFeed(ClipRssFeed):
+    kind = "channel"

@@ -1,0 +1,146 @@
+"""What search engines and link previews read: clip metadata, the sitemap, robots.txt.
+
+The clip page's JSON-LD, Open Graph and Twitter tags are built here as data;
+the template (catalog/includes/clip_meta.html) only prints them, escaped.
+"""
+
+import json
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Count
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from catalog.models import Channel, Clip, Tag
+
+# As django.utils.html.json_script: inside <script> the HTML parser ends the
+# element at "</script" whatever the JSON says, so <, > and & become \u escapes
+# (still the same JSON string once parsed); ' too, so no fragment of stored
+# markup such as href='javascript:…' appears verbatim in the page.
+_JSON_SCRIPT_ESCAPES = {
+    ord("<"): "\\u003C",
+    ord(">"): "\\u003E",
+    ord("&"): "\\u0026",
+    ord("'"): "\\u0027",
+}
+
+DESCRIPTION_LENGTH = 300
+
+
+def _http_url(value):
+    """Only http(s) URLs leave the page: stored URLs come from the web."""
+    value = str(value or "").strip()
+    return value if value.lower().startswith(("http://", "https://")) else ""
+
+
+def iso_duration(seconds):
+    """Seconds as ISO 8601, as schema.org wants: 754 -> 'PT12M34S'."""
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{hours}H" if hours else "", f"{minutes}M" if minutes else "", f"{secs}S"]
+    if secs == 0 and (hours or minutes):
+        parts[2] = ""
+    return "PT" + "".join(parts)
+
+
+def json_ld_script(data):
+    """A <script type="application/ld+json"> that no string in `data` can break out of."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True).translate(_JSON_SCRIPT_ESCAPES)
+    # The JSON is escaped for the script context above; format_html cannot do that.
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
+
+
+def clip_video_object(clip, page_url):
+    """schema.org VideoObject of a clip; fields without a value are left out."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "VideoObject",
+        "name": clip.title,
+        # Google requires a description; the title stands in for an empty one.
+        "description": clip.description or clip.title,
+        "url": page_url,
+        "uploadDate": clip.published_iso,  # "2023" for a year: its precision, no fake day
+        "duration": iso_duration(clip.duration) if clip.duration is not None else "",
+        "thumbnailUrl": _http_url(clip.thumbnail_url),
+        "embedUrl": clip.embed_url,
+        "inLanguage": clip.language,
+        "keywords": ", ".join(tag.slug for tag in clip.tags.all()),
+    }
+    if clip.channel:
+        channel = {"@type": "Organization", "name": clip.channel.name}
+        if _http_url(clip.channel.url):
+            channel["url"] = _http_url(clip.channel.url)
+        data["author"] = data["publisher"] = channel
+    if _http_url(clip.url):
+        data["sameAs"] = _http_url(clip.url)
+    return {key: value for key, value in data.items() if value}
+
+
+def clip_meta(clip, request):
+    """Everything the clip page's <head> says about the clip, for clip_meta.html."""
+    canonical = request.build_absolute_uri(clip.get_absolute_url())
+    description = Truncator(" ".join((clip.description or clip.title).split())).chars(
+        DESCRIPTION_LENGTH
+    )
+    image = _http_url(clip.thumbnail_url)
+    return {
+        "canonical": canonical,
+        "title": clip.title,
+        "description": description,
+        "image": image,
+        "video": clip.embed_url,  # YouTube's privacy-enhanced player, else ""
+        "twitter_card": "summary_large_image" if image else "summary",
+        "json_ld": json_ld_script(clip_video_object(clip, canonical)),
+    }
+
+
+class ClipSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return Clip.objects.order_by("pk").only("pk", "updated_at")
+
+    def lastmod(self, clip):
+        return clip.updated_at
+
+
+class TagSitemap(Sitemap):
+    changefreq = "daily"
+
+    def items(self):
+        # Only tags with clips: an empty tag page is not worth a crawler's visit.
+        return Tag.objects.with_clip_counts().order_by("slug")
+
+
+class ChannelSitemap(Sitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return Channel.objects.annotate(n=Count("clips")).filter(n__gt=0).order_by("slug")
+
+
+SITEMAPS = {"clips": ClipSitemap, "tags": TagSitemap, "channels": ChannelSitemap}
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def robots_txt(request):
+    # Exports are whole catalogues per request and the API is throttled: neither
+    # is for crawlers. "*" in a path is understood by the major crawlers; the
+    # plain prefix lines cover the rest.
+    export_prefix = reverse("catalog:export_csv").rsplit(".", 1)[0]  # "/export"
+    lines = [
+        "User-agent: *",
+        f"Disallow: {reverse('admin:index')}",
+        f"Disallow: {export_prefix}",
+        f"Disallow: /*{export_prefix}.",
+        f"Disallow: {reverse('api:api-root')}",
+        "Allow: /",
+        f"Sitemap: {request.build_absolute_uri(reverse('catalog:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
