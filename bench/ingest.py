@@ -70,6 +70,16 @@ def parse_only(folder):
     return time.perf_counter() - start
 
 
+def read_only(folder):
+    """read_infojson alone (guarded parse + normalise, no database): the import's ceiling."""
+    from catalog.ingest import ytdlp
+
+    start = time.perf_counter()
+    for path in sorted(folder.glob("*.json")):
+        ytdlp.read_infojson(path.read_bytes(), name=path.name)
+    return time.perf_counter() - start
+
+
 def import_all(folder):
     from catalog.ingest import ingest_infojson_files
 
@@ -87,11 +97,15 @@ def main(sizes):
         setup_django(tmp / "data")
         samples = clip_samples()
         print(f"{len(samples)} sample clips from {SAMPLES}; SQLite in {tmp / 'data'}")
-        print(f"{'N':>6} {'parse-only/s':>13} {'import/s':>9} {'ratio':>6} {'peak MiB':>9}")
+        print(
+            f"{'N':>6} {'parse-only/s':>13} {'import/s':>9} {'ratio':>6} {'peak MiB':>9}"
+            f" {'read_infojson/s':>16}"
+        )
         for n in sizes:
             folder = write_files(tmp / f"timed-{n}", samples, n, f"t{n}")
             parse_seconds = parse_only(folder)
             import_seconds, summary = import_all(folder)
+            read_seconds = read_only(folder)
             if summary.counts["created"] != n:
                 raise SystemExit(f"bench: expected {n} created, got {summary}")
             folder = write_files(tmp / f"traced-{n}", samples, n, f"m{n}")
@@ -102,7 +116,7 @@ def main(sizes):
             parse_rate, import_rate = n / parse_seconds, n / import_seconds
             print(
                 f"{n:>6} {parse_rate:>13.0f} {import_rate:>9.0f} "
-                f"{import_rate / parse_rate:>6.0%} {peak:>9.1f}"
+                f"{import_rate / parse_rate:>6.0%} {peak:>9.1f} {n / read_seconds:>16.0f}"
             )
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.db.models import Q
 from django.utils import timezone
 
@@ -18,9 +19,12 @@ from catalog.text import youtube_video_id
 
 from . import ytdlp
 from .results import IngestError, ItemResult, Outcome, Summary
-from .store import store
+from .store import store, store_cached, store_chunk
 
 MAX_INFOJSON_FILE = 20 * 1024 * 1024  # a real info.json with every format is < 2 MB
+# Files read and parsed before their clips are written in one transaction: bounds the
+# memory a bulk import holds (parsed records) and how long it holds the write lock.
+CHUNK_SIZE = 100
 
 _YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "music.youtube.com"}
 _YOUTUBE_COLLECTION_PREFIXES = ("/@", "/channel/", "/c/", "/user/", "/playlist")
@@ -146,26 +150,65 @@ def import_infojson(data, *, name):
     return guarded(name, _import_infojson, data, name)
 
 
-def ingest_infojson_files(paths_or_folders, *, progress=None):
-    """Import .info.json files and folders of them; each file fails alone."""
-    from . import guarded
+def ingest_infojson_files(paths_or_folders, *, progress=None, chunk_size=CHUNK_SIZE):
+    """Import .info.json files and folders of them; each file fails alone.
 
+    The files are streamed in chunks: a chunk is read and parsed, then its clips
+    are stored in one transaction with a savepoint per clip, so a file that
+    fails still fails alone. Each result is reported (and `progress` called)
+    once its chunk is committed; the summary keeps a ClipRef, not the Clip.
+    """
     summary = Summary()
     paths = list(infojson_paths(paths_or_folders))
-    for path in paths:
-        _report(summary, guarded(str(path), _import_infojson_file, path), len(paths), progress)
+    for start in range(0, len(paths), chunk_size):
+        for result in _import_chunk(paths[start : start + chunk_size]):
+            _report(summary, result.compact(), len(paths), progress)
     return summary
 
 
+class _Parsed:
+    """A file read and parsed, waiting for its chunk to be stored."""
+
+    def __init__(self, record):
+        self.record = record
+        self.name = ""
+
+
+def _import_chunk(paths):
+    from . import guarded
+
+    parsed = [guarded(str(path), _read_infojson_file, path) for path in paths]
+    items = [(p.name, p.record) for p in parsed if isinstance(p, _Parsed)]
+
+    def store_one(name, record, cache):
+        return guarded(name, store_cached, record, cache=cache)
+
+    try:
+        stored = iter(store_chunk(items, store_one=store_one) if items else ())
+    except DatabaseError:
+        # The chunk could not be committed as a whole: store each clip on its own.
+        stored = iter([guarded(name, store, record) for name, record in items])
+    return [next(stored) if isinstance(p, _Parsed) else p for p in parsed]
+
+
 def _import_infojson(data, name):
+    return store(_read_infojson(data, name), name=name)
+
+
+def _read_infojson_file(path):
+    data = _read_file(path)
+    return _Parsed(_read_infojson(data, str(path)))
+
+
+def _read_infojson(data, name):
     if len(data) > MAX_INFOJSON_FILE:
         raise IngestError(
             f"is {_megabytes(len(data))}; the limit is {_megabytes(MAX_INFOJSON_FILE)}"
         )
-    return store(ytdlp.read_infojson(data, name=name), name=name)
+    return ytdlp.read_infojson(data, name=name)
 
 
-def _import_infojson_file(path):
+def _read_file(path):
     try:
         size = path.stat().st_size
         if size > MAX_INFOJSON_FILE:
@@ -179,7 +222,7 @@ def _import_infojson_file(path):
         raise IngestError("is a folder, not a file") from None
     except OSError as error:
         raise IngestError(f"cannot be read ({error.strerror})") from None
-    return _import_infojson(data, str(path))
+    return data
 
 
 def _megabytes(size):

@@ -24,12 +24,38 @@ class Outcome(StrEnum):
     FAILED = "failed"
 
 
+@dataclass(frozen=True, slots=True)
+class ClipRef:
+    """A stored clip by id and title only: what a large batch keeps of each clip.
+
+    Holding every imported Clip (with its raw metadata) would make a batch's
+    memory grow with its size; `Clip.objects.get(pk=ref.pk)` gives the clip back.
+    """
+
+    pk: int
+    title: str
+
+    @property
+    def id(self):
+        return self.pk
+
+    def __str__(self):
+        return self.title
+
+
 @dataclass
 class ItemResult:
     name: str  # what the editor gave: a file name, a URL, "pasted text"
     outcome: Outcome
     clip: object = None  # the stored Clip, unless the item failed
     reason: str = ""  # why it failed
+
+    def compact(self):
+        """This result with its clip as a ClipRef (same name, outcome, reason, text)."""
+        clip = self.clip
+        if clip is not None and not isinstance(clip, ClipRef):
+            clip = ClipRef(pk=clip.pk, title=str(clip))
+        return ItemResult(name=self.name, outcome=self.outcome, clip=clip, reason=self.reason)
 
     def __str__(self):
         if self.outcome is Outcome.FAILED:

@@ -10,6 +10,8 @@ tag set becomes a ClipRevision, a changed availability an AvailabilityCheck.
 Fields an editor corrected (Clip.locked_fields) are never overwritten.
 """
 
+from dataclasses import astuple
+
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -78,19 +80,68 @@ def store(record, *, name="", checked_at=None):
     `checked_at` says the record is a live fetch of the video (a refresh or a URL
     import): the clip's refreshed_at is set to it, whatever else changed.
     """
+    return _store(record, name, checked_at, None)
+
+
+class ChunkCache:
+    """What a chunk of records stored in one outer transaction may look up only once.
+
+    `store_chunk` fills it before the chunk and `_store` consults it; every entry
+    is either exact for the running transaction or a superset that only costs a
+    query (`maybe_open`). Entries a failed record may have left behind (a channel
+    or tag created in its rolled-back savepoint) are dropped by `forget`.
+    """
+
+    def __init__(self, records):
+        records = [r for r in records if r.platform and r.external_id]
+        self.absent = _absent_clips(records)  # (platform, external_id) not yet stored
+        self.maybe_open = _open_link_keys(records)  # link key -> clip ids with such open links
+        self.forget()
+
+    def forget(self):
+        self.channels = {}  # astuple(ChannelRecord) -> Channel
+        self.tags = {}  # slug -> Tag
+        self.channel_links = {}  # channel id -> (known urls, next position)
+
+
+def store_chunk(items, *, store_one):
+    """Store (name, record) pairs in one transaction, each in its own savepoint.
+
+    `store_one(name, record, cache)` must catch and report every error of its
+    record (like `guarded`) and return its ItemResult: a failed record rolls back
+    alone and the rest of the chunk is still stored. Returns the results in order.
+    """
+    with transaction.atomic():
+        cache = ChunkCache([record for _name, record in items])
+        results = []
+        for name, record in items:
+            result = store_one(name, record, cache)
+            if result.outcome is Outcome.FAILED:
+                cache.forget()
+            results.append(result)
+    return results
+
+
+def store_cached(record, *, name="", cache):
+    """`store` within `store_chunk`: the same rows, fewer queries."""
+    return _store(record, name, None, cache)
+
+
+def _store(record, name, checked_at, cache):
     if not record.external_id or not record.platform:
         raise IngestError("the record has no platform id", name=name)
     if not record.title.strip():
         raise IngestError("the record has no title", name=name)
     with transaction.atomic():
-        channel = _channel(record.channel) if record.channel else None
-        clip, created, changed = _clip(record, channel, checked_at)
-        changed |= _sync_tags(clip, record.tags, created=created)
-        changed |= _sync_related(clip, record.related)
+        channel = _cached_channel(record.channel, cache) if record.channel else None
+        clip, created, changed = _clip(record, channel, checked_at, cache)
+        changed |= _sync_tags(clip, record.tags, created=created, cache=cache)
+        changed |= _sync_related(clip, record.related, created=created, cache=cache)
         changed |= _sync_transcripts(clip, record.transcripts, created=created)
         if clip.channel_id:
-            _add_channel_links(clip.channel, record.links)
-        _resolve_links_to(clip)
+            _add_channel_links(clip.channel, record.links, cache)
+        if not (created and cache and _no_open_links_to(clip, cache)):
+            _resolve_links_to(clip)
     outcome = Outcome.CREATED if created else Outcome.UPDATED if changed else Outcome.UNCHANGED
     return ItemResult(name=name or record.title, outcome=outcome, clip=clip)
 
@@ -127,14 +178,19 @@ def _locked(clip):
     return locked
 
 
-def _clip(record, channel, checked_at):
+def _clip(record, channel, checked_at, cache=None):
     values = {field: getattr(record, field) for field in CLIP_FIELDS}
     values = {field: value for field, value in values.items() if value not in ("", None)}
-    clip = (
-        Clip.objects.select_for_update()
-        .filter(platform=record.platform, external_id=record.external_id)
-        .first()
-    )
+    key = (record.platform, record.external_id)
+    if cache is not None and key in cache.absent:
+        cache.absent.discard(key)  # a second record of the same clip looks it up
+        clip = None
+    else:
+        clip = (
+            Clip.objects.select_for_update()
+            .filter(platform=record.platform, external_id=record.external_id)
+            .first()
+        )
     if clip is None:
         try:
             with transaction.atomic():
@@ -197,6 +253,20 @@ def _keep_history(clip, changed, values):
         AvailabilityCheck.objects.create(clip=clip, checked_at=now, status=values["availability"])
 
 
+def _cached_channel(record, cache):
+    if cache is None:
+        return _channel(record)
+    key = astuple(record)
+    channel = cache.channels.get(key)
+    if channel is None:
+        channel = _channel(record)
+        # Another record may have changed this channel: storing it again would change it back.
+        for other in [k for k, c in cache.channels.items() if c.pk == channel.pk]:
+            del cache.channels[other]
+        cache.channels[key] = channel
+    return channel
+
+
 def _channel(record):
     channel = None
     if record.platform and record.platform_id:
@@ -237,7 +307,7 @@ def _unique_slug(name):
     return slug
 
 
-def _sync_tags(clip, tag_records, *, created):
+def _sync_tags(clip, tag_records, *, created, cache=None):
     """Make the source's tags the clip's tags; tags an editor added stay.
 
     Locked tags are left alone altogether; a changed tag set becomes a revision.
@@ -260,7 +330,7 @@ def _sync_tags(clip, tag_records, *, created):
     if stale:
         ClipTag.objects.filter(pk__in=stale).delete()
     if missing:
-        tags = _tags(missing)
+        tags = _tags(missing, cache)
         ClipTag.objects.bulk_create(
             ClipTag(clip=clip, tag=tags[slug], origin=record.origin)
             for slug, record in missing.items()
@@ -311,8 +381,13 @@ def _sync_transcripts(clip, transcript_records, *, created):
     return bool(differ)
 
 
-def _tags(records_by_slug):
+def _tags(records_by_slug, cache=None):
     """Tag rows for the slugs, created where missing (concurrent imports may race)."""
+    if cache is not None:
+        unknown = {s: r for s, r in records_by_slug.items() if s not in cache.tags}
+        if unknown:
+            cache.tags.update(_tags(unknown))
+        return {slug: cache.tags[slug] for slug in records_by_slug}
     Tag.objects.bulk_create(
         [
             Tag(slug=slug, name=record.name.lstrip("#")[:100])
@@ -328,20 +403,29 @@ def _canonical_url(url):
     return f"https://www.youtube.com/watch?v={video_id}" if video_id else url
 
 
-def _sync_related(clip, related_records):
+def _sync_related(clip, related_records, *, created=False, cache=None):
     if not related_records:
         return False
     wanted = [(r.title, _canonical_url(r.url)) for r in related_records if r.title or r.url]
-    current = list(clip.related_links.order_by("position").values_list("title", "url"))
+    # A clip created in this transaction has no related links yet: no query.
+    current = (
+        [] if created else list(clip.related_links.order_by("position").values_list("title", "url"))
+    )
     if wanted == current:
         return False
-    clip.related_links.all().delete()
-    RelatedLink.objects.bulk_create(
+    if not created:
+        clip.related_links.all().delete()
+    links = [
         RelatedLink(
             clip=clip, position=i, title=title, url=url, target=_find_target(clip, title, url)
         )
         for i, (title, url) in enumerate(wanted)
-    )
+    ]
+    RelatedLink.objects.bulk_create(links)
+    if cache is not None:
+        for link in links:
+            if link.target is None:
+                cache.maybe_open.setdefault(_link_key(link.title, link.url), set()).add(clip.pk)
     return True
 
 
@@ -365,11 +449,51 @@ def _resolve_links_to(clip):
     RelatedLink.objects.filter(match, target=None).exclude(clip=clip).update(target=clip)
 
 
-def _add_channel_links(channel, link_records):
+def _link_key(title, url):
+    """What an open related link waits for: a clip at its URL, else one with its title."""
+    return ("url", url) if url else ("title", title)
+
+
+def _no_open_links_to(clip, cache):
+    """Can no other clip's open related link point at this new clip? (Then no UPDATE.)"""
+    keys = [("title", clip.title)]
+    if clip.url:
+        keys.append(("url", _canonical_url(clip.url)))
+    return not any(cache.maybe_open.get(key, set()) - {clip.pk} for key in keys)
+
+
+def _absent_clips(records):
+    keys = {(r.platform, r.external_id) for r in records}
+    by_platform = {}
+    for platform, external_id in keys:
+        by_platform.setdefault(platform, []).append(external_id)
+    match = Q(pk__in=[])
+    for platform, ids in by_platform.items():
+        match |= Q(platform=platform, external_id__in=ids)
+    return keys - set(Clip.objects.filter(match).values_list("platform", "external_id"))
+
+
+def _open_link_keys(records):
+    """The open related links the records' new clips could resolve, as _link_key -> clip ids."""
+    titles = {r.title for r in records}
+    urls = {_canonical_url(r.url) for r in records if r.url}
+    keys = {}
+    rows = RelatedLink.objects.filter(
+        Q(url="", title__in=titles) | Q(url__in=urls), target=None
+    ).values_list("title", "url", "clip_id")
+    for title, url, clip_id in rows:
+        keys.setdefault(_link_key(title, url), set()).add(clip_id)
+    return keys
+
+
+def _add_channel_links(channel, link_records, cache=None):
     if not link_records:
         return
-    known = set(channel.links.values_list("url", flat=True))
-    position = channel.links.count()
+    if cache is not None and channel.pk in cache.channel_links:
+        known, position = cache.channel_links[channel.pk]
+    else:
+        urls = list(channel.links.values_list("url", flat=True))
+        known, position = set(urls), len(urls)
     new = []
     for link in link_records:
         if link.url not in known:
@@ -379,3 +503,5 @@ def _add_channel_links(channel, link_records):
             )
             position += 1
     ChannelLink.objects.bulk_create(new)
+    if cache is not None:
+        cache.channel_links[channel.pk] = (known, position)

@@ -1,0 +1,240 @@
+"""The chunked bulk import of .info.json files stores exactly what `store` stores, file by file."""
+
+import importlib
+import json
+
+import pytest
+from django.apps import apps
+from django.db import models
+
+from catalog.ingest import Outcome, batch, ingest_infojson_files, store
+from catalog.ingest.results import ClipRef
+from catalog.ingest.ytdlp import read_infojson
+from catalog.models import Clip, RelatedLink
+
+store_module = importlib.import_module("catalog.ingest.store")
+
+# Set by the clock, not by the source: differ between two imports of the same files.
+MOMENTS = {"created_at", "updated_at", "fetched_at", "changed_at", "checked_at", "refreshed_at"}
+
+
+def video(video_id, title, *, channel="Tagesschau", channel_id="UCtages", **extra):
+    return {
+        "id": video_id,
+        "extractor_key": "Youtube",
+        "title": title,
+        "channel": channel,
+        "channel_id": channel_id,
+        "channel_url": f"https://www.youtube.com/channel/{channel_id}",
+        "upload_date": "20240305",
+        "duration": 125,
+        "view_count": 1000,
+        **extra,
+    }
+
+
+def described(*lines):
+    return "\n".join(lines)
+
+
+# Eleven characters each, so that they are YouTube video ids.
+IDS = [f"vid{n:08d}" for n in range(12)]
+
+
+def catalogue_files(folder):
+    """Files that cover every path of `store`: shared channels and tags, links, updates."""
+    infos = [
+        video(
+            IDS[0],
+            "Haushalt im Bundestag",
+            tags=["Politik", "Bundestag"],
+            description=described(
+                "Mehr dazu: https://www.youtube.com/watch?v=" + IDS[3],
+                "Podcast: https://example.org/podcast",
+                "Weiter: https://youtu.be/" + IDS[9],
+            ),
+        ),
+        video(IDS[1], "Wetter am Abend", tags=["Wetter"], description="#Sturm #Nordsee"),
+        video(
+            IDS[2],
+            "Sport kompakt",
+            channel="Sportschau",
+            channel_id="UCsport",
+            tags=["Sport", "politik"],
+            description="Instagram: https://instagram.com/sportschau",
+        ),
+        # Resolves the first file's link, in the same chunk.
+        video(IDS[3], "Bundestag debattiert", tags=["Bundestag"]),
+        # The same clip again in the same chunk: a new title and tags are revisions.
+        video(IDS[1], "Wetter am Abend (neu)", tags=["Wetter", "Regen"]),
+        {"_type": "playlist", "title": "eine Liste", "entries": []},
+        video(
+            IDS[4],
+            "Nachrichten in 100 Sekunden",
+            channel="Tagesschau",
+            channel_id="UCtages",
+            channel_follower_count=5,
+            description="Podcast: https://example.org/podcast\nShop: https://example.org/shop",
+        ),
+        video(IDS[5], "Die Boom-Sendung", channel="Boomschau", channel_id="UCboom", tags=["Boom"]),
+        video(IDS[6], "Nach dem Boom", channel="Boomschau", channel_id="UCboom", tags=["Boom"]),
+        # Updates a clip stored before the import (its title is locked).
+        video(IDS[7], "Neuer Titel", tags=["Alt", "Neu"], description="Neue Beschreibung"),
+        video(IDS[8], "Ohne Kanal", channel="", channel_id="", webpage_url=""),
+        # Resolves the first file's second link from a later chunk.
+        video(IDS[9], "Später gefunden", availability="public"),
+    ]
+    folder.mkdir()
+    for i, info in enumerate(infos):
+        (folder / f"{i:02d}.info.json").write_text(json.dumps(info))
+    (folder / "99.info.json").write_text("{ not json")
+    return folder
+
+
+def seed():
+    """What the catalogue holds before the import."""
+    old = read_infojson(json.dumps(video(IDS[7], "Alter Titel", tags=["Alt"])).encode())
+    clip = store(old).clip
+    clip.locked_fields = ["title"]
+    clip.save(update_fields=["locked_fields"])
+    store(read_infojson(json.dumps(video(IDS[10], "Schon da", tags=["Politik"])).encode()))
+
+
+def natural_key(obj):
+    if isinstance(obj, Clip):
+        return (obj.platform, obj.external_id)
+    return getattr(obj, "slug", None) or natural_key_of_parent(obj)
+
+
+def natural_key_of_parent(obj):
+    return tuple(
+        natural_key(getattr(obj, f.name)) if f.is_relation else getattr(obj, f.attname)
+        for f in type(obj)._meta.concrete_fields
+        if f.name not in MOMENTS and not f.primary_key
+    )
+
+
+def dump():
+    """Every catalogue row, with ids replaced by natural keys and clock times left out."""
+    rows = {}
+    for model in apps.get_app_config("catalog").get_models():
+        if model._meta.label in ("catalog.IngestJob", "catalog.IngestJobItem"):
+            continue
+        values = []
+        for obj in model.objects.all():
+            row = []
+            for field in model._meta.concrete_fields:
+                if field.primary_key or field.name in MOMENTS:
+                    continue
+                if isinstance(field, models.ForeignKey):
+                    target = getattr(obj, field.name)
+                    row.append(None if target is None else natural_key(target))
+                else:
+                    row.append(getattr(obj, field.attname))
+            values.append(repr(row))
+        rows[model._meta.label] = sorted(values)
+    return rows
+
+
+def wipe():
+    for model in apps.get_app_config("catalog").get_models():
+        model.objects.all().delete()
+
+
+def one_by_one(folder):
+    from catalog.ingest import guarded
+
+    results = []
+    for path in batch.infojson_paths([folder]):
+        data = path.read_bytes()
+        results.append(guarded(str(path), batch._import_infojson, data, str(path)))
+    return results
+
+
+@pytest.fixture
+def boom(monkeypatch):
+    """A record that fails inside `store`, after its channel and tags were created."""
+    add_channel_links = store_module._add_channel_links
+
+    def failing(channel, links, cache=None):
+        if (
+            channel.name == "Boomschau"
+            and Clip.objects.filter(title="Die Boom-Sendung").exists()
+            and not Clip.objects.filter(title="Nach dem Boom").exists()
+        ):
+            raise RuntimeError("boom")
+        return add_channel_links(channel, links, cache)
+
+    monkeypatch.setattr(store_module, "_add_channel_links", failing)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("chunk_size", [1, 3, 100])
+def test_bulk_import_stores_what_store_stores(tmp_path, boom, chunk_size):
+    folder = catalogue_files(tmp_path / "files")
+    seed()
+    expected = one_by_one(folder)
+    expected_rows = dump()
+    wipe()
+    seed()
+    summary = ingest_infojson_files([folder], chunk_size=chunk_size)
+    assert dump() == expected_rows
+    assert [(r.name, r.outcome, r.reason, str(r)) for r in summary.results] == [
+        (r.name, r.outcome, r.reason, str(r)) for r in expected
+    ]
+    counts = summary.counts
+    assert counts == {"created": 8, "updated": 2, "unchanged": 0, "failed": 3}
+    assert "internal error (RuntimeError)" in {r.reason for r in summary.failed}
+    # The catalogue is as intended, not only the same: links resolved, history kept.
+    first = Clip.objects.get(external_id=IDS[0])
+    assert [link.target.external_id for link in first.related_links.order_by("position")] == [
+        IDS[3],
+        IDS[9],
+    ]
+    updated = Clip.objects.get(external_id=IDS[7])
+    assert updated.title == "Alter Titel"
+    assert updated.description == "Neue Beschreibung"
+    assert set(updated.revisions.values_list("field", flat=True)) == {"description", "tags"}
+    assert Clip.objects.get(external_id=IDS[1]).revisions.count() == 2
+
+
+@pytest.mark.django_db
+def test_reimport_is_the_same_as_with_store(tmp_path):
+    folder = catalogue_files(tmp_path / "files")
+    one_by_one(folder)
+    expected = [(r.name, r.outcome) for r in one_by_one(folder)]
+    expected_rows = dump()
+    wipe()
+    ingest_infojson_files([folder], chunk_size=4)
+    again = ingest_infojson_files([folder], chunk_size=4)
+    assert dump() == expected_rows
+    assert [(r.name, r.outcome) for r in again.results] == expected
+    # Only the clip that is twice in the files changes (back and forth).
+    assert again.counts == {"created": 0, "updated": 2, "unchanged": 9, "failed": 2}
+
+
+@pytest.mark.django_db
+def test_results_keep_a_reference_not_the_clip(tmp_path):
+    folder = catalogue_files(tmp_path / "files")
+    seen = []
+    summary = ingest_infojson_files(
+        [folder], chunk_size=5, progress=lambda done, total, result: seen.append((done, total))
+    )
+    assert seen == [(n, 13) for n in range(1, 14)]
+    stored = [r for r in summary.results if r.outcome is not Outcome.FAILED]
+    assert all(isinstance(r.clip, ClipRef) for r in stored)
+    assert Clip.objects.filter(pk__in=[r.clip.pk for r in stored]).count() == 10
+    assert str(stored[0]).endswith(": created: Haushalt im Bundestag")
+
+
+@pytest.mark.django_db
+def test_open_links_from_before_the_import_are_resolved(tmp_path):
+    seed()
+    owner = Clip.objects.get(external_id=IDS[10])
+    RelatedLink.objects.create(clip=owner, position=0, title="Sport kompakt", url="")
+    RelatedLink.objects.create(
+        clip=owner, position=1, url=f"https://www.youtube.com/watch?v={IDS[3]}"
+    )
+    ingest_infojson_files([catalogue_files(tmp_path / "files")], chunk_size=2)
+    targets = owner.related_links.order_by("position").values_list("target__external_id", flat=True)
+    assert list(targets) == [IDS[2], IDS[3]]
