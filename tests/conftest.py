@@ -16,4 +16,32 @@ def samples():
     return SAMPLES
 
 
+@pytest.fixture
+def catalogue(db):
+    """Two clips that differ in every filter: tag, channel, date and precision, language, length."""
+    from .factories import make_clip
+
+    ukraine = make_clip(
+        "Frontline towns brace for winter",
+        tags=["Ukraine", "war"],
+        channel="Global Desk",
+        published=(2024, 11, 2, 8, 30),
+        precision="time",
+        duration=754,
+        language="en",
+        url="https://video.example.com/v/1",
+        description="Our correspondent reports, with a comma.\nMore: https://news.example.com/a",
+    )
+    bundestag = make_clip(
+        "Heizungsgesetz im Bundestag",
+        tags=["bundestag"],
+        channel="Nordfunk",
+        published=(2023, 1, 1),
+        precision="year",
+        duration=95,
+        language="de",
+    )
+    return ukraine, bundestag
+
+
 pytest_plugins = ["tests.browser"]

@@ -21,28 +21,6 @@ def generous_throttle(settings):
     cache.clear()
 
 
-@pytest.fixture
-def catalogue():
-    ukraine = make_clip(
-        "Frontline towns brace for winter",
-        tags=["Ukraine", "war"],
-        channel="Global Desk",
-        published=(2024, 11, 2, 8, 30),
-        precision="time",
-        duration=754,
-        language="en",
-    )
-    bundestag = make_clip(
-        "Heizungsgesetz im Bundestag",
-        tags=["bundestag"],
-        channel="Nordfunk",
-        published=(2023, 1, 1),
-        precision="year",
-        language="de",
-    )
-    return ukraine, bundestag
-
-
 def _get(client, url, status=200):
     response = client.get(url)
     assert response.status_code == status, response.content[:500]

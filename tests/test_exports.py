@@ -14,30 +14,6 @@ from .factories import make_clip
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def catalogue():
-    ukraine = make_clip(
-        "Frontline towns brace for winter",
-        tags=["Ukraine", "war"],
-        channel="Global Desk",
-        published=(2024, 11, 2, 8, 30),
-        precision="time",
-        duration=754,
-        language="en",
-        url="https://video.example.com/v/1",
-        description="Line one\nline two, with a comma",
-    )
-    bundestag = make_clip(
-        "Heizungsgesetz im Bundestag",
-        tags=["bundestag"],
-        channel="Nordfunk",
-        published=(2023, 1, 1),
-        precision="year",
-        language="de",
-    )
-    return ukraine, bundestag
-
-
 def _body(response):
     assert response.status_code == 200
     assert response.streaming
@@ -76,11 +52,11 @@ def test_csv_has_the_columns_and_values(client, catalogue):
         "language": "en",
         "tags": "ukraine war",
         "availability": "unknown",
-        "description": "Line one\nline two, with a comma",
+        "description": "Our correspondent reports, with a comma.\nMore: https://news.example.com/a",
         "page_url": f"http://testserver/clips/{ukraine.pk}/",
     }
     assert by_id[bundestag.pk]["published"] == "2023"  # its precision, not 2023-01-01
-    assert by_id[bundestag.pk]["duration_seconds"] == ""
+    assert by_id[bundestag.pk]["duration_seconds"] == "95"
 
 
 def test_jsonl_has_one_object_per_clip_with_stable_keys(client, catalogue):
@@ -95,7 +71,7 @@ def test_jsonl_has_one_object_per_clip_with_stable_keys(client, catalogue):
     assert records[0]["tags"] == ["ukraine", "war"]
     assert records[0]["duration_seconds"] == 754
     assert records[1]["published"] == "2023"
-    assert records[1]["duration_seconds"] is None
+    assert records[1]["duration_seconds"] == 95
 
 
 @pytest.mark.parametrize(

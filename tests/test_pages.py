@@ -10,30 +10,6 @@ from .factories import make_clip
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def catalogue():
-    ukraine = make_clip(
-        "Frontline towns brace for winter",
-        tags=["Ukraine", "war"],
-        channel="Global Desk",
-        published=(2024, 11, 2, 8, 30),
-        precision="time",
-        duration=754,
-        language="en",
-        description="Our correspondent reports. #Ukraine\nMore: https://news.example.com/a",
-    )
-    other = make_clip(
-        "Heizungsgesetz im Bundestag",
-        tags=["bundestag"],
-        channel="Nordfunk",
-        published=(2023, 1, 1),
-        precision="year",
-        duration=95,
-        language="de",
-    )
-    return ukraine, other
-
-
 def test_home_lists_clips_newest_first_with_their_card(client, catalogue):
     ukraine, other = catalogue
     response = client.get(reverse("catalog:clip_list"))

@@ -88,6 +88,6 @@ def import_pagetext_view(model_admin):
             "media": model_admin.media + form.media,
             "result": result,
         }
-        return TemplateResponse(request, "admin/catalog/clip/import_pagetext.html", context)
+        return TemplateResponse(request, "admin/catalog/clip/ingest_form.html", context)
 
     return view
