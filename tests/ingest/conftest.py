@@ -3,11 +3,13 @@
 import json
 import socket
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import pytest
 
 from catalog.ingest import ytdlp
+
+from .pagehandler import PageHandler
 
 # Two spoken lines, captioned the way YouTube's automatic captions roll.
 ROLLING_VTT = "\n".join(
@@ -87,7 +89,7 @@ PAGES = {
 }
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(PageHandler):
     def do_GET(self):
         path = self.path.split("?", 1)[0]
         self.server.requests.append(path)
@@ -107,19 +109,6 @@ class _Handler(BaseHTTPRequestHandler):
             base = f"http://{self.headers.get('Host', '127.0.0.1')}"
             return self._send(200, content_type, body.replace("{base}", base).encode())
         return self._send(404, "text/html", b"<html><body>Not found</body></html>")
-
-    do_HEAD = do_GET
-
-    def _send(self, status, content_type, body):
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
 
 
 class Site:

@@ -6,9 +6,11 @@ name of its video file, so /clips/<id>.html becomes the clip ("generic", <id>).
 
 import threading
 from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import pytest
+
+from .pagehandler import PageHandler
 
 MP4_BYTES = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
 
@@ -54,7 +56,7 @@ class Newsroom:
         return self.url(path)
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(PageHandler):
     def do_GET(self):
         path = self.path.split("?", 1)[0]
         self.server.fetched.append(path)
@@ -64,19 +66,6 @@ class _Handler(BaseHTTPRequestHandler):
             path, (404, "text/html", "<html>not found</html>")
         )
         return self._send(status, content_type, body.encode())
-
-    do_HEAD = do_GET
-
-    def _send(self, status, content_type, body):
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture
