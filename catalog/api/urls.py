@@ -1,7 +1,7 @@
 """/api/v1/: included by newsclips.urls under the "api" namespace."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from . import views
@@ -15,5 +15,14 @@ router.register("tags", views.TagViewSet, basename="tag")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # Human-readable docs: Swagger UI from drf-spectacular-sidecar (no CDN), its start-up
+    # script served separately (?script) so that the page needs no inline script.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", template_name="api/swagger_ui.html"
+        ),
+        name="docs",
+    ),
     *router.urls,
 ]
