@@ -1,6 +1,8 @@
 """Every kind of page in the real browser: no CSP violation, no script error, and axe-core
 finds no serious or critical accessibility problem, in light and in dark mode."""
 
+import struct
+import zlib
 from unittest.mock import ANY
 
 import pytest
@@ -13,13 +15,31 @@ from .factories import make_clip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# A 16:9 PNG stands in for YouTube's thumbnails, and a blank page for its player:
-# the only parts of the page that cannot exist here.
-THUMBNAIL = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000010000000090806000000f4a0"
-    "86ce0000001449444154789c63606060f80f0419400c18189aa0010031ff01ff"
-    "9f7f2e2b0000000049454e44ae426082"
-)
+
+def png(width=32, height=18):
+    """A small 16:9 PNG with a blue-grey gradient."""
+    rows = b"".join(
+        b"\x00"  # no filter
+        + bytes(value for x in range(width) for value in (40 + 4 * x, 70 + 6 * y, 120))
+        for y in range(height)
+    )
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+# It stands in for YouTube's thumbnails, and a blank page for its player: the only
+# parts of the page that cannot exist here.
+THUMBNAIL = png()
 
 
 @pytest.fixture(autouse=True)
@@ -95,7 +115,7 @@ def test_public_page_is_clean_and_accessible(live_server, page, site, name):
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
         assert axe_violations(page) == [], f"{name} in {scheme} mode"
-    screenshot(page, f"page-{name}")
+        screenshot(page, f"page-{name}-{scheme}")
 
 
 def test_thumbnails_are_lazy_with_fixed_sizes_and_the_player_loads_on_click(
