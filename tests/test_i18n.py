@@ -7,6 +7,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from catalog.ingest import SegmentRecord, TranscriptRecord
+
 from .factories import make_clip
 
 PO = Path(__file__).resolve().parent.parent / "locale" / "de" / "LC_MESSAGES" / "django.po"
@@ -140,6 +142,20 @@ def test_clip_content_is_marked_with_its_own_language(client, catalogue):
     assert '<article class="clip" lang="de">' in detail
     # The interface parts inside the clip's article are in the interface language.
     assert '<dl class="facts" lang="en">' in detail
+
+
+@pytest.mark.django_db
+def test_transcripts_are_marked_with_their_language_not_the_clips(client):
+    clip = make_clip(
+        "Grain corridor",
+        language="en",
+        transcripts=[TranscriptRecord("de", "automatic", [SegmentRecord(0, 3, "Schiffe.")])],
+    )
+
+    _, html = _get(client, clip.get_absolute_url(), "de")
+
+    assert '<ol class="transcript-segments" lang="de">' in html
+    assert "<summary>de · automatische Untertitel</summary>" in html
 
 
 @pytest.mark.django_db
