@@ -83,6 +83,20 @@ def test_numbers_are_localised_on_the_clip_page(client, counted_clip):
     assert "<dd>1,234,567</dd>" in english
     assert "<dd>1.234.567</dd>" in german
     assert "<dt>Aufrufe</dt>" in german
+    assert "<dt>Language</dt><dd>German</dd>" in english
+    assert "<dt>Sprache</dt><dd>Deutsch</dd>" in german
+
+
+@pytest.mark.django_db
+def test_the_admin_import_page_speaks_german_too(admin_client):
+    response = admin_client.get(
+        reverse("admin:catalog_clip_import_pagetext"), headers={"accept-language": "de"}
+    )
+    html = response.content.decode()
+
+    assert '<html lang="de"' in html
+    assert "Seitentext importieren" in html
+    assert "… oder seinen Namen eingeben" in html
 
 
 @pytest.mark.django_db

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 YOUTUBE_ID_RE = re.compile(r"^[A-Za-z0-9_-]{11}$")
@@ -307,6 +308,14 @@ class Clip(models.Model):
                 return self.published_at.isoformat()
             case _:
                 return f"{moment:%Y-%m-%d}"
+
+    @property
+    def language_name(self):
+        """The clip's language named in the reader's language ("German", "Deutsch")."""
+        try:
+            return get_language_info(self.language)["name_translated"]
+        except KeyError:
+            return self.language
 
     @property
     def duration_display(self):
