@@ -97,13 +97,18 @@ PUBLIC_PAGES = {
     "channels": lambda site: "/channels/",
     "not-found": lambda site: "/tags/no-such-tag/",
     "api-docs": lambda site: "/api/v1/docs/",
+    "home-german": lambda site: "/",
 }
 
 
 @pytest.mark.parametrize("name", PUBLIC_PAGES)
 def test_public_page_is_clean_and_accessible(live_server, page, site, name):
     url = live_server.url + PUBLIC_PAGES[name](site)
+    if name.endswith("-german"):
+        page.context.add_cookies([{"name": "django_language", "value": "de", "url": url}])
     response = page.goto(url)
+    if name.endswith("-german"):
+        expect(page.locator("html")).to_have_attribute("lang", "de")
     if name == "not-found":
         assert response.status == 404
         page.problems.remove(("console", ANY, url))
@@ -166,7 +171,9 @@ ADMIN_PAGES = {
     "add-from-urls": "/admin/catalog/clip/add-from-urls/",
     "upload-infojson": "/admin/catalog/clip/upload-infojson/",
     "channel-change": "/admin/catalog/channel/{channel}/change/",
+    "clip-history": "/admin/catalog/clip/{video}/history/",
     "tags": "/admin/catalog/tag/",
+    "tag-delete": "/admin/catalog/tag/{tag}/delete/",
     "related-add": "/admin/catalog/relatedlink/add/",
     "jobs": "/admin/catalog/ingestjob/",
     "followed-add": "/admin/catalog/followedsource/add/",
@@ -179,7 +186,8 @@ ADMIN_AXE = {"import-pagetext", "add-from-urls", "upload-infojson"}
 
 def test_admin_pages_run_under_the_strict_csp(live_server, page, site):
     login(page, live_server.url, "editor", "pw-editor-123")
-    ids = {"video": site["video"].pk, "channel": site["video"].channel_id}
+    video = site["video"]
+    ids = {"video": video.pk, "channel": video.channel_id, "tag": video.tags.first().pk}
     accessibility = {}
     for name, path in ADMIN_PAGES.items():
         page.goto(live_server.url + path.format(**ids))
