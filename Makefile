@@ -66,5 +66,5 @@ clean:
 ## messages: update locale/de/LC_MESSAGES/django.po after changing texts, then compile the .mo
 ## (needs gettext; the .mo is committed so that running the site does not)
 messages: $(VENV)/.test-deps
-	$(DEV_ENV) $(BIN)/python manage.py makemessages -l de --no-obsolete --ignore=tests --ignore=bench --ignore=staticfiles --ignore=var
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l de --no-obsolete --add-location=file --ignore=tests --ignore=bench --ignore=staticfiles --ignore=var
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages -l de --ignore=.venv
