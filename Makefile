@@ -7,7 +7,7 @@ DEV_ENV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate demo clean
+.PHONY: run test lint format migrate demo clean messages
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
@@ -62,3 +62,9 @@ format: $(VENV)/.test-deps
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+## messages: update locale/de/LC_MESSAGES/django.po after changing texts, then compile the .mo
+## (needs gettext; the .mo is committed so that running the site does not)
+messages: $(VENV)/.test-deps
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l de --no-obsolete --add-location=file --ignore=tests --ignore=bench --ignore=staticfiles --ignore=var
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages -l de --ignore=.venv

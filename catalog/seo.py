@@ -9,6 +9,8 @@ import json
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Count
 from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -144,3 +146,10 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('catalog:sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    # Browsers ask for /favicon.ico where a page names no icon (feeds, raw files).
+    return redirect(static("img/favicon.svg"), permanent=True)

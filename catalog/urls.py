@@ -59,4 +59,5 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("robots.txt", seo.robots_txt, name="robots_txt"),
+    path("favicon.ico", seo.favicon, name="favicon"),
 ]

@@ -185,3 +185,17 @@ def test_anonymous_clients_are_throttled_at_the_configured_rate(client, settings
     assert client.get(url, REMOTE_ADDR="192.0.2.7").status_code == 200
     # The HTML pages are not the API: never throttled.
     assert client.get(reverse("catalog:clip_list")).status_code == 200
+
+
+def test_api_docs_page_serves_swagger_ui_from_our_own_static_files(client):
+    response = client.get(reverse("api:docs"))
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "https://" not in html  # no CDN
+    script = client.get(reverse("api:docs") + "?script=")
+    assert script["Content-Type"].startswith("application/javascript")
+    assert reverse("api:schema") in script.content.decode()
+    # Linked from every page's footer.
+    assert f'href="{reverse("api:docs")}"' in client.get("/").content.decode()

@@ -196,3 +196,11 @@ def test_robots_txt(client):
     assert "Disallow: /*/export." in lines
     assert "Disallow: /api/v1/" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+def test_favicon_ico_points_to_the_icon(client):
+    response = client.get(reverse("catalog:favicon"))
+
+    assert response.status_code == 301
+    assert response["Location"] == "/static/img/favicon.svg"
+    assert client.get(response["Location"]).status_code == 200

@@ -1,3 +1,10 @@
 """The editors' tool: model admins (catalog.py) and the import pages (imports.py)."""
 
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
 from . import catalog  # noqa: F401  (registers the model admins)
+
+admin.site.site_header = _("newsclips for editors")
+admin.site.site_title = _("newsclips editors")
+admin.site.index_title = _("The catalogue")

@@ -1,7 +1,9 @@
 """/api/v1/: included by newsclips.urls under the "api" namespace."""
 
+from django.conf import settings
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView
+from django.views.decorators.csp import csp_override
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from . import views
@@ -15,5 +17,19 @@ router.register("tags", views.TagViewSet, basename="tag")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # Human-readable docs: Swagger UI from drf-spectacular-sidecar (no CDN), its start-up
+    # script served separately (?script) so that the page needs no inline script. Its
+    # icons are data: SVGs, allowed as images on this page only.
+    path(
+        "docs/",
+        csp_override(
+            {**settings.SECURE_CSP, "img-src": [*settings.SECURE_CSP["img-src"], "data:"]}
+        )(
+            SpectacularSwaggerSplitView.as_view(
+                url_name="api:schema", template_name="api/swagger_ui.html"
+            )
+        ),
+        name="docs",
+    ),
     *router.urls,
 ]

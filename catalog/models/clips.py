@@ -11,7 +11,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 YOUTUBE_ID_RE = re.compile(r"^[A-Za-z0-9_-]{11}$")
@@ -276,7 +278,24 @@ class Clip(models.Model):
 
     @property
     def published_display(self):
-        """The date at the precision that is known: '2023', never a fake 1 January."""
+        """The date at the precision that is known ('2023', never a fake 1 January),
+        in the reader's language: "Nov. 2, 2024" or "2. November 2024"."""
+        if self.published_at is None:
+            return ""
+        moment = timezone.localtime(self.published_at)
+        match self.published_precision:
+            case self.Precision.YEAR:
+                return f"{moment:%Y}"
+            case self.Precision.MONTH:
+                return date_format(moment, "YEAR_MONTH_FORMAT")
+            case self.Precision.TIME:
+                return date_format(moment, "DATETIME_FORMAT")
+            case _:
+                return date_format(moment, "DATE_FORMAT")
+
+    @property
+    def published_iso(self):
+        """Machine-readable date at its precision (for <time datetime> and exports)."""
         if self.published_at is None:
             return ""
         moment = timezone.localtime(self.published_at)
@@ -286,18 +305,17 @@ class Clip(models.Model):
             case self.Precision.MONTH:
                 return f"{moment:%Y-%m}"
             case self.Precision.TIME:
-                return f"{moment:%Y-%m-%d %H:%M}"
+                return self.published_at.isoformat()
             case _:
                 return f"{moment:%Y-%m-%d}"
 
     @property
-    def published_iso(self):
-        """Machine-readable date at its precision (for <time datetime> and exports)."""
-        if self.published_at is None:
-            return ""
-        if self.published_precision == self.Precision.TIME:
-            return self.published_at.isoformat()
-        return self.published_display
+    def language_name(self):
+        """The clip's language named in the reader's language ("German", "Deutsch")."""
+        try:
+            return get_language_info(self.language)["name_translated"]
+        except KeyError:
+            return self.language
 
     @property
     def duration_display(self):
