@@ -26,6 +26,14 @@ def video_page(clip_id, title, description):
 <title>{escape(title)}</title></head><body></body></html>"""
 
 
+def subtitled_page(clip_id, title):
+    """A page with an HTML5 video and a German subtitle track at /subs/<id>.de.vtt."""
+    return f"""<!DOCTYPE html><html lang="de"><head><title>{escape(title)}</title></head><body>
+<video controls><source src="/media/{clip_id}.mp4" type="video/mp4">
+<track kind="subtitles" srclang="de" label="Deutsch" src="/subs/{clip_id}.de.vtt"></video>
+</body></html>"""
+
+
 class Site:
     def __init__(self, server):
         self.server = server
@@ -36,6 +44,11 @@ class Site:
 
     def publish(self, clip_id, title, description="Bilder des Tages."):
         self.server.routes[f"/clips/{clip_id}.html"] = video_page(clip_id, title, description)
+        return self.url(f"/clips/{clip_id}.html")
+
+    def publish_subtitled(self, clip_id, title, vtt):
+        self.server.routes[f"/clips/{clip_id}.html"] = subtitled_page(clip_id, title)
+        self.server.routes[f"/subs/{clip_id}.de.vtt"] = vtt
         return self.url(f"/clips/{clip_id}.html")
 
     def slow(self, seconds):
