@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from catalog.models import (
     AvailabilityCheck,
@@ -180,7 +180,6 @@ class _Restorer:
         self.started = False
         self.channels = {}  # slug -> id
         self.tags = {}  # slug -> id
-        self.clips = {}  # (platform, external_id) -> id
         self.pending = []  # clip lines waiting for their chunk
         self.open_targets = []  # (clip id, position, target key) seen before the target
 
@@ -256,13 +255,15 @@ class _Restorer:
             Clip(channel_id=self._channel(row["channel"]), **_fields(row, CLIP_FIELDS))
             for row in rows
         )
+        targets = _clip_ids(
+            tuple(link["target"]) for row in rows for link in row["related"] if link["target"]
+        )
         tags, related, segments, revisions, checks = [], [], [], [], []
         for clip, row in zip(clips, rows, strict=True):
-            self.clips[(clip.platform, clip.external_id)] = clip.pk
             tags += [ClipTag(clip=clip, tag_id=self.tags[s], origin=o) for s, o in row["tags"]]
             for link in row["related"]:
                 target = tuple(link["target"]) if link["target"] else None
-                target_id = self.clips.get(target) if target else None
+                target_id = targets.get(target) if target else None
                 if target and target_id is None:
                     self.open_targets.append((clip.pk, link["position"], target))
                 values = _fields(link, ("position", "title", "url"))
@@ -291,12 +292,27 @@ class _Restorer:
         if not self.started:
             raise ArchiveError("the file is empty: not a newsclips catalogue export")
         self._store_clips()
+        # Links to clips further down the file; few, since clips are exported oldest first.
+        targets = _clip_ids(target for _clip_id, _position, target in self.open_targets)
         for clip_id, position, target in self.open_targets:
-            if target not in self.clips:
+            if target not in targets:
                 raise ArchiveError(f"a related link of clip {clip_id} points to unknown {target}")
             RelatedLink.objects.filter(clip_id=clip_id, position=position).update(
-                target_id=self.clips[target]
+                target_id=targets[target]
             )
+
+
+def _clip_ids(keys):
+    """{(platform, external_id): id} of the clips stored so far, in one query per chunk."""
+    keys = list(dict.fromkeys(keys))
+    found = {}
+    for start in range(0, len(keys), CHUNK_SIZE):
+        match = Q(pk__in=[])
+        for platform, external_id in keys[start : start + CHUNK_SIZE]:
+            match |= Q(platform=platform, external_id=external_id)
+        rows = Clip.objects.filter(match).values_list("platform", "external_id", "pk")
+        found.update({(platform, external_id): pk for platform, external_id, pk in rows})
+    return found
 
 
 def _fields(row, names):

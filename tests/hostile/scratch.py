@@ -21,8 +21,9 @@ from tests.conftest import PROJECT_ROOT
 
 
 class Scratch:
-    def __init__(self, env):
+    def __init__(self, env, folder):
         self.env = env
+        self.folder = folder
 
     def manage(self, *args, check=True, timeout=120):
         return subprocess.run(
@@ -36,15 +37,15 @@ class Scratch:
         )
 
     def start(self, *args):
-        """A long-running command (e.g. the worker) in its own process."""
-        return subprocess.Popen(
-            [sys.executable, "manage.py", *args],
-            cwd=PROJECT_ROOT,
-            env=self.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+        """A long-running command (e.g. the worker) in its own process, its output in a file."""
+        with (self.folder / f"{args[0]}.log").open("a") as log:
+            return subprocess.Popen(
+                [sys.executable, "manage.py", *args],
+                cwd=PROJECT_ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
 
     def python(self, code):
         """Run `code` in a Django shell on the scratch database; return what it printed as JSON."""
@@ -79,7 +80,7 @@ def scratch(tmp_path_factory):
         env["DATABASE_URL"] = _postgres_url(name)
     else:
         env["DATABASE_URL"] = f"sqlite:///{folder / 'db.sqlite3'}"
-    scratch = Scratch(env)
+    scratch = Scratch(env, folder)
     scratch.manage("migrate", "--no-input")
     yield scratch
     if postgres:

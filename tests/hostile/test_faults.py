@@ -23,11 +23,17 @@ print(json.dumps({{"status": job.status, "counts": job.counts(), "items": items,
                    "clips": clips, "tags": tags}}, default=str))
 """
 
+BACKDATE = """
+from datetime import timedelta
+from django.utils import timezone
+IngestJob.objects.filter(pk={pk}).update(heartbeat_at=timezone.now() - timedelta(minutes=20))
+"""
+
 
 def test_a_killed_worker_resumes_and_imports_every_item_exactly_once(scratch, hostile_site):
     ids = [f"kill{n}" for n in range(6)]
     urls = [hostile_site.publish(i, f"Meldung {i}", f"Bericht #{i}") for i in ids]
-    hostile_site.slow(0.3)
+    hostile_site.slow(0.2)
     pk = scratch.python(
         "import json; from catalog import ingest; "
         f"print(json.dumps(ingest.start_url_job({urls!r}).pk))"
@@ -40,19 +46,13 @@ def test_a_killed_worker_resumes_and_imports_every_item_exactly_once(scratch, ho
         worker.wait(timeout=10)
     assert worker.returncode == -signal.SIGKILL
 
-    killed = scratch.python(JOB_STATE.format(pk=pk))
+    # Read the state, then let fifteen minutes pass: the job's heartbeat gets old.
+    killed = scratch.python(JOB_STATE.format(pk=pk) + BACKDATE.format(pk=pk))
     assert killed["status"] == "running"
     assert [outcome for _name, outcome, *_ in killed["items"]] == ["created"] * 3 + [""] * 3
     assert killed["counts"]["pending"] == 3
     assert [row[0] for row in killed["clips"]] == ids[:3]  # no half-written fourth clip
 
-    # Fifteen minutes later (the job's heartbeat is old), check_due resumes it.
-    scratch.python(
-        "import json; from datetime import timedelta; from django.utils import timezone; "
-        "from catalog.models import IngestJob; "
-        f"print(IngestJob.objects.filter(pk={pk}).update("
-        "heartbeat_at=timezone.now() - timedelta(minutes=20)))"
-    )
     assert f"queued URLs via yt-dlp #{pk}" in scratch.manage("check_due").stdout
     scratch.manage("db_worker", "--batch", "--no-startup-delay", "--no-reload")
 
