@@ -40,7 +40,8 @@ def full_record(**changes):
         "title": "Wahl in Thüringen: „Alles offen“ <b>live</b>",
         "source": "infojson",
         "url": "https://www.youtube.com/watch?v=oDAw7vW7H0c",
-        "description": "Mehr: https://example.org/a?x=1&y=2 #Wahl",
+        # Line breaks JSON Lines must keep inside a line: \r, U+2028, NEL.
+        "description": "Mehr: https://example.org/a?x=1&y=2 #Wahl\r\nZeile\u2028zwei\x85drei",
         "channel": ChannelRecord(
             name="Nordfunk", platform="youtube", platform_id="UC123", follower_count=12
         ),
@@ -117,7 +118,7 @@ def test_round_trip_gives_back_the_same_bytes(full_catalogue, tmp_path):
 
 
 def test_export_lines_use_natural_keys(full_catalogue):
-    lines = [json.loads(line) for line in export().splitlines()]
+    lines = [json.loads(line) for line in export().split("\n") if line]
     assert lines[0] == {"type": "newsclips-catalog", "version": 1}
     assert [line["type"] for line in lines[1:]] == (
         ["channel"] * 3 + ["tag"] * 5 + ["clip"] * 4 + ["followed_source"]
@@ -172,11 +173,11 @@ def test_malformed_files_name_the_line_and_write_nothing(tmp_path, content, mess
 
 
 def test_a_bad_clip_line_rolls_back_every_line_before_it(full_catalogue):
-    lines = export().splitlines(keepends=True)
+    lines = export().split("\n")
     clip_line = next(i for i, line in enumerate(lines) if '"type": "clip"' in line)
     broken = json.loads(lines[clip_line])
     broken["channel"] = "no-such-channel"
-    lines[clip_line] = json.dumps(broken) + "\n"
+    lines[clip_line] = json.dumps(broken)
     wipe()
     with pytest.raises(ArchiveError, match=rf"line {clip_line + 1} \(clip\): unknown channel"):
         import_catalog(lines)
@@ -195,3 +196,50 @@ def test_export_queries_do_not_grow_with_the_catalogue(full_catalogue):
     with CaptureQueriesContext(connection) as after:
         export()
     assert len(after) == len(before)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_is_one_snapshot_while_imports_go_on(full_catalogue):
+    """A clip stored (with a new channel) after the channel lines were written is not exported
+    half: neither the clip nor its channel are in this export, which restores cleanly."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        pytest.skip("the in-memory test database locks tables; file databases use WAL snapshots")
+    from catalog.ingest.archive import export_catalog
+
+    def late_import():
+        make_clip("Late", channel="New")
+        connection.close()  # this thread's own connection
+
+    class Writer(io.StringIO):
+        def write(self, text):
+            if '"type": "tag"' in text and not hasattr(self, "done"):
+                self.done = True
+                # Another editor's import, committed in its own connection.
+                thread = threading.Thread(
+                    target=make_clip, args=("Late",), kwargs={"channel": "New"}
+                )
+                thread.start()
+                thread.join()
+            return super().write(text)
+
+    out = Writer()
+    export_catalog(out)
+    assert Clip.objects.filter(title="Late").exists()
+    assert '"Late"' not in out.getvalue() and '"New"' not in out.getvalue()
+    wipe()
+    import_catalog(out.getvalue().split("\n"))
+    assert not Clip.objects.filter(title="Late").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_outside_a_transaction_leaves_the_connection_as_it_was(full_catalogue):
+    from django.db import connection
+
+    first = export()
+    assert connection.get_autocommit() and not connection.in_atomic_block
+    make_clip("After the export")  # the connection still writes
+    assert export() != first

@@ -79,6 +79,12 @@ def export_catalog(out):
         counts[kind] = counts.get(kind, 0) + 1
         out.write(json.dumps({"type": kind, **row}, ensure_ascii=False, sort_keys=True) + "\n")
 
+    with _snapshot():
+        _export(write)
+    return counts
+
+
+def _export(write):
     write(FORMAT, {"version": VERSION})
     channels = Channel.objects.order_by("slug").prefetch_related(
         _ordered("links", ChannelLink.objects, "position", "url")
@@ -94,7 +100,35 @@ def export_catalog(out):
     for source in sources.iterator(chunk_size=CHUNK_SIZE):
         channel = source.channel.slug if source.channel else None
         write("followed_source", {**_values(source, SOURCE_FIELDS), "channel": channel})
-    return counts
+
+
+@contextlib.contextmanager
+def _snapshot():
+    """One consistent view of the catalogue for the whole export, without blocking imports.
+
+    Imports may run meanwhile: a clip stored after its channel's line was written
+    must not appear with a channel the file lacks. PostgreSQL gives a read-only
+    repeatable-read transaction; SQLite (WAL) a deferred read transaction, whose
+    snapshot does not stop writers. Inside a caller's transaction, that one is used.
+    """
+    if not connection.get_autocommit():
+        yield
+    elif connection.vendor == "postgresql":
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+    elif connection.vendor == "sqlite":
+        # Not atomic(): the settings make that BEGIN IMMEDIATE, which takes the write lock.
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("ROLLBACK")
+    else:
+        yield
 
 
 def _ordered(lookup, queryset, *order):

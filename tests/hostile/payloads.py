@@ -12,8 +12,8 @@ PWN = "window.__pwned=1"
 LONG_WORD = "Donaudampfschifffahrtsgesellschaft" * 300  # 10,200 characters, no space
 TITLE = (
     f'<script>{PWN}</script>"><img src=x onerror="{PWN}"> '
-    "\u202eecnalab\u202c Zero\u200bWidth &amp; &lt;b&gt;nicht fett&lt;/b&gt;"
-)
+    "\u202eecnalab\u202c Zero\u200bWidth &amp; &lt;b&gt;nicht fett&lt;/b&gt; "
+) + LONG_WORD[:300]
 # A description line per trick; none may become markup or a non-http(s) link.
 DESCRIPTION = "\n".join(
     [
@@ -31,9 +31,10 @@ DESCRIPTION = "\n".join(
         f"&#60;script&#62;{PWN}&#60;/script&#62;",
         f"</textarea></title></style><script>{PWN}</script>",
         LONG_WORD,
+        "Lang: https://example.org/" + "a" * 3000,
     ]
 )
-CHANNEL = f'<svg onload="{PWN}">Kanal \u202eNordfunk'
+CHANNEL = f'<svg onload="{PWN}">Kanal \u202eNordfunk ' + LONG_WORD[:200]
 TAGS = [f"<img src=x onerror={PWN}>", f"javascript:{PWN}", "Zero\u200bWidth", LONG_WORD[:200]]
 VTT = "\n".join(
     [

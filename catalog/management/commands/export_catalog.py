@@ -21,8 +21,12 @@ class Command(BaseCommand):
             # Written beside the target and renamed: a failed export never leaves half a backup.
             target = Path(file)
             partial = target.with_name(target.name + ".partial")
-            with partial.open("w", encoding="utf-8") as out:
-                counts = export_catalog(out)
+            try:
+                with partial.open("w", encoding="utf-8") as out:
+                    counts = export_catalog(out)
+            except BaseException:
+                partial.unlink(missing_ok=True)
+                raise
             partial.replace(target)
         counts.pop("newsclips-catalog")
         summary = ", ".join(f"{n} {kind}" for kind, n in counts.items())
