@@ -35,7 +35,7 @@ from catalog.models import (
 
 FORMAT = "newsclips-catalog"
 VERSION = 1
-CHUNK_SIZE = 500
+CHUNK_SIZE = 200  # clips per query round; two chunks are in memory at the peak
 
 CHANNEL_FIELDS = ("slug", "name", "platform", "platform_id", "handle", "url", "description")
 CHANNEL_FIELDS += ("thumbnail_url", "follower_count", "created_at", "updated_at")

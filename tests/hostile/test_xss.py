@@ -128,6 +128,24 @@ def test_every_page_keeps_it_inert(client, hostile):
 
 
 @pytest.mark.django_db
+def test_the_admin_keeps_it_inert_for_editors(admin_client, hostile):
+    clip = hostile["infojson"]
+    urls = [
+        reverse("admin:catalog_clip_changelist"),
+        reverse("admin:catalog_clip_changelist") + "?q=%3Cscript%3E",
+        reverse("admin:catalog_channel_changelist"),
+        reverse("admin:catalog_tag_changelist"),
+        reverse("admin:catalog_channel_change", args=[clip.channel.pk]),
+    ]
+    urls += [reverse("admin:catalog_clip_change", args=[c.pk]) for c in hostile.values()]
+    for url in urls:
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+        # The admin's own URL widgets link without rel; staff only, http(s) still enforced.
+        assert_inert(response.content.decode(), where=url, external_rel=False)
+
+
+@pytest.mark.django_db
 def test_feeds_keep_it_inert_for_feed_readers(client, hostile):
     channel = hostile["url"].channel
     feeds = [
