@@ -94,7 +94,7 @@ def _export(write):
         write("channel", {**_values(channel, CHANNEL_FIELDS), "links": links})
     for tag in Tag.objects.order_by("slug").iterator(chunk_size=CHUNK_SIZE):
         write("tag", _values(tag, TAG_FIELDS))
-    for clip in _clips().iterator(chunk_size=CHUNK_SIZE):
+    for clip in _clip_chunks():
         write("clip", _clip_row(clip))
     sources = FollowedSource.objects.order_by("url").select_related("channel")
     for source in sources.iterator(chunk_size=CHUNK_SIZE):
@@ -147,6 +147,19 @@ def _clips():
             _ordered("availability_checks", AvailabilityCheck.objects, "checked_at"),
         )
     )
+
+
+def _clip_chunks():
+    """The clips with everything they carry, a keyset chunk at a time: memory stays flat."""
+    last = 0
+    while chunk := list(_clips().filter(pk__gt=last)[:CHUNK_SIZE]):
+        last = chunk[-1].pk
+        for clip in chunk:
+            yield clip
+            # A prefetched row points back at its clip: a reference cycle that only the
+            # garbage collector would free, long after. Break it so the chunk goes at once.
+            clip._prefetched_objects_cache = {}
+        del chunk  # before the next chunk is read
 
 
 def _clip_row(clip):
