@@ -19,6 +19,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
 
 from catalog.filters import ClipFilter
 from catalog.models import Channel, Clip, Tag
@@ -145,6 +146,7 @@ FORMATS = {
 }
 
 
+@require_safe
 def export(request, fmt, kind=None, slug=None):
     obj, queryset = list_scope(kind, slug)
     clips = filter_clips(request.GET, queryset)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from catalog.exports import filter_clips, list_scope
 from catalog.models import Clip
@@ -40,6 +41,9 @@ class ClipAtomFeed(Feed):
 
     feed_type = Atom1Feed
     kind = None
+
+    def __call__(self, request, *args, **kwargs):
+        return require_safe(super().__call__)(request, *args, **kwargs)
 
     def get_object(self, request, slug=None):
         obj, queryset = list_scope(self.kind, slug)

@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from catalog.models import Channel, Clip, Tag
 
@@ -129,7 +129,7 @@ class ChannelSitemap(Sitemap):
 SITEMAPS = {"clips": ClipSitemap, "tags": TagSitemap, "channels": ChannelSitemap}
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=86400, public=True)
 def robots_txt(request):
     # Exports are whole catalogues per request and the API is throttled: neither

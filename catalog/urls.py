@@ -1,5 +1,6 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from . import exports, feeds, seo, views
 
@@ -48,13 +49,13 @@ urlpatterns = [
     # For crawlers: a sitemap index with one paginated section per kind of page.
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        require_safe(sitemap_views.index),
         {"sitemaps": seo.SITEMAPS, "sitemap_url_name": "catalog:sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        require_safe(sitemap_views.sitemap),
         {"sitemaps": seo.SITEMAPS},
         name="sitemap_section",
     ),

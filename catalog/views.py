@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from catalog.filters import ClipFilter
 from catalog.models import Channel, Clip, Tag
@@ -43,10 +44,12 @@ def _clip_list(request, template, queryset, context=None):
     )
 
 
+@require_safe
 def clip_list(request):
     return _clip_list(request, "catalog/clip_list.html", Clip.objects.all())
 
 
+@require_safe
 def clip_detail(request, pk):
     clip = get_object_or_404(Clip.objects.for_detail(), pk=pk)
     # The player loads only when the reader asks (?play or a transcript's ?t=):
@@ -61,6 +64,7 @@ def clip_detail(request, pk):
     )
 
 
+@require_safe
 def tag_list(request):
     tags = Tag.objects.by_use()
     query = request.GET.get("q", "").strip()
@@ -70,6 +74,7 @@ def tag_list(request):
     return render(request, "catalog/tag_list.html", {"page_obj": page, "query": query})
 
 
+@require_safe
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     return _clip_list(
@@ -77,12 +82,14 @@ def tag_detail(request, slug):
     )
 
 
+@require_safe
 def channel_list(request):
     channels = Channel.objects.annotate(clip_count=Count("clips")).order_by("-clip_count", "name")
     page = Paginator(channels, 100).get_page(request.GET.get("page"))
     return render(request, "catalog/channel_list.html", {"page_obj": page})
 
 
+@require_safe
 def channel_detail(request, slug):
     channel = get_object_or_404(Channel.objects.prefetch_related("links"), slug=slug)
     return _clip_list(

@@ -80,7 +80,13 @@ def store(record, *, name="", checked_at=None):
     `checked_at` says the record is a live fetch of the video (a refresh or a URL
     import): the clip's refreshed_at is set to it, whatever else changed.
     """
-    return _store(record, name, checked_at, None)
+    try:
+        return _store(record, name, checked_at, None)
+    except IntegrityError:
+        # A concurrent import of the same video inserted its channel, tags or clip between
+        # our look-up and our insert (PostgreSQL does not wait on a look-up). Its rows are
+        # committed now, so a second try finds them and updates instead of inserting.
+        return _store(record, name, checked_at, None)
 
 
 class ChunkCache:
