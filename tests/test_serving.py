@@ -4,11 +4,8 @@ import json
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -16,50 +13,9 @@ from django.urls import reverse
 
 from newsclips.logs import JsonFormatter
 
-ROOT = Path(__file__).resolve().parent.parent
+from .processes import ROOT, free_port, get, production_env, wait_for
+
 BIN = Path(sys.executable).parent
-
-
-def production_env(tmp_path, **extra):
-    """The environment of a fresh server: none of the test run's DJANGO_/DATABASE_ settings."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "NEWSCLIPS_", "GUNICORN_", "WEB_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="newsclips.settings",
-        NEWSCLIPS_DATA_DIR=str(tmp_path / "data"),
-        DJANGO_STATIC_ROOT=str(tmp_path / "static"),
-        **extra,
-    )
-    return env
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def get(url):
-    """(status, headers, body) without raising on 4xx/5xx."""
-    try:
-        with urllib.request.urlopen(url, timeout=15) as response:
-            return response.status, response.headers, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read().decode()
-
-
-def wait_for(url, process, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the server exited while starting"
-        try:
-            return get(url)
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"{url} did not answer within {seconds} s")
 
 
 @pytest.mark.parametrize("value", ["1", "true", "on"])
