@@ -47,6 +47,12 @@ def parse_args(argv):
     parser.add_argument("--duration", type=float, default=60, help="seconds of load (60)")
     parser.add_argument("--concurrency", type=int, default=32, help="client connections (32)")
     parser.add_argument("--files", type=int, default=10_000, help="files imported (10000)")
+    parser.add_argument(
+        "--baseline",
+        type=float,
+        default=20,
+        help="seconds of the same load before the import starts, for comparison (20; 0: none)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep bench/data/load-* and logs")
     return parser.parse_args(argv)
 
@@ -119,6 +125,15 @@ class Results:
             self.latencies[kind].append(seconds)
             self.statuses[kind][status] += 1
 
+    def everything(self):
+        return [value for values in self.latencies.values() for value in values]
+
+    def rate(self):
+        return len(self.everything()) / self.elapsed
+
+    def median(self):
+        return statistics.median(self.everything())
+
     def fail(self, kind, error):
         with self.lock:
             self.statuses[kind]["connection error"] += 1
@@ -160,8 +175,12 @@ def run_clients(port, urls, concurrency, seconds, results):
         thread.join()
 
 
-def warm_up(port, urls, concurrency):
-    run_clients(port, urls, concurrency, 3, Results())
+def measure(port, urls, concurrency, seconds):
+    results = Results()
+    start = time.monotonic()
+    run_clients(port, urls, concurrency, seconds, results)
+    results.elapsed = time.monotonic() - start
+    return results
 
 
 def wait_until_up(port, server, seconds=60):
@@ -184,7 +203,9 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def report(results, elapsed):
+def report(title, results):
+    elapsed = results.elapsed
+    print(f"{title}:")
     print(f"{'url':<8} {'requests':>9} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7}  statuses")
     total = 0
     for kind in KINDS:
@@ -200,7 +221,7 @@ def report(results, elapsed):
             f" {statistics.median(values) * 1000:>7.0f} {percentile(values, 0.99) * 1000:>7.0f}"
             f"  {statuses}"
         )
-    everything = [v for kind in KINDS for v in results.latencies[kind]]
+    everything = results.everything()
     if everything:
         print(
             f"{'all':<8} {total:>9} {total / elapsed:>7.1f}"
@@ -239,6 +260,7 @@ def check_imported(run, files):
 
 def main(argv):
     args = parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)
     tmp = Path(tempfile.mkdtemp(prefix="newsclips-load-"))
     env = server_env(tmp)
     engine = "PostgreSQL" if env.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
@@ -272,7 +294,8 @@ def main(argv):
                     f"{SEED_FILES} seed clips)"
                 )
                 # Every worker loads its templates and URL patterns before the clock starts.
-                warm_up(port, urls, args.concurrency)
+                measure(port, urls, args.concurrency, 3)
+                baseline = args.baseline and measure(port, urls, args.concurrency, args.baseline)
                 import_start = time.monotonic()
                 importer = subprocess.Popen(
                     [sys.executable, "manage.py", "ingest", str(folder), "--no-progress"],
@@ -281,17 +304,21 @@ def main(argv):
                     stdout=import_out,
                     stderr=subprocess.STDOUT,
                 )
-                results = Results()
-                load_start = time.monotonic()
-                run_clients(port, urls, args.concurrency, args.duration, results)
-                elapsed = time.monotonic() - load_start
+                results = measure(port, urls, args.concurrency, args.duration)
                 import_running = importer.poll() is None
                 import_status = importer.wait()
                 import_seconds = time.monotonic() - import_start
             finally:
                 server.terminate()
                 server.wait(30)
-        report(results, elapsed)
+        if baseline:
+            report(f"before the import ({args.baseline:.0f} s)", baseline)
+        report(f"while importing ({args.duration:.0f} s)", results)
+        if baseline:
+            print(
+                f"under import: {results.rate() / baseline.rate():.0%} of the req/s before it, "
+                f"p50 x{results.median() / baseline.median():.1f}"
+            )
         imported, missing, twice = check_imported(run, args.files)
         import_tail = import_log.read_text(errors="replace").strip().splitlines()[-1:]
         print(
@@ -303,7 +330,8 @@ def main(argv):
         print(f"check: {imported} clips of the run, {missing} missing, {twice} present twice")
         server_5xx = sum(
             count
-            for statuses in results.statuses.values()
+            for run_results in filter(None, (baseline, results))
+            for statuses in run_results.statuses.values()
             for status, count in statuses.items()
             if not isinstance(status, int) or status >= 500
         )
@@ -314,7 +342,7 @@ def main(argv):
             f"errors: {server_5xx} 5xx/connection, {len(logged)} error lines in the server log, "
             f'{locked} "database is locked"'
         )
-        for line in (results.failures + logged)[:5]:
+        for line in (results.failures + (baseline.failures if baseline else []) + logged)[:5]:
             print("  e.g.", line)
         failed = server_5xx or logged or locked or import_status or missing or twice
         if args.keep:
