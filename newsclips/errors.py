@@ -11,7 +11,7 @@ import logging
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -29,8 +29,11 @@ def database_unavailable(request, error):
         str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__,
         extra={"status_code": 503},
     )
-    # Rendered without the request: context processors could query the database again.
-    response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    if request.accepts("text/html"):
+        # Rendered without the request: context processors could query the database again.
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    else:  # the JSON API's clients
+        response = JsonResponse({"detail": "Temporarily unavailable, try again."}, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,14 @@ def test_a_postgres_restart_gives_503_then_the_app_recovers_by_itself(tmp_path, 
                 assert status == 503, (path, status)
                 assert headers["Retry-After"] == "30"
                 assert "Traceback" not in body and "psycopg" not in body
+            api = urllib.request.Request(
+                f"{base}/api/v1/clips/", headers={"Accept": "application/json"}
+            )
+            status, _, body = get(api)
+            assert (status, json.loads(body)) == (
+                503,
+                {"detail": "Temporarily unavailable, try again."},
+            )
             postgres.start()
 
             # No restart of the app: the pool drops dead connections and opens new ones.

@@ -132,8 +132,8 @@ import django, json
 django.setup()
 from django.test import Client
 client = Client()
-for path in ("/healthz", "/", "/tags/"):
-    response = client.get(path)
+for path in ("/healthz", "/", "/tags/", "/api/v1/clips/"):
+    response = client.get(path, HTTP_ACCEPT="application/json" if "api" in path else "text/html")
     print(json.dumps({"path": path, "status": response.status_code,
                       "retry": response.get("Retry-After"), "body": response.content.decode()}))
 """
@@ -165,6 +165,11 @@ def test_without_a_database_pages_answer_503_with_retry_after_and_no_traceback(t
         assert "Temporarily unavailable" in answers[path]["body"]
         assert "Traceback" not in answers[path]["body"]
         assert "sqlite" not in answers[path]["body"].lower()
+    assert answers["/api/v1/clips/"]["status"] == 503
+    assert json.loads(answers["/api/v1/clips/"]["body"]) == {
+        "detail": "Temporarily unavailable, try again."
+    }
     logged = [line for line in lines if line.get("logger") == "newsclips.errors"]
-    assert {line["message"].split(":")[1].strip() for line in logged} == {"GET /", "GET /tags/"}
+    failed = {line["message"].split(":")[1].strip() for line in logged}
+    assert failed == {"GET /", "GET /tags/", "GET /api/v1/clips/"}
     assert all(line["level"] == "WARNING" and line["status"] == 503 for line in logged)
