@@ -173,3 +173,24 @@ def test_without_a_database_pages_answer_503_with_retry_after_and_no_traceback(t
     failed = {line["message"].split(":")[1].strip() for line in logged}
     assert failed == {"GET /", "GET /tags/", "GET /api/v1/clips/"}
     assert all(line["level"] == "WARNING" and line["status"] == 503 for line in logged)
+
+
+def test_database_errors_outside_a_view_also_get_the_503_page(rf):
+    """handler500 sees the exception a middleware raised (e.g. saving the session)."""
+    from django.db import OperationalError
+
+    from newsclips.errors import server_error
+
+    request = rf.get("/")
+    try:
+        raise OperationalError("server closed the connection unexpectedly")
+    except OperationalError:
+        unavailable = server_error(request)
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        broken = server_error(request)
+    assert (unavailable.status_code, unavailable["Retry-After"]) == (503, "30")
+    assert b"Temporarily unavailable" in unavailable.content
+    assert broken.status_code == 500
+    assert b"Server error" in broken.content
