@@ -7,7 +7,7 @@ DEV_ENV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate demo clean messages
+.PHONY: run serve test lint format migrate demo clean messages
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
@@ -37,6 +37,12 @@ run: demo
 	$(DEV_ENV) $(BIN)/python manage.py check_due --every 300 & periodic=$$!; \
 	trap 'kill $$worker $$periodic 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## serve: production-style on this machine: collectstatic, migrate, then gunicorn, the task
+## worker and the periodic checks (the Procfile), JSON logs on stdout; refuses DJANGO_DEBUG.
+## Settings from the environment (docs/deploy.md), e.g. GUNICORN_BIND=0.0.0.0:8000 make serve
+serve: $(VENV)/.run-deps
+	$(BIN)/python scripts/serve
 
 ## test: lint, migration check and the whole pytest suite on SQLite, then on PostgreSQL
 test: $(VENV)/.test-deps

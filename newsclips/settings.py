@@ -8,6 +8,7 @@ to an embedded SQLite file under NEWSCLIPS_DATA_DIR.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -80,10 +81,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
+    "axes",
     "catalog",
 ]
 
 MIDDLEWARE = [
+    # First: load balancers probe /healthz by IP over plain HTTP (see newsclips/health.py).
+    "newsclips.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -94,6 +98,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "newsclips.errors.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsclips.urls"
@@ -135,7 +142,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "pool": {
                 "min_size": env_int("DATABASE_POOL_MIN", 2),
                 "max_size": env_int("DATABASE_POOL_MAX", 10),
-                "timeout": 10,
+                # Seconds a request waits for a connection; then 503 (newsclips/errors.py).
+                "timeout": env_int("DATABASE_POOL_TIMEOUT", 5),
             }
         }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -216,18 +224,38 @@ if env_bool("DJANGO_BEHIND_PROXY"):
 
 LOGIN_URL = "admin:login"
 
+# Login rate limit (django-axes): after NEWSCLIPS_LOGIN_FAILURES wrong passwords for one
+# username from one address, that pair is locked out for the cool-off; a success resets it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("NEWSCLIPS_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("NEWSCLIPS_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "newsclips.security.client_ip"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # One JSON object per line on stdout (newsclips/logs.py); DJANGO_LOG_FORMAT=text for people.
     "formatters": {
-        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "newsclips.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
     "handlers": {
-        "stdout": {"class": "logging.StreamHandler", "formatter": "line"},
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json"),
+        },
     },
     "root": {"handlers": ["stdout"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},  # no start-up banner in every command
     },
 }
 

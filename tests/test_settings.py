@@ -1,29 +1,10 @@
 """Production settings are safe by default: checked in a fresh process, as deployed."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
+from .processes import manage, production_env
 
 
 def _run(args, **env):
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "NEWSCLIPS_"))
-    }
-    environment.update(env, DJANGO_SETTINGS_MODULE="newsclips.settings")
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return manage(*args, env=production_env(**env))
 
 
 def test_check_deploy_is_clean_in_production_settings(tmp_path):

@@ -1,0 +1,50 @@
+"""gunicorn settings for `make serve` and the Procfile, from the environment.
+
+gunicorn reads this file from the working directory. Every value can be set
+with the variables below; docs/deploy.md explains how to size them.
+"""
+
+import multiprocessing
+import os
+
+from newsclips.serving import refuse_debug
+
+refuse_debug()
+
+wsgi_app = "newsclips.wsgi:application"
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
+# Processes x threads = requests served at once; each process has its own database pool.
+workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 8)))
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 20))
+keepalive = 5
+# Recycle workers now and then, against slow memory growth.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 2000))
+max_requests_jitter = max_requests // 10
+# Trust X-Forwarded-* only from these addresses (the proxy in front).
+# No gunicornc control socket: it sits at one path per user, and we do not use it.
+control_socket_disable = True
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# Access and error log as JSON lines on stdout, the same shape as Django's (newsclips/logs.py).
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "newsclips.logs.JsonFormatter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stdout",
+        }
+    },
+    "root": {"level": "INFO", "handlers": []},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
+        "gunicorn.access": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
+    },
+}
