@@ -124,7 +124,9 @@ class ClipQuerySet(models.QuerySet):
         from .history import AvailabilityCheck, ClipRevision
         from .transcripts import TranscriptSegment
 
-        return self.for_list().prefetch_related(
+        # The channel's boilerplate, which the description folds away.
+        details = self.for_list().select_related("channel__boilerplate")
+        return details.prefetch_related(
             models.Prefetch(
                 "related_links",
                 queryset=RelatedLink.objects.select_related("target__channel").order_by("position"),
@@ -298,6 +300,14 @@ class Clip(models.Model):
         if self.published_precision == self.Precision.TIME:
             return self.published_at.isoformat()
         return self.published_display
+
+    @property
+    def description_parts(self):
+        """(description, channel boilerplate): the clip page folds the second away."""
+        from catalog.search.boilerplate import split_description
+
+        boilerplate = getattr(self.channel, "boilerplate", None) if self.channel else None
+        return split_description(self.description, boilerplate.lines if boilerplate else ())
 
     @property
     def duration_display(self):

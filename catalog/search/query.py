@@ -1,17 +1,14 @@
-"""`search()`: the one entry point for the search box and `?q=`.
-
-The query language: plain words (all must match), "exact phrases", -excluded
-words, #tag (the tag filter) and @channel (the channel filter). Hostile input
-is harmless: the query is split into plain strings that only ever reach the
-database as bound parameters.
+"""The search box's language: words (all must match), "exact phrases", -excluded,
+#tag and @channel. The query is split into plain strings here; they reach the
+database only as bound parameters, never as MATCH or tsquery syntax.
 """
 
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
 from catalog.models import Tag
+
+from .text import Term
 
 MAX_QUERY_LENGTH = 500
 MAX_TERMS = 20
@@ -30,9 +27,20 @@ class ParsedQuery:
     def __bool__(self):
         return any((self.words, self.phrases, self.excluded, self.tags, self.channels))
 
+    @property
+    def positive(self):
+        """Each word or phrase that must match, as a Term; "!!!" asks for nothing."""
+        return [term for term in map(Term.parse, self.words + self.phrases) if term]
+
+    @property
+    def negative(self):
+        return [term for term in map(Term.parse, self.excluded) if term]
+
 
 def parse_query(q):
     """Split the search box's text into its parts; unbalanced quotes are plain text."""
+    if isinstance(q, ParsedQuery):
+        return q
     parsed = ParsedQuery()
     for match in _TOKEN_RE.finditer((q or "")[:MAX_QUERY_LENGTH]):
         negate, phrase, word = match.groups()
@@ -53,36 +61,3 @@ def parse_query(q):
     for name in ("words", "phrases", "excluded", "tags", "channels"):
         setattr(parsed, name, list(dict.fromkeys(getattr(parsed, name)))[:MAX_TERMS])
     return parsed
-
-
-def _matches(text):
-    return (
-        Q(title__icontains=text)
-        | Q(description__icontains=text)
-        | Q(channel__name__icontains=text)
-        | Q(tags__slug=text.lower())
-    )
-
-
-def search(queryset, q):
-    """Narrow a Clip queryset to what the query asks for."""
-    parsed = q if isinstance(q, ParsedQuery) else parse_query(q)
-    if parsed.tags:
-        queryset = queryset.tagged(*parsed.tags)
-    for channel in parsed.channels:
-        queryset = queryset.filter(
-            Q(channel__slug=channel.lower()) | Q(channel__name__iexact=channel)
-        )
-    positive = parsed.words + parsed.phrases
-    if positive:
-        # Each term must match somewhere (its own filter() so each gets its own tag
-        # join); a subquery keeps those joins from duplicating rows.
-        matching = queryset.model.objects.all()
-        for text in positive:
-            matching = matching.filter(_matches(text))
-        queryset = queryset.filter(pk__in=matching.values("pk"))
-    for text in parsed.excluded:
-        queryset = queryset.exclude(
-            pk__in=queryset.model.objects.filter(_matches(text)).values("pk")
-        )
-    return queryset
