@@ -110,6 +110,7 @@ def test_phrases_exclusion_tags_and_channels(corpus):
         "#",
         "!!!",
         "\x00wahl",
+        '@\x00 #\x00 -\x00 "\x00"',
         "ä" * 10_000,
         "wahl " * 2_000,
         '"' * 10_000,
@@ -235,7 +236,7 @@ def test_the_pipeline_detects_boilerplate_after_the_commit(django_capture_on_com
 
 def test_boilerplate_command(capsys):
     _channel_clips()
-    call_command("detect_boilerplate")
+    call_command("update_search")
     assert "1 of 1 channels have boilerplate" in capsys.readouterr().out
 
 

@@ -3,16 +3,17 @@
     search(queryset, q)       the clips that match (words, "phrases", -excluded, #tag, @channel)
     by_relevance(queryset, q) best match first (among the RELEVANCE_WINDOW newest matches)
     attach_snippets(clips, q) highlighted snippets and transcript hits for a result page
-    detect_boilerplate()      channel boilerplate for every channel: call after a bulk load
+    after_bulk_load()         the one call a bulk load (bulk_create) needs afterwards
 
 SQLite uses FTS5 and PostgreSQL tsvector + GIN (catalog.search.sqlite and
 .postgres, installed by migration 0002_fulltext); the database keeps the index
 in sync by itself, so nothing else needs to know it exists.
 """
 
+from django.db import connections, router
 from django.db.models import F, Q
 
-from .backends import ClipsMatching, SearchRank
+from .backends import ClipsMatching, SearchRank, backend
 from .boilerplate import clip_stored, detect_boilerplate
 from .query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
 from .snippets import attach_snippets as _attach_snippets
@@ -22,6 +23,7 @@ __all__ = [
     "MAX_QUERY_LENGTH",
     "RELEVANCE_WINDOW",
     "ParsedQuery",
+    "after_bulk_load",
     "attach_snippets",
     "by_relevance",
     "clip_stored",
@@ -33,7 +35,21 @@ __all__ = [
 # Relevance ranks the newest matches only: a word in half the catalogue would
 # otherwise rank half a million rows per request. Relevance pages stop here
 # (offset pagination); date order has no such limit.
-RELEVANCE_WINDOW = 2000
+RELEVANCE_WINDOW = 1000
+
+
+def after_bulk_load():
+    """After loading clips in bulk (bulk_create bypasses catalog.ingest): detect every
+    channel's boilerplate and compact the index. Returns how many channels have
+    boilerplate. The index itself needs nothing: the database filled it.
+    """
+    from catalog.models import Clip
+
+    with_boilerplate = detect_boilerplate()
+    connection = connections[router.db_for_write(Clip)]
+    with connection.cursor() as cursor:
+        backend(connection).optimize(cursor)
+    return with_boilerplate
 
 
 def search(queryset, q):

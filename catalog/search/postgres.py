@@ -218,6 +218,11 @@ def uninstall(cursor):
         cursor.execute(f"DROP TEXT SEARCH DICTIONARY IF EXISTS {config}_stem")
 
 
+def optimize(cursor):
+    """Fresh planner statistics for the search tables after a bulk load."""
+    cursor.execute("ANALYZE catalog_clipsearch, catalog_segmentsearch")
+
+
 # Queries: a term reaches PostgreSQL as plain text, a parameter of
 # phraseto_tsquery() (inside newsclips_tsquery), never as tsquery syntax.
 

@@ -42,7 +42,9 @@ def parse_query(q):
     if isinstance(q, ParsedQuery):
         return q
     parsed = ParsedQuery()
-    for match in _TOKEN_RE.finditer((q or "")[:MAX_QUERY_LENGTH]):
+    # NUL is no text to PostgreSQL: dropped rather than turned into a database error.
+    q = (q or "")[:MAX_QUERY_LENGTH].replace("\x00", "")
+    for match in _TOKEN_RE.finditer(q):
         negate, phrase, word = match.groups()
         if phrase is not None:
             phrase = " ".join(phrase.split())

@@ -1,35 +1,41 @@
-"""SQLite: two FTS5 tables kept in sync by triggers.
+"""SQLite: FTS5 tables kept in sync by triggers.
 
-catalog_clipsearch (rowid = clip id): title, tags, channel name and description
-(minus channel boilerplate); catalog_segmentsearch (rowid = segment id): one row
-per transcript segment. Both hold stemmed words: the triggers call
-newsclips_index(), a Python function every connection registers (see apps.py),
-because FTS5 has no German stemmer and Python's sqlite3 cannot add a tokenizer.
-Writing to the catalogue from outside Django (the sqlite3 shell) therefore
-fails with "no such function: newsclips_index" instead of leaving the index stale.
+- catalog_clipsearch (rowid = clip id): title, channel name, description minus
+  channel boilerplate; written when a clip is stored, changed or its channel renamed;
+- catalog_tagsearch (rowid = tag id): each tag once, so tagging a clip writes
+  nothing to the index (clips are found through catalog_cliptag's tag index);
+- catalog_segmentsearch (rowid = segment id): one row per transcript segment.
+
+They hold stemmed words: the triggers call newsclips_index(), a Python function
+every connection registers (catalog.apps), because FTS5 has no German stemmer
+and Python's sqlite3 cannot add a tokenizer. Writing to the catalogue from
+outside Django (the sqlite3 shell) therefore fails with "no such function"
+instead of leaving the index stale.
+
+Rows are written once and rarely rewritten: FTS5 merges its segments as it goes
+(`optimize()` merges them all after a bulk load), and a fragmented index makes
+every lookup slower.
 """
 
 from .boilerplate import strip_boilerplate
-from .text import index_text
+from .text import STEMMED_LANGUAGES, index_text
 
 TOKENIZE = "unicode61 remove_diacritics 2"
+# A tag has no language: it is indexed plain and by every stemmer.
+TAG_COLUMNS = ("plain", *STEMMED_LANGUAGES)
 TABLES = {
-    "catalog_clipsearch": "title, tags, channel, description",
+    "catalog_clipsearch": "title, channel, description",
+    "catalog_tagsearch": ", ".join(TAG_COLUMNS),
     "catalog_segmentsearch": "text, clip_id UNINDEXED",
 }
-# bm25-like weights of a hit, per column group.
-WEIGHTS = (("title", 10), ("{tags channel}", 4), ("description", 1))
-
-_TAGS = """newsclips_index(coalesce((
-    SELECT group_concat(replace(t.slug, '-', ' '), ' ')
-    FROM catalog_cliptag ct JOIN catalog_tag t ON t.id = ct.tag_id WHERE ct.clip_id = {clip}
-), ''), {language})"""
+# Weights of a hit in the relevance score.
+TITLE, TAGS, CHANNEL, DESCRIPTION = 10, 4, 4, 1
 
 # Re-index whole clips: {where} picks them from catalog_clip c.
 _REINDEX = (
     "DELETE FROM catalog_clipsearch WHERE rowid IN (SELECT c.id FROM catalog_clip c WHERE {where})",
-    """INSERT INTO catalog_clipsearch (rowid, title, tags, channel, description)
-SELECT c.id, newsclips_index(c.title, c.language), {tags},
+    """INSERT INTO catalog_clipsearch (rowid, title, channel, description)
+SELECT c.id, newsclips_index(c.title, c.language),
        newsclips_index(coalesce(ch.name, ''), c.language),
        newsclips_description(c.description, bp.lines, c.language)
 FROM catalog_clip c
@@ -40,27 +46,21 @@ WHERE {where}""",
 
 
 def _reindex_statements(where):
-    tags = _TAGS.format(clip="c.id", language="c.language")
-    return [statement.format(where=where, tags=tags) for statement in _REINDEX]
+    return [statement.format(where=where) for statement in _REINDEX]
 
 
 def _reindex(where):
     return "".join(f"{statement};" for statement in _reindex_statements(where))
 
 
-def _tags_of_indexed_clip():
-    return _TAGS.format(
-        clip="catalog_clipsearch.rowid",
-        language="(SELECT language FROM catalog_clip WHERE id = catalog_clipsearch.rowid)",
-    )
-
-
-def _retag(clip):
-    return f"""UPDATE catalog_clipsearch SET tags = {
-        _TAGS.format(clip=clip, language=f"(SELECT language FROM catalog_clip WHERE id = {clip})")
-    } WHERE rowid = {clip};"""
-
-
+_TAG_VALUES = ", ".join(
+    f"newsclips_index(replace({{slug}}, '-', ' '), '{language if language != 'plain' else ''}')"
+    for language in TAG_COLUMNS
+)
+_INDEX_TAG = (
+    f"INSERT INTO catalog_tagsearch (rowid, {', '.join(TAG_COLUMNS)}) "
+    f"VALUES (NEW.id, {_TAG_VALUES.format(slug='NEW.slug')});"
+)
 _INDEX_SEGMENT = """INSERT INTO catalog_segmentsearch (rowid, text, clip_id)
     VALUES (NEW.id, newsclips_index(NEW.text, NEW.language), NEW.clip_id);"""
 
@@ -82,16 +82,14 @@ TRIGGERS = {
         "AFTER DELETE ON catalog_clip",
         "DELETE FROM catalog_clipsearch WHERE rowid = OLD.id;",
     ),
-    "catalog_cliptag_search_insert": ("AFTER INSERT ON catalog_cliptag", _retag("NEW.clip_id")),
-    "catalog_cliptag_search_delete": ("AFTER DELETE ON catalog_cliptag", _retag("OLD.clip_id")),
-    "catalog_cliptag_search_update": (
-        "AFTER UPDATE OF clip_id, tag_id ON catalog_cliptag",
-        _retag("OLD.clip_id") + _retag("NEW.clip_id"),
-    ),
+    "catalog_tag_search_insert": ("AFTER INSERT ON catalog_tag", _INDEX_TAG),
     "catalog_tag_search_update": (
         "AFTER UPDATE OF slug ON catalog_tag",
-        f"UPDATE catalog_clipsearch SET tags = {_tags_of_indexed_clip()} "
-        "WHERE rowid IN (SELECT clip_id FROM catalog_cliptag WHERE tag_id = NEW.id);",
+        "DELETE FROM catalog_tagsearch WHERE rowid = OLD.id;" + _INDEX_TAG,
+    ),
+    "catalog_tag_search_delete": (
+        "AFTER DELETE ON catalog_tag",
+        "DELETE FROM catalog_tagsearch WHERE rowid = OLD.id;",
     ),
     "catalog_channel_search_update": (
         "AFTER UPDATE OF name ON catalog_channel WHEN OLD.name IS NOT NEW.name",
@@ -154,6 +152,10 @@ def install(cursor):
     for statement in _reindex_statements("1"):
         cursor.execute(statement)
     cursor.execute(
+        f"INSERT INTO catalog_tagsearch (rowid, {', '.join(TAG_COLUMNS)}) "
+        f"SELECT id, {_TAG_VALUES.format(slug='slug')} FROM catalog_tag"
+    )
+    cursor.execute(
         "INSERT INTO catalog_segmentsearch (rowid, text, clip_id) "
         "SELECT id, newsclips_index(text, language), clip_id FROM catalog_transcriptsegment"
     )
@@ -162,8 +164,8 @@ def install(cursor):
 def uninstall(cursor):
     for name in TRIGGERS:
         cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-    cursor.execute("DROP TABLE IF EXISTS catalog_clipsearch")
-    cursor.execute("DROP TABLE IF EXISTS catalog_segmentsearch")
+    for table in TABLES:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def ensure_triggers(cursor):
@@ -172,6 +174,12 @@ def ensure_triggers(cursor):
     if cursor.fetchone():
         for name in TRIGGERS:
             cursor.execute(_trigger_sql(name, if_not_exists=True))
+
+
+def optimize(cursor):
+    """Merge each index into one segment: fast lookups after a bulk load."""
+    for table in TABLES:
+        cursor.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
 
 
 # Queries: every MATCH string is built here from a Term's words, which are
@@ -187,28 +195,41 @@ def match_string(terms):
     return " OR ".join(_quoted(variant) for term in terms for variant in term.variants)
 
 
+_TAGGED = (
+    "SELECT clip_id FROM catalog_cliptag WHERE tag_id IN "
+    "(SELECT rowid FROM catalog_tagsearch WHERE catalog_tagsearch MATCH %s)"
+)
+
+
 def clips_matching_sql(term):
-    """SQL (and params) for the ids of clips where the term occurs, text or transcript."""
+    """SQL (and params) for the ids of clips where the term occurs, anywhere."""
     match = match_string([term])
     sql = (
         "SELECT rowid FROM catalog_clipsearch WHERE catalog_clipsearch MATCH %s "
+        f"UNION {_TAGGED} "
         "UNION SELECT clip_id FROM catalog_segmentsearch WHERE catalog_segmentsearch MATCH %s"
     )
-    return sql, [match, match]
+    return sql, [match, match, match]
 
 
 def rank_sql(terms, clip_id_sql):
-    """A relevance score for the clip: weighted hits per column group.
+    """A relevance score for the clip: the weights of the fields with a hit.
 
-    One rowid lookup per group, not bm25(): bm25 counts each phrase's matches over
+    One rowid lookup per field, not bm25(): bm25 counts each phrase's matches over
     the whole table, again for every row of a correlated subquery.
     """
     match = f"({match_string(terms)})"
     parts, params = [], []
-    for columns, weight in WEIGHTS:
+    for column, weight in (("title", TITLE), ("channel", CHANNEL), ("description", DESCRIPTION)):
         parts.append(
             f"coalesce((SELECT {weight} FROM catalog_clipsearch WHERE catalog_clipsearch "
             f"MATCH %s AND rowid = {clip_id_sql}), 0)"
         )
-        params.append(f"{columns} : {match}")
+        params.append(f"{column} : {match}")
+    parts.append(
+        f"(CASE WHEN EXISTS (SELECT 1 FROM catalog_cliptag t WHERE t.clip_id = {clip_id_sql} "
+        f"AND t.tag_id IN (SELECT rowid FROM catalog_tagsearch WHERE catalog_tagsearch "
+        f"MATCH %s)) THEN {TAGS} ELSE 0 END)"
+    )
+    params.append(match)
     return "(" + " + ".join(parts) + ")", params
