@@ -1,12 +1,16 @@
-"""PostgreSQL: tsvector tables with GIN indexes, kept in sync by triggers.
+"""PostgreSQL: one tsvector row per clip with a GIN index, kept in sync by triggers.
 
 catalog_clipsearch holds per clip `meta` (title A, channel B, description
-without channel boilerplate C) and `tags` (B) apart, so that a tag change
-re-reads only the tags; the GIN index is on meta || tags. catalog_segmentsearch
-holds one tsvector per transcript segment. Each is stemmed by the clip's (the
-segment's) language: German and English Snowball dictionaries without stop
-words (so "the election" still needs both words, as on SQLite), 'simple' for
-all other languages. Bulk inserts are indexed per statement (transition tables).
+without channel boilerplate C) and `transcript` (D) apart, so that a transcript
+change re-reads only that part; the GIN index is on their concatenation (a
+stored generated column). Tags are indexed once per tag (catalog_tagsearch,
+plain and by every stemmer): tagging a clip rewrites no tsvector, and clips are
+found through catalog_cliptag's tag index.
+Each part is stemmed by the clip's (a transcript's) language: German and
+English Snowball dictionaries without stop words (so "the election" still needs
+both words, as on SQLite), 'simple' for all other languages. Bulk inserts are
+indexed per statement (transition tables), so a clip's transcript is read once
+per bulk_create, not once per segment.
 """
 
 _CONFIGS = {"german": "newsclips_german", "english": "newsclips_english"}
@@ -48,11 +52,16 @@ CREATE FUNCTION newsclips_clip_meta(
        )), 'C')
 $$;
 
-CREATE FUNCTION newsclips_clip_tags(clip bigint, language text) RETURNS tsvector
+CREATE AGGREGATE newsclips_tsvector_agg(tsvector) (
+  SFUNC = tsvector_concat, STYPE = tsvector, INITCOND = ''
+);
+
+CREATE FUNCTION newsclips_clip_transcript(clip bigint) RETURNS tsvector
 LANGUAGE sql STABLE AS $$
-  SELECT setweight(to_tsvector(newsclips_regconfig(language),
-           coalesce(string_agg(replace(t.slug, '-', ' '), ' '), '')), 'B')
-  FROM catalog_cliptag ct JOIN catalog_tag t ON t.id = ct.tag_id WHERE ct.clip_id = clip
+  SELECT setweight(coalesce(newsclips_tsvector_agg(part), ''), 'D') FROM (
+    SELECT to_tsvector(newsclips_regconfig(language), string_agg(text, ' ' ORDER BY start, id))
+    FROM catalog_transcriptsegment WHERE clip_id = clip GROUP BY language
+  ) AS tracks(part)
 $$;
 """
 
@@ -60,26 +69,31 @@ _TABLES = """
 CREATE TABLE catalog_clipsearch (
   clip_id bigint PRIMARY KEY,
   meta tsvector NOT NULL,
-  tags tsvector NOT NULL DEFAULT ''
+  transcript tsvector NOT NULL DEFAULT '',
+  -- Stored: a search that reads many rows must not concatenate each.
+  document tsvector GENERATED ALWAYS AS (meta || transcript) STORED
 );
-CREATE INDEX catalog_clipsearch_document_idx ON catalog_clipsearch USING gin ((meta || tags));
-CREATE TABLE catalog_segmentsearch (
-  segment_id bigint PRIMARY KEY,
-  clip_id bigint NOT NULL,
-  document tsvector NOT NULL
-);
-CREATE INDEX catalog_segmentsearch_document_idx ON catalog_segmentsearch USING gin (document);
-CREATE INDEX catalog_segmentsearch_clip_idx ON catalog_segmentsearch (clip_id);
+CREATE INDEX catalog_clipsearch_document_idx ON catalog_clipsearch USING gin (document);
+CREATE TABLE catalog_tagsearch (tag_id bigint PRIMARY KEY, document tsvector NOT NULL);
+CREATE INDEX catalog_tagsearch_document_idx ON catalog_tagsearch USING gin (document);
 """
+_TAG_DOCUMENT = """to_tsvector('simple', replace(slug, '-', ' '))
+  || to_tsvector('newsclips_german', replace(slug, '-', ' '))
+  || to_tsvector('newsclips_english', replace(slug, '-', ' '))"""
+_DOCUMENT = "document"
+
+_RETRANSCRIBE = """UPDATE catalog_clipsearch SET transcript = newsclips_clip_transcript(clip_id)
+WHERE clip_id IN ({clips});"""
 
 # name -> (trigger definition after the name, plpgsql body)
 _TRIGGERS = {
     "catalog_clip_search_insert": (
         "AFTER INSERT ON catalog_clip REFERENCING NEW TABLE AS changed FOR EACH STATEMENT",
-        """INSERT INTO catalog_clipsearch (clip_id, meta, tags)
+        """INSERT INTO catalog_clipsearch (clip_id, meta, transcript)
         SELECT id, newsclips_clip_meta(title, description, language, channel_id),
-               newsclips_clip_tags(id, language) FROM changed
-        ON CONFLICT (clip_id) DO UPDATE SET meta = EXCLUDED.meta, tags = EXCLUDED.tags;""",
+               newsclips_clip_transcript(id) FROM changed
+        ON CONFLICT (clip_id) DO UPDATE
+        SET meta = EXCLUDED.meta, transcript = EXCLUDED.transcript;""",
     ),
     "catalog_clip_search_update": (
         """AFTER UPDATE OF title, description, language, channel_id ON catalog_clip FOR EACH ROW
@@ -87,8 +101,7 @@ _TRIGGERS = {
               NEW.description OR OLD.language IS DISTINCT FROM NEW.language
               OR OLD.channel_id IS DISTINCT FROM NEW.channel_id)""",
         """UPDATE catalog_clipsearch SET
-          meta = newsclips_clip_meta(NEW.title, NEW.description, NEW.language, NEW.channel_id),
-          tags = newsclips_clip_tags(NEW.id, NEW.language)
+          meta = newsclips_clip_meta(NEW.title, NEW.description, NEW.language, NEW.channel_id)
         WHERE clip_id = NEW.id;""",
     ),
     "catalog_clip_search_delete": (
@@ -99,29 +112,24 @@ _TRIGGERS = {
         "AFTER TRUNCATE ON catalog_clip FOR EACH STATEMENT",
         "TRUNCATE catalog_clipsearch;",
     ),
-    "catalog_cliptag_search_insert": (
-        "AFTER INSERT ON catalog_cliptag REFERENCING NEW TABLE AS changed FOR EACH STATEMENT",
-        """UPDATE catalog_clipsearch s SET tags = newsclips_clip_tags(s.clip_id, c.language)
-        FROM catalog_clip c WHERE c.id = s.clip_id
-          AND s.clip_id IN (SELECT clip_id FROM changed);""",
-    ),
-    "catalog_cliptag_search_delete": (
-        "AFTER DELETE ON catalog_cliptag REFERENCING OLD TABLE AS changed FOR EACH STATEMENT",
-        """UPDATE catalog_clipsearch s SET tags = newsclips_clip_tags(s.clip_id, c.language)
-        FROM catalog_clip c WHERE c.id = s.clip_id
-          AND s.clip_id IN (SELECT clip_id FROM changed);""",
-    ),
-    "catalog_cliptag_search_update": (
-        "AFTER UPDATE OF clip_id, tag_id ON catalog_cliptag FOR EACH ROW",
-        """UPDATE catalog_clipsearch s SET tags = newsclips_clip_tags(s.clip_id, c.language)
-        FROM catalog_clip c WHERE c.id = s.clip_id AND s.clip_id IN (OLD.clip_id, NEW.clip_id);""",
+    "catalog_tag_search_insert": (
+        "AFTER INSERT ON catalog_tag REFERENCING NEW TABLE AS changed FOR EACH STATEMENT",
+        f"""INSERT INTO catalog_tagsearch (tag_id, document)
+        SELECT id, {_TAG_DOCUMENT} FROM changed
+        ON CONFLICT (tag_id) DO UPDATE SET document = EXCLUDED.document;""",
     ),
     "catalog_tag_search_update": (
-        "AFTER UPDATE OF slug ON catalog_tag FOR EACH ROW "
-        "WHEN (OLD.slug IS DISTINCT FROM NEW.slug)",
-        """UPDATE catalog_clipsearch s SET tags = newsclips_clip_tags(s.clip_id, c.language)
-        FROM catalog_clip c WHERE c.id = s.clip_id
-          AND s.clip_id IN (SELECT clip_id FROM catalog_cliptag WHERE tag_id = NEW.id);""",
+        "AFTER UPDATE OF slug ON catalog_tag FOR EACH ROW",
+        f"""UPDATE catalog_tagsearch SET document = (SELECT {_TAG_DOCUMENT}
+          FROM catalog_tag WHERE id = NEW.id) WHERE tag_id = NEW.id;""",
+    ),
+    "catalog_tag_search_delete": (
+        "AFTER DELETE ON catalog_tag REFERENCING OLD TABLE AS changed FOR EACH STATEMENT",
+        "DELETE FROM catalog_tagsearch WHERE tag_id IN (SELECT id FROM changed);",
+    ),
+    "catalog_tag_search_truncate": (
+        "AFTER TRUNCATE ON catalog_tag FOR EACH STATEMENT",
+        "TRUNCATE catalog_tagsearch;",
     ),
     "catalog_channel_search_update": (
         "AFTER UPDATE OF name ON catalog_channel FOR EACH ROW "
@@ -144,25 +152,20 @@ _TRIGGERS = {
     "catalog_segment_search_insert": (
         "AFTER INSERT ON catalog_transcriptsegment REFERENCING NEW TABLE AS changed "
         "FOR EACH STATEMENT",
-        """INSERT INTO catalog_segmentsearch (segment_id, clip_id, document)
-        SELECT id, clip_id, to_tsvector(newsclips_regconfig(language), text) FROM changed
-        ON CONFLICT (segment_id) DO UPDATE
-        SET clip_id = EXCLUDED.clip_id, document = EXCLUDED.document;""",
+        _RETRANSCRIBE.format(clips="SELECT clip_id FROM changed"),
     ),
     "catalog_segment_search_update": (
         "AFTER UPDATE OF text, language, clip_id ON catalog_transcriptsegment FOR EACH ROW",
-        """UPDATE catalog_segmentsearch SET clip_id = NEW.clip_id,
-          document = to_tsvector(newsclips_regconfig(NEW.language), NEW.text)
-        WHERE segment_id = NEW.id;""",
+        _RETRANSCRIBE.format(clips="OLD.clip_id, NEW.clip_id"),
     ),
     "catalog_segment_search_delete": (
         "AFTER DELETE ON catalog_transcriptsegment REFERENCING OLD TABLE AS changed "
         "FOR EACH STATEMENT",
-        "DELETE FROM catalog_segmentsearch WHERE segment_id IN (SELECT id FROM changed);",
+        _RETRANSCRIBE.format(clips="SELECT clip_id FROM changed"),
     ),
     "catalog_segment_search_truncate": (
         "AFTER TRUNCATE ON catalog_transcriptsegment FOR EACH STATEMENT",
-        "TRUNCATE catalog_segmentsearch;",
+        "UPDATE catalog_clipsearch SET transcript = '' WHERE transcript <> '';",
     ),
 }
 
@@ -191,14 +194,14 @@ def install(cursor):
         cursor.execute(f"CREATE TRIGGER {name} {definition} EXECUTE FUNCTION {name}()")
     # What is already catalogued (a no-op on a fresh database).
     cursor.execute(
-        """INSERT INTO catalog_clipsearch (clip_id, meta, tags)
+        """INSERT INTO catalog_clipsearch (clip_id, meta, transcript)
         SELECT id, newsclips_clip_meta(title, description, language, channel_id),
-               newsclips_clip_tags(id, language) FROM catalog_clip"""
+               newsclips_clip_transcript(id)
+        FROM catalog_clip"""
     )
     cursor.execute(
-        """INSERT INTO catalog_segmentsearch (segment_id, clip_id, document)
-        SELECT id, clip_id, to_tsvector(newsclips_regconfig(language), text)
-        FROM catalog_transcriptsegment"""
+        f"INSERT INTO catalog_tagsearch (tag_id, document) SELECT id, {_TAG_DOCUMENT} "
+        "FROM catalog_tag"
     )
 
 
@@ -206,9 +209,10 @@ def uninstall(cursor):
     for name, table in _TABLE_OF_TRIGGER.items():
         cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
-    cursor.execute("DROP TABLE IF EXISTS catalog_clipsearch, catalog_segmentsearch")
+    cursor.execute("DROP TABLE IF EXISTS catalog_clipsearch, catalog_tagsearch")
+    cursor.execute("DROP AGGREGATE IF EXISTS newsclips_tsvector_agg(tsvector)")
     cursor.execute(
-        "DROP FUNCTION IF EXISTS newsclips_clip_tags(bigint, text), "
+        "DROP FUNCTION IF EXISTS newsclips_clip_transcript(bigint), "
         "newsclips_clip_meta(text, text, text, bigint), "
         "newsclips_strip_boilerplate(text, jsonb), newsclips_tsquery(text), "
         "newsclips_regconfig(text)"
@@ -220,7 +224,7 @@ def uninstall(cursor):
 
 def optimize(cursor):
     """Fresh planner statistics for the search tables after a bulk load."""
-    cursor.execute("ANALYZE catalog_clipsearch, catalog_segmentsearch")
+    cursor.execute("ANALYZE catalog_clipsearch, catalog_tagsearch")
 
 
 # Queries: a term reaches PostgreSQL as plain text, a parameter of
@@ -228,24 +232,37 @@ def optimize(cursor):
 
 
 def _tsquery(terms):
-    return " || ".join(["newsclips_tsquery(%s)"] * len(terms)), [term.text for term in terms]
+    sql = " || ".join(["newsclips_tsquery(%s)"] * len(terms))
+    return f"({sql})", [term.text for term in terms]
+
+
+def _tagged(query):
+    return (
+        "SELECT clip_id FROM catalog_cliptag WHERE tag_id IN "
+        f"(SELECT tag_id FROM catalog_tagsearch WHERE document @@ {query})"
+    )
 
 
 def clips_matching_sql(term):
-    """SQL (and params) for the ids of clips where the term occurs, text or transcript."""
+    """SQL (and params) for the ids of clips where the term occurs, anywhere."""
     query, params = _tsquery([term])
     sql = (
-        f"SELECT clip_id FROM catalog_clipsearch WHERE (meta || tags) @@ {query} "
-        f"UNION SELECT clip_id FROM catalog_segmentsearch WHERE document @@ {query}"
+        f"SELECT clip_id FROM catalog_clipsearch WHERE {_DOCUMENT} @@ {query} "
+        f"UNION ALL {_tagged(query)}"
     )
     return sql, params * 2
 
 
+TAG_WEIGHT = 0.4  # ts_rank's default weight of B
+
+
 def rank_sql(terms, clip_id_sql):
-    """ts_rank over title (A), tags and channel (B), description (C); 0 for transcript-only hits."""
+    """ts_rank: title (A) over channel (B) over description (C) over transcript (D), plus
+    B's weight for a tag."""
     query, params = _tsquery(terms)
     sql = (
-        f"coalesce((SELECT ts_rank(meta || tags, {query}) FROM catalog_clipsearch "
-        f"WHERE clip_id = {clip_id_sql}), 0)"
+        f"(coalesce((SELECT ts_rank({_DOCUMENT}, {query}) FROM catalog_clipsearch "
+        f"WHERE clip_id = {clip_id_sql}), 0) + (CASE WHEN EXISTS ({_tagged(query)} "
+        f"AND clip_id = {clip_id_sql}) THEN {TAG_WEIGHT} ELSE 0 END))"
     )
-    return sql, params
+    return sql, params * 2
