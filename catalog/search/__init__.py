@@ -81,8 +81,9 @@ def by_relevance(queryset, q):
     if not terms:
         return queryset.newest()
     window = queryset.newest().values("pk")[:RELEVANCE_WINDOW]
+    # The window carries every filter: matching the words once more would only cost.
     return (
-        queryset.filter(pk__in=window)
+        queryset.model.objects.filter(pk__in=window)
         .annotate(search_rank=SearchRank(terms))
         .order_by("-search_rank", F("published_at").desc(nulls_last=True), "-id")
     )

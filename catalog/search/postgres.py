@@ -169,7 +169,7 @@ _TRIGGERS = {
     ),
 }
 
-_TABLE_OF_TRIGGER = {
+TRIGGER_TABLES = {
     name: definition.split(" ON ", 1)[1].split()[0] for name, (definition, _b) in _TRIGGERS.items()
 }
 
@@ -206,7 +206,7 @@ def install(cursor):
 
 
 def uninstall(cursor):
-    for name, table in _TABLE_OF_TRIGGER.items():
+    for name, table in TRIGGER_TABLES.items():
         cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
     cursor.execute("DROP TABLE IF EXISTS catalog_clipsearch, catalog_tagsearch")
