@@ -28,8 +28,9 @@ TABLES = {
     "catalog_tagsearch": ", ".join(TAG_COLUMNS),
     "catalog_segmentsearch": "text, clip_id UNINDEXED",
 }
-# Weights of a hit in the relevance score.
-TITLE, TAGS, CHANNEL, DESCRIPTION = 10, 4, 4, 1
+# Weights of a hit in the relevance score; a hit elsewhere (channel, description,
+# transcript) only decides between equal scores by date.
+TITLE, TAGS = 10, 4
 
 # Re-index whole clips: {where} picks them from catalog_clip c.
 _REINDEX = (
@@ -213,23 +214,18 @@ def clips_matching_sql(term):
 
 
 def rank_sql(terms, clip_id_sql):
-    """A relevance score for the clip: the weights of the fields with a hit.
+    """A relevance score for the clip: a hit in the title, a hit in a tag.
 
-    One rowid lookup per field, not bm25(): bm25 counts each phrase's matches over
-    the whole table, again for every row of a correlated subquery.
+    One rowid lookup in the index per clip (and one in catalog_cliptag), not bm25():
+    bm25 counts each phrase's matches over the whole table, again for every row
+    of a correlated subquery.
     """
     match = f"({match_string(terms)})"
-    parts, params = [], []
-    for column, weight in (("title", TITLE), ("channel", CHANNEL), ("description", DESCRIPTION)):
-        parts.append(
-            f"coalesce((SELECT {weight} FROM catalog_clipsearch WHERE catalog_clipsearch "
-            f"MATCH %s AND rowid = {clip_id_sql}), 0)"
-        )
-        params.append(f"{column} : {match}")
-    parts.append(
-        f"(CASE WHEN EXISTS (SELECT 1 FROM catalog_cliptag t WHERE t.clip_id = {clip_id_sql} "
+    sql = (
+        f"(coalesce((SELECT {TITLE} FROM catalog_clipsearch WHERE catalog_clipsearch "
+        f"MATCH %s AND rowid = {clip_id_sql}), 0) "
+        f"+ (CASE WHEN EXISTS (SELECT 1 FROM catalog_cliptag t WHERE t.clip_id = {clip_id_sql} "
         f"AND t.tag_id IN (SELECT rowid FROM catalog_tagsearch WHERE catalog_tagsearch "
-        f"MATCH %s)) THEN {TAGS} ELSE 0 END)"
+        f"MATCH %s)) THEN {TAGS} ELSE 0 END))"
     )
-    params.append(match)
-    return "(" + " + ".join(parts) + ")", params
+    return sql, [f"title : {match}", match]
