@@ -257,8 +257,7 @@ TAG_WEIGHT = 0.4  # ts_rank's default weight of B
 
 
 def rank_sql(terms, clip_id_sql):
-    """ts_rank: title (A) over channel (B) over description (C) over transcript (D), plus
-    B's weight for a tag."""
+    """ts_rank: title (A) > channel (B) > description (C) > transcript (D); a tag adds B."""
     query, params = _tsquery(terms)
     sql = (
         f"(coalesce((SELECT ts_rank({_DOCUMENT}, {query}) FROM catalog_clipsearch "
