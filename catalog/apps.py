@@ -1,7 +1,32 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _register_search_functions(sender, connection, **kwargs):
+    if connection.vendor == "sqlite":
+        from catalog.search.sqlite import register_functions
+
+        register_functions(connection.connection)
+
+
+def _ensure_search_triggers(sender, using, **kwargs):
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        from catalog.search.sqlite import ensure_triggers
+
+        with connection.cursor() as cursor:
+            ensure_triggers(cursor)
 
 
 class CatalogConfig(AppConfig):
     name = "catalog"
     verbose_name = _("Catalogue")
+
+    def ready(self):
+        # SQLite's search triggers call Python (the stemmer) on every connection.
+        connection_created.connect(_register_search_functions)
+        post_migrate.connect(_ensure_search_triggers, sender=self)

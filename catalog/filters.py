@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Clip, Tag
-from catalog.search import search
+from catalog.search import by_relevance, parse_query, search
 
 
 class TagListField(forms.Field):
@@ -73,17 +73,41 @@ class ClipFilter(django_filters.FilterSet):
         method="filter_duration",
         empty_label=_("any"),
     )
+    # Read by ordered(), not a filter: feeds, exports and the API keep their own order.
+    sort = django_filters.ChoiceFilter(
+        label=_("Order"),
+        choices=[("relevance", _("best match")), ("newest", _("newest first"))],
+        method="keep_order",
+        empty_label=None,
+    )
 
     class Meta:
         model = Clip
-        fields = ["q", "tag", "channel", "date_from", "date_to", "language", "duration"]
+        fields = ["q", "tag", "channel", "date_from", "date_to", "language", "duration", "sort"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["language"].extra["choices"] = [(code, code) for code in known_languages()]
 
+    @property
+    def sort_order(self):
+        """'relevance' (offset pages, see RELEVANCE_WINDOW) or 'newest' (Clip.newest() order)."""
+        data = self.form.cleaned_data if self.is_valid() else {}
+        if data.get("sort") != "newest" and parse_query(data.get("q")).positive:
+            return "relevance"
+        return "newest"
+
+    def ordered(self):
+        """The matching clips in the reader's order: best match when searching, else newest."""
+        if self.sort_order == "relevance":
+            return by_relevance(self.qs, self.form.cleaned_data["q"])
+        return self.qs.newest()
+
     def filter_q(self, queryset, name, value):
         return search(queryset, value)
+
+    def keep_order(self, queryset, name, value):
+        return queryset
 
     def filter_channel(self, queryset, name, value):
         # Links carry the slug; people type the name.

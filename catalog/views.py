@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 
 from catalog.filters import ClipFilter
 from catalog.models import Channel, Clip, Tag
+from catalog.search import attach_snippets
 
 
 def _active_filters(request, filterset):
@@ -29,8 +30,10 @@ def _active_filters(request, filterset):
 
 def _clip_list(request, template, queryset, context=None):
     filterset = ClipFilter(request.GET, queryset=queryset)
-    clips = filterset.qs.newest().for_list() if filterset.is_valid() else Clip.objects.none()
+    clips = filterset.ordered().for_list() if filterset.is_valid() else Clip.objects.none()
     page = Paginator(clips, settings.NEWSCLIPS_PAGE_SIZE).get_page(request.GET.get("page"))
+    if filterset.is_valid() and filterset.form.cleaned_data["q"]:
+        page.object_list = attach_snippets(page.object_list, filterset.form.cleaned_data["q"])
     return render(
         request,
         template,

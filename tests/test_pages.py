@@ -217,7 +217,7 @@ def _clips(n):
     ("url", "queries"),
     [
         ("/", 3),  # count, clips with channels, their tags
-        ("/?tag=ukraine&channel=channel-0&q=clip", 3),
+        ("/?tag=ukraine&channel=channel-0&q=clip", 4),  # + boilerplate for the snippets
         ("/tags/ukraine/", 4),  # + the tag
         ("/channels/channel-0/", 5),  # + the channel and its links
         ("/tags/", 2),

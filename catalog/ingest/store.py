@@ -29,6 +29,7 @@ from catalog.models import (
     Tag,
     TranscriptSegment,
 )
+from catalog.search import clip_stored
 from catalog.text import youtube_video_id
 
 from .results import IngestError, ItemResult, Outcome
@@ -148,6 +149,8 @@ def _store(record, name, checked_at, cache):
             _add_channel_links(clip.channel, record.links, cache)
         if not (created and cache and _no_open_links_to(clip, cache)):
             _resolve_links_to(clip)
+        if created:
+            clip_stored(clip.channel_id)  # boilerplate detection, after the commit
     outcome = Outcome.CREATED if created else Outcome.UPDATED if changed else Outcome.UNCHANGED
     return ItemResult(name=name or record.title, outcome=outcome, clip=clip)
 

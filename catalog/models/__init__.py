@@ -1,3 +1,4 @@
+from .boilerplate import ChannelBoilerplate
 from .clips import Channel, ChannelLink, Clip, ClipTag, RelatedLink, Tag
 from .following import FollowedSource
 from .history import AvailabilityCheck, ClipRevision
@@ -7,6 +8,7 @@ from .transcripts import TranscriptSegment
 __all__ = [
     "AvailabilityCheck",
     "Channel",
+    "ChannelBoilerplate",
     "ChannelLink",
     "Clip",
     "ClipRevision",

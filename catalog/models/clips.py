@@ -126,7 +126,9 @@ class ClipQuerySet(models.QuerySet):
         from .history import AvailabilityCheck, ClipRevision
         from .transcripts import TranscriptSegment
 
-        return self.for_list().prefetch_related(
+        # The channel's boilerplate, which the description folds away.
+        details = self.for_list().select_related("channel__boilerplate")
+        return details.prefetch_related(
             models.Prefetch(
                 "related_links",
                 queryset=RelatedLink.objects.select_related("target__channel").order_by("position"),
@@ -316,6 +318,14 @@ class Clip(models.Model):
             return get_language_info(self.language)["name_translated"]
         except KeyError:
             return self.language
+
+    @property
+    def description_parts(self):
+        """(description, channel boilerplate): the clip page folds the second away."""
+        from catalog.search.boilerplate import split_description
+
+        boilerplate = getattr(self.channel, "boilerplate", None) if self.channel else None
+        return split_description(self.description, boilerplate.lines if boilerplate else ())
 
     @property
     def duration_display(self):

@@ -1,0 +1,118 @@
+"""Full-text search: the one entry point behind the search box, `?q=` and every list.
+
+    search(queryset, q)       the clips that match (words, "phrases", -excluded, #tag, @channel)
+    by_relevance(queryset, q) best match first (among the RELEVANCE_WINDOW newest matches)
+    attach_snippets(clips, q) highlighted snippets and transcript hits for a result page
+    after_bulk_load()         the one call a bulk load (bulk_create) needs afterwards
+
+SQLite uses FTS5 and PostgreSQL tsvector + GIN (catalog.search.sqlite and
+.postgres, installed by migration 0002_fulltext); the database keeps the index
+in sync by itself, so nothing else needs to know it exists.
+"""
+
+from django.db import connections, router
+from django.db.models import F, Q
+
+from .backends import ClipsMatching, SearchRank, backend
+from .boilerplate import clip_stored, detect_boilerplate
+from .query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
+from .snippets import attach_snippets as _attach_snippets
+from .snippets import attach_transcript_hits
+
+__all__ = [
+    "MAX_QUERY_LENGTH",
+    "RELEVANCE_WINDOW",
+    "ParsedQuery",
+    "after_bulk_load",
+    "attach_snippets",
+    "by_relevance",
+    "clip_stored",
+    "detect_boilerplate",
+    "parse_query",
+    "search",
+]
+
+# Relevance ranks the newest matches only: a word in half the catalogue would
+# otherwise rank half a million rows per request. Relevance pages stop here
+# (offset pagination); date order has no such limit.
+RELEVANCE_WINDOW = 1000
+
+
+def after_bulk_load():
+    """After loading clips in bulk (bulk_create bypasses catalog.ingest): detect every
+    channel's boilerplate and compact the index. Returns how many channels have
+    boilerplate. The index itself needs nothing: the database filled it.
+    """
+    from catalog.models import Clip
+
+    with_boilerplate = detect_boilerplate()
+    connection = connections[router.db_for_write(Clip)]
+    with connection.cursor() as cursor:
+        backend(connection).optimize(cursor)
+    return with_boilerplate
+
+
+def search(queryset, q):
+    """Narrow a Clip queryset to what the query asks for (its order is left alone)."""
+    parsed = parse_query(q)
+    if parsed.tags:
+        queryset = queryset.tagged(*parsed.tags)
+    for channel in parsed.channels:
+        queryset = queryset.filter(
+            Q(channel__slug=channel.lower()) | Q(channel__name__iexact=channel)
+        )
+    positive = parsed.positive
+    if (parsed.words or parsed.phrases) and not positive:
+        return queryset.none()  # only punctuation: nothing can match it
+    for term in positive:
+        queryset = queryset.filter(pk__in=ClipsMatching(term))
+    for term in parsed.negative:
+        queryset = queryset.exclude(pk__in=ClipsMatching(term))
+    return queryset
+
+
+def by_relevance(queryset, q):
+    """Best match first: title over tags and channel over description over transcript.
+
+    Ranks the RELEVANCE_WINDOW newest clips of `queryset` (already searched);
+    without words to rank by, newest first.
+    """
+    terms = parse_query(q).positive
+    if not terms:
+        return queryset.newest()
+    window = queryset.newest().values("pk")[:RELEVANCE_WINDOW]
+    # The window carries every filter: matching the words once more would only cost.
+    return (
+        queryset.model.objects.filter(pk__in=window)
+        .annotate(search_rank=SearchRank(terms))
+        .order_by("-search_rank", F("published_at").desc(nulls_last=True), "-id")
+    )
+
+
+def attach_snippets(clips, q):
+    """Give each clip of a result page its `search_snippet` and `transcript_hit` (or None).
+
+    At most two queries for the page, whatever its size: the channels'
+    boilerplate, and the transcripts of clips whose metadata does not explain
+    the match. Returns the clips as a list.
+    """
+    from catalog.models import ChannelBoilerplate, TranscriptSegment
+
+    clips = list(clips)
+    terms = parse_query(q).positive
+    if not terms or not clips:
+        return clips
+    channel_ids = {clip.channel_id for clip in clips if clip.channel_id}
+    boilerplate = {}
+    if channel_ids:
+        rows = ChannelBoilerplate.objects.filter(channel_id__in=channel_ids)
+        boilerplate = dict(rows.values_list("channel_id", "lines"))
+    unexplained = _attach_snippets(clips, terms, boilerplate)
+    if unexplained:
+        segments = (
+            TranscriptSegment.objects.filter(clip__in=unexplained)
+            .order_by("clip_id", "start", "id")
+            .values_list("clip_id", "start", "language", "text")
+        )
+        attach_transcript_hits(unexplained, terms, segments)
+    return clips

@@ -1,0 +1,160 @@
+"""Channel boilerplate: lines a channel puts under most of its clips.
+
+"Abonniere den WELT YouTube Channel ...", disclaimers, the channel's links: they
+say nothing about the clip, so the search index leaves them out (the database's
+triggers read ChannelBoilerplate.lines) and the clip page folds them away.
+
+Detection reads the newest clips of a channel and keeps the lines that occur
+under a good share of them. It runs after an import commits, when a channel's
+clip count has grown by a fifth since the last detection (so O(log n) times per
+channel, never inside the import's transaction), and for every channel through
+`detect_boilerplate()` — the one call a bulk load needs afterwards
+(`manage.py detect_boilerplate` runs it).
+"""
+
+import json
+import logging
+import math
+import re
+from collections import Counter
+from functools import lru_cache
+
+from django.db import transaction
+from django.db.models import Count
+
+MIN_CLIPS = 5  # a channel needs this many clips before any line counts as boilerplate
+SHARE = 0.4  # ...and a line must be under this share of the sampled clips
+SAMPLE = 300  # the newest clips read per detection
+MIN_LINE_LENGTH = 12  # shorter lines ("Mehr:", "---") are left alone
+MAX_LINES = 200
+
+logger = logging.getLogger(__name__)
+
+_BLANK_LINES_RE = re.compile(r"\n{3,}")
+
+
+def normalise_line(line):
+    """A line as stored and compared: whitespace runs become one space, ends trimmed."""
+    return " ".join(line.split())
+
+
+def split_description(description, lines):
+    """(the description without the boilerplate lines, the boilerplate lines as text)."""
+    description = (description or "").replace("\r\n", "\n")
+    if not lines:
+        return description, ""
+    lines = set(lines)
+    kept, folded = [], []
+    for line in description.split("\n"):
+        (folded if normalise_line(line) in lines else kept).append(line)
+    main = _BLANK_LINES_RE.sub("\n\n", "\n".join(kept)).strip("\n")
+    return main, "\n".join(folded)
+
+
+@lru_cache(maxsize=4096)
+def _lines(stored):
+    """The lines from their stored JSON (SQLite hands the column over as text)."""
+    try:
+        lines = json.loads(stored) if stored else []
+    except ValueError:
+        return frozenset()
+    return frozenset(line for line in lines if isinstance(line, str))
+
+
+def strip_boilerplate(description, stored_lines):
+    """The description as the index sees it; `stored_lines` is the JSON column's text."""
+    return split_description(description, _lines(stored_lines))[0]
+
+
+def detect_lines(descriptions):
+    """The lines under at least SHARE of the descriptions (counted once per description)."""
+    descriptions = list(descriptions)
+    if len(descriptions) < MIN_CLIPS:
+        return []
+    counts = Counter()
+    for description in descriptions:
+        lines = {normalise_line(line) for line in (description or "").splitlines()}
+        counts.update(line for line in lines if len(line) >= MIN_LINE_LENGTH)
+    threshold = max(MIN_CLIPS, math.ceil(len(descriptions) * SHARE))
+    common = [line for line, count in counts.most_common(MAX_LINES) if count >= threshold]
+    return sorted(common)
+
+
+def detect_channel(channel_id, clip_count=None):
+    """Detect one channel's boilerplate from its newest clips and store it."""
+    from catalog.models import ChannelBoilerplate, Clip
+
+    clips = Clip.objects.filter(channel_id=channel_id)
+    if clip_count is None:
+        clip_count = clips.count()
+    descriptions = clips.newest().values_list("description", flat=True)[:SAMPLE]
+    lines = detect_lines(descriptions)
+    # The triggers re-index the channel's descriptions only when the lines change.
+    ChannelBoilerplate.objects.update_or_create(
+        channel_id=channel_id, defaults={"lines": lines, "clip_count": clip_count}
+    )
+    return lines
+
+
+def detect_boilerplate(channel_ids=None):
+    """Detect the boilerplate of every channel (or of the given ones); return how many have some.
+
+    Call this once after loading clips in bulk (bulk_create bypasses the pipeline's
+    per-import check); the search index follows by itself.
+    """
+    from catalog.models import Channel, ChannelBoilerplate
+
+    channels = Channel.objects.annotate(clip_count=Count("clips")).order_by("pk")
+    if channel_ids is not None:
+        channels = channels.filter(pk__in=channel_ids)
+    with_lines = 0
+    for channel_id, clip_count in channels.values_list("pk", "clip_count").iterator():
+        if clip_count < MIN_CLIPS:
+            ChannelBoilerplate.objects.filter(channel_id=channel_id).delete()
+            continue
+        with transaction.atomic():
+            with_lines += bool(detect_channel(channel_id, clip_count))
+    return with_lines
+
+
+def _due(channel_id):
+    """Detect again once the channel has grown by a fifth (at least MIN_CLIPS clips)."""
+    from catalog.models import ChannelBoilerplate, Clip
+
+    clip_count = Clip.objects.filter(channel_id=channel_id).count()
+    if clip_count < MIN_CLIPS:
+        return None
+    seen = (
+        ChannelBoilerplate.objects.filter(channel_id=channel_id)
+        .values_list("clip_count", flat=True)
+        .first()
+    )
+    if seen is not None and clip_count < seen + max(MIN_CLIPS, seen // 5):
+        return None
+    return clip_count
+
+
+class _DetectAfterCommit:
+    def __init__(self, channel_id):
+        self.channel_id = channel_id
+
+    def __call__(self):
+        clip_count = _due(self.channel_id)
+        if clip_count is not None:
+            with transaction.atomic():
+                detect_channel(self.channel_id, clip_count)
+
+
+def clip_stored(channel_id, using=None):
+    """The pipeline stored a new clip of the channel: check the channel after the commit.
+
+    Once per channel and transaction, outside the import's transaction; a failure
+    is logged, never the import's failure.
+    """
+    if channel_id is None:
+        return
+    connection = transaction.get_connection(using)
+    pending = (entry[1] for entry in connection.run_on_commit)
+    if any(isinstance(f, _DetectAfterCommit) and f.channel_id == channel_id for f in pending):
+        return
+    transaction.on_commit(_DetectAfterCommit(channel_id), using=using, robust=True)

@@ -1,0 +1,103 @@
+"""Highlighted snippets for result cards: where the query's words occur.
+
+Built in Python from the stored text, with the stemmer the index uses, on both
+databases: the index holds stems (FTS5's snippet() would show those), boilerplate
+lines must not give a snippet, and a transcript hit needs its segment's time.
+A snippet is a list of (text, highlighted) pieces; the template escapes each
+piece and wraps the highlighted ones in <mark>, so stored text stays text.
+"""
+
+from dataclasses import dataclass
+
+from .boilerplate import split_description
+from .text import WORD_RE, stem
+
+BEFORE, AFTER = 60, 180  # characters of context around the first hit
+
+
+@dataclass
+class TranscriptHit:
+    pieces: list
+    start: float
+    language: str
+
+    @property
+    def start_seconds(self):
+        return int(self.start)
+
+    @property
+    def timestamp(self):
+        minutes, seconds = divmod(int(self.start), 60)
+        hours, minutes = divmod(minutes, 60)
+        return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+def _hits(text, stems, language):
+    return [m.span() for m in WORD_RE.finditer(text) if stem(m.group(), language) in stems]
+
+
+def highlight(text, stems, language, *, window=True):
+    """The text around its first hit as (text, highlighted) pieces, or None without a hit."""
+    text = " ".join(text.split())
+    hits = _hits(text, stems, language)
+    if not hits:
+        return None
+    start, end = 0, len(text)
+    if window:
+        first = hits[0][0]
+        if first > BEFORE:
+            start = text.find(" ", first - BEFORE, first) + 1 or first
+        if end > first + AFTER:
+            cut = text.rfind(" ", first, first + AFTER)
+            end = cut if cut > hits[0][1] else hits[0][1]
+    pieces = [("…", False)] if start else []
+    position = start
+    for hit_start, hit_end in hits:
+        if hit_start < start or hit_end > end:
+            continue
+        pieces += [(text[position:hit_start], False), (text[hit_start:hit_end], True)]
+        position = hit_end
+    pieces.append((text[position:end], False))
+    if end < len(text):
+        pieces.append(("…", False))
+    return [piece for piece in pieces if piece[0]]
+
+
+def _explained(terms, text, language):
+    """The terms whose words all occur in the text (their stems, in the clip's language)."""
+    present = {stem(word, language) for word in WORD_RE.findall(text)}
+    return {term for term in terms if any(set(v) <= present for v in term.variants)}
+
+
+def attach_snippets(clips, terms, boilerplate):
+    """Set `search_snippet` (description) and `transcript_hit` on each clip of a result page.
+
+    `boilerplate` maps channel ids to their boilerplate lines. Returns the clips
+    whose match the metadata does not explain: their transcripts are looked at.
+    """
+    stems = set().union(*(term.stems for term in terms))
+    unexplained = []
+    for clip in clips:
+        description = split_description(clip.description, boilerplate.get(clip.channel_id))[0]
+        clip.search_snippet = highlight(description, stems, clip.language)
+        clip.transcript_hit = None
+        metadata = " ".join(
+            [clip.title, description, clip.channel.name if clip.channel else ""]
+            + [tag.slug.replace("-", " ") for tag in clip.tags.all()]
+        )
+        if _explained(terms, metadata, clip.language) != set(terms):
+            unexplained.append(clip)
+    return unexplained
+
+
+def attach_transcript_hits(clips, terms, segments):
+    """The first segment with a hit per clip; `segments`: (clip_id, start, language, text)."""
+    stems = set().union(*(term.stems for term in terms))
+    by_id = {clip.pk: clip for clip in clips}
+    for clip_id, start, language, text in segments:
+        clip = by_id.get(clip_id)
+        if clip is None or clip.transcript_hit is not None:
+            continue
+        pieces = highlight(text, stems, language, window=False)
+        if pieces:
+            clip.transcript_hit = TranscriptHit(pieces, start, language)

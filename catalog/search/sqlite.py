@@ -1,0 +1,231 @@
+"""SQLite: FTS5 tables kept in sync by triggers.
+
+- catalog_clipsearch (rowid = clip id): title, channel name, description minus
+  channel boilerplate; written when a clip is stored, changed or its channel renamed;
+- catalog_tagsearch (rowid = tag id): each tag once, so tagging a clip writes
+  nothing to the index (clips are found through catalog_cliptag's tag index);
+- catalog_segmentsearch (rowid = segment id): one row per transcript segment.
+
+They hold stemmed words: the triggers call newsclips_index(), a Python function
+every connection registers (catalog.apps), because FTS5 has no German stemmer
+and Python's sqlite3 cannot add a tokenizer. Writing to the catalogue from
+outside Django (the sqlite3 shell) therefore fails with "no such function"
+instead of leaving the index stale.
+
+Rows are written once and rarely rewritten: FTS5 merges its segments as it goes
+(`optimize()` merges them all after a bulk load), and a fragmented index makes
+every lookup slower.
+"""
+
+from .boilerplate import strip_boilerplate
+from .text import STEMMED_LANGUAGES, index_text
+
+TOKENIZE = "unicode61 remove_diacritics 2"
+# A tag has no language: it is indexed plain and by every stemmer.
+TAG_COLUMNS = ("plain", *STEMMED_LANGUAGES)
+TABLES = {
+    "catalog_clipsearch": "title, channel, description",
+    "catalog_tagsearch": ", ".join(TAG_COLUMNS),
+    "catalog_segmentsearch": "text, clip_id UNINDEXED",
+}
+# Weights of a hit in the relevance score; a hit elsewhere (channel, description,
+# transcript) only decides between equal scores by date.
+TITLE, TAGS = 10, 4
+
+# Re-index whole clips: {where} picks them from catalog_clip c.
+_REINDEX = (
+    "DELETE FROM catalog_clipsearch WHERE rowid IN (SELECT c.id FROM catalog_clip c WHERE {where})",
+    """INSERT INTO catalog_clipsearch (rowid, title, channel, description)
+SELECT c.id, newsclips_index(c.title, c.language),
+       newsclips_index(coalesce(ch.name, ''), c.language),
+       newsclips_description(c.description, bp.lines, c.language)
+FROM catalog_clip c
+LEFT JOIN catalog_channel ch ON ch.id = c.channel_id
+LEFT JOIN catalog_channelboilerplate bp ON bp.channel_id = c.channel_id
+WHERE {where}""",
+)
+
+
+def _reindex_statements(where):
+    return [statement.format(where=where) for statement in _REINDEX]
+
+
+def _reindex(where):
+    return "".join(f"{statement};" for statement in _reindex_statements(where))
+
+
+_TAG_VALUES = ", ".join(
+    f"newsclips_index(replace({{slug}}, '-', ' '), '{language if language != 'plain' else ''}')"
+    for language in TAG_COLUMNS
+)
+_INDEX_TAG = (
+    f"INSERT INTO catalog_tagsearch (rowid, {', '.join(TAG_COLUMNS)}) "
+    f"VALUES (NEW.id, {_TAG_VALUES.format(slug='NEW.slug')});"
+)
+_INDEX_SEGMENT = """INSERT INTO catalog_segmentsearch (rowid, text, clip_id)
+    VALUES (NEW.id, newsclips_index(NEW.text, NEW.language), NEW.clip_id);"""
+
+_BOILERPLATE_CHANGED = """UPDATE catalog_clipsearch SET description = newsclips_description(
+    (SELECT description FROM catalog_clip WHERE id = catalog_clipsearch.rowid), {lines},
+    (SELECT language FROM catalog_clip WHERE id = catalog_clipsearch.rowid))
+WHERE rowid IN (SELECT id FROM catalog_clip WHERE channel_id = {channel});"""
+
+TRIGGERS = {
+    "catalog_clip_search_insert": (
+        "AFTER INSERT ON catalog_clip",
+        _reindex("c.id = NEW.id"),
+    ),
+    "catalog_clip_search_update": (
+        "AFTER UPDATE OF title, description, language, channel_id ON catalog_clip",
+        _reindex("c.id = NEW.id"),
+    ),
+    "catalog_clip_search_delete": (
+        "AFTER DELETE ON catalog_clip",
+        "DELETE FROM catalog_clipsearch WHERE rowid = OLD.id;",
+    ),
+    "catalog_tag_search_insert": ("AFTER INSERT ON catalog_tag", _INDEX_TAG),
+    "catalog_tag_search_update": (
+        "AFTER UPDATE OF slug ON catalog_tag",
+        "DELETE FROM catalog_tagsearch WHERE rowid = OLD.id;" + _INDEX_TAG,
+    ),
+    "catalog_tag_search_delete": (
+        "AFTER DELETE ON catalog_tag",
+        "DELETE FROM catalog_tagsearch WHERE rowid = OLD.id;",
+    ),
+    "catalog_channel_search_update": (
+        "AFTER UPDATE OF name ON catalog_channel WHEN OLD.name IS NOT NEW.name",
+        """UPDATE catalog_clipsearch SET channel = newsclips_index(NEW.name,
+            (SELECT language FROM catalog_clip WHERE id = catalog_clipsearch.rowid))
+        WHERE rowid IN (SELECT id FROM catalog_clip WHERE channel_id = NEW.id);""",
+    ),
+    "catalog_boilerplate_search_insert": (
+        "AFTER INSERT ON catalog_channelboilerplate",
+        _BOILERPLATE_CHANGED.format(lines="NEW.lines", channel="NEW.channel_id"),
+    ),
+    "catalog_boilerplate_search_update": (
+        "AFTER UPDATE ON catalog_channelboilerplate WHEN OLD.lines IS NOT NEW.lines",
+        _BOILERPLATE_CHANGED.format(lines="NEW.lines", channel="NEW.channel_id"),
+    ),
+    "catalog_boilerplate_search_delete": (
+        "AFTER DELETE ON catalog_channelboilerplate",
+        _BOILERPLATE_CHANGED.format(lines="NULL", channel="OLD.channel_id"),
+    ),
+    "catalog_segment_search_insert": ("AFTER INSERT ON catalog_transcriptsegment", _INDEX_SEGMENT),
+    "catalog_segment_search_update": (
+        "AFTER UPDATE OF text, language, clip_id ON catalog_transcriptsegment",
+        "DELETE FROM catalog_segmentsearch WHERE rowid = OLD.id;" + _INDEX_SEGMENT,
+    ),
+    "catalog_segment_search_delete": (
+        "AFTER DELETE ON catalog_transcriptsegment",
+        "DELETE FROM catalog_segmentsearch WHERE rowid = OLD.id;",
+    ),
+}
+
+
+def register_functions(dbapi_connection):
+    """The Python functions the triggers call; on every new SQLite connection."""
+    dbapi_connection.create_function("newsclips_index", 2, _index, deterministic=True)
+    dbapi_connection.create_function("newsclips_description", 3, _description, deterministic=True)
+
+
+def _index(text, language):
+    return index_text(text or "", language or "")
+
+
+def _description(description, stored_lines, language):
+    return index_text(strip_boilerplate(description, stored_lines), language or "")
+
+
+def _trigger_sql(name, if_not_exists=False):
+    when, body = TRIGGERS[name]
+    guard = "IF NOT EXISTS " if if_not_exists else ""
+    return f"CREATE TRIGGER {guard}{name} {when} BEGIN {body} END"
+
+
+def install(cursor):
+    for table, columns in TABLES.items():
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE {table} USING fts5({columns}, tokenize = '{TOKENIZE}')"
+        )
+    for name in TRIGGERS:
+        cursor.execute(_trigger_sql(name))
+    # What is already catalogued (a no-op on a fresh database).
+    for statement in _reindex_statements("1"):
+        cursor.execute(statement)
+    cursor.execute(
+        f"INSERT INTO catalog_tagsearch (rowid, {', '.join(TAG_COLUMNS)}) "
+        f"SELECT id, {_TAG_VALUES.format(slug='slug')} FROM catalog_tag"
+    )
+    cursor.execute(
+        "INSERT INTO catalog_segmentsearch (rowid, text, clip_id) "
+        "SELECT id, newsclips_index(text, language), clip_id FROM catalog_transcriptsegment"
+    )
+
+
+def uninstall(cursor):
+    for name in TRIGGERS:
+        cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+    for table in TABLES:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def ensure_triggers(cursor):
+    """Re-create triggers a later migration dropped (SQLite rebuilds a table to alter it)."""
+    cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'catalog_clipsearch'")
+    if cursor.fetchone():
+        for name in TRIGGERS:
+            cursor.execute(_trigger_sql(name, if_not_exists=True))
+
+
+def optimize(cursor):
+    """Merge each index into one segment: fast lookups after a bulk load."""
+    for table in TABLES:
+        cursor.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+
+
+# Queries: every MATCH string is built here from a Term's words, which are
+# letters and digits only (text.WORD_RE), each quoted; it is passed as a parameter.
+
+
+def _quoted(variant):
+    return '"' + " ".join(variant).replace('"', '""') + '"'
+
+
+def match_string(terms):
+    """An FTS5 query matching any of the terms (each: any of its stem sequences)."""
+    return " OR ".join(_quoted(variant) for term in terms for variant in term.variants)
+
+
+_TAGGED = (
+    "SELECT clip_id FROM catalog_cliptag WHERE tag_id IN "
+    "(SELECT rowid FROM catalog_tagsearch WHERE catalog_tagsearch MATCH %s)"
+)
+
+
+def clips_matching_sql(term):
+    """SQL (and params) for the ids of clips where the term occurs, anywhere."""
+    match = match_string([term])
+    sql = (
+        "SELECT rowid FROM catalog_clipsearch WHERE catalog_clipsearch MATCH %s "
+        f"UNION {_TAGGED} "
+        "UNION SELECT clip_id FROM catalog_segmentsearch WHERE catalog_segmentsearch MATCH %s"
+    )
+    return sql, [match, match, match]
+
+
+def rank_sql(terms, clip_id_sql):
+    """A relevance score for the clip: a hit in the title, a hit in a tag.
+
+    One rowid lookup in the index per clip (and one in catalog_cliptag), not bm25():
+    bm25 counts each phrase's matches over the whole table, again for every row
+    of a correlated subquery.
+    """
+    match = f"({match_string(terms)})"
+    sql = (
+        f"(coalesce((SELECT {TITLE} FROM catalog_clipsearch WHERE catalog_clipsearch "
+        f"MATCH %s AND rowid = {clip_id_sql}), 0) "
+        f"+ (CASE WHEN EXISTS (SELECT 1 FROM catalog_cliptag t WHERE t.clip_id = {clip_id_sql} "
+        f"AND t.tag_id IN (SELECT rowid FROM catalog_tagsearch WHERE catalog_tagsearch "
+        f"MATCH %s)) THEN {TAGS} ELSE 0 END))"
+    )
+    return sql, [f"title : {match}", match]
