@@ -31,6 +31,7 @@ from catalog.models import (
 )
 from catalog.text import youtube_video_id
 
+from .records import tag_slug
 from .results import IngestError, ItemResult, Outcome
 
 # Clip fields copied from the record; None or "" in the record keeps what is stored.
@@ -98,10 +99,18 @@ class ChunkCache:
         self.maybe_open = _open_link_keys(records)  # link key -> clip ids with such open links
         self.forget()
 
+        self.new_clip_tags = []  # ClipTags of clips created in this chunk, inserted at its end
+        self.clips_with_new_tags = set()
+
     def forget(self):
         self.channels = {}  # astuple(ChannelRecord) -> Channel
         self.tags = {}  # slug -> Tag
         self.channel_links = {}  # channel id -> (known urls, next position)
+
+    def insert_clip_tags(self):
+        """One INSERT for the tags of the chunk's new clips, instead of one per clip."""
+        ClipTag.objects.bulk_create(self.new_clip_tags)
+        self.new_clip_tags, self.clips_with_new_tags = [], set()
 
 
 def store_chunk(items, *, store_one):
@@ -115,10 +124,13 @@ def store_chunk(items, *, store_one):
         cache = ChunkCache([record for _name, record in items])
         results = []
         for name, record in items:
+            pending = len(cache.new_clip_tags)
             result = store_one(name, record, cache)
             if result.outcome is Outcome.FAILED:
+                del cache.new_clip_tags[pending:]  # rolled back with the record's savepoint
                 cache.forget()
             results.append(result)
+        cache.insert_clip_tags()
     return results
 
 
@@ -316,9 +328,11 @@ def _sync_tags(clip, tag_records, *, created, cache=None):
         return False
     wanted = {}
     for tag in tag_records:
-        slug = Tag.normalise(tag.name)
+        slug = tag_slug(tag.name)
         if slug and slug not in wanted:
             wanted[slug] = tag
+    if cache is not None and clip.pk in cache.clips_with_new_tags:
+        cache.insert_clip_tags()  # the clip was created earlier in this chunk: read its tags
     # A new clip has no tags yet: no query.
     current = {} if created else {ct.tag.slug: ct for ct in clip.clip_tags.select_related("tag")}
     stale = [
@@ -331,10 +345,15 @@ def _sync_tags(clip, tag_records, *, created, cache=None):
         ClipTag.objects.filter(pk__in=stale).delete()
     if missing:
         tags = _tags(missing, cache)
-        ClipTag.objects.bulk_create(
+        clip_tags = [
             ClipTag(clip=clip, tag=tags[slug], origin=record.origin)
             for slug, record in missing.items()
-        )
+        ]
+        if created and cache is not None:
+            cache.new_clip_tags += clip_tags
+            cache.clips_with_new_tags.add(clip.pk)
+        else:
+            ClipTag.objects.bulk_create(clip_tags)
     if (stale or missing) and not created:
         before = sorted(current)
         after = sorted({slug for slug, ct in current.items() if ct.pk not in stale} | set(missing))
