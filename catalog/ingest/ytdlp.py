@@ -19,7 +19,7 @@ from catalog.text import youtube_video_id
 
 from .feeds import parse_youtube_feed, youtube_feed_url
 from .infojson import normalise, read_infojson
-from .netguard import AddressRefused, GuardedYoutubeDL, check_url
+from .netguard import AddressRefused, GuardedYoutubeDL, ResponseLimit, check_url
 from .records import TranscriptRecord
 from .results import IngestError
 from .safejson import MAX_INFOJSON_BYTES
@@ -184,6 +184,8 @@ def fetch_error(error):
     for item in chain:
         if isinstance(item, AddressRefused):
             return FetchError("unsupported", item.reason)
+        if isinstance(item, ResponseLimit):
+            return FetchError(item.kind, item.reason)
         if isinstance(item, GeoRestrictedError):
             return FetchError("geo_blocked", "geo-blocked")
         if isinstance(item, UnsupportedError):
