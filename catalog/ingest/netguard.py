@@ -271,8 +271,10 @@ def _too_slow(url, seconds):
 class _BoundedBody(io.RawIOBase):
     """A response body that refuses to be read past `limit` bytes or for over `seconds`.
 
-    Reads return what one socket read brings (read1), so the deadline is checked
-    at least once per socket timeout even when the server sends a byte at a time.
+    It reads the socket a chunk at a time (read1 returns what one socket read
+    brings), so the deadline is checked at least once per socket timeout even
+    when the server sends a byte at a time. read(n) still returns n bytes
+    unless the body ends first, as http.client's does: callers rely on that.
     """
 
     def __init__(self, response, url, limit, seconds):
@@ -285,23 +287,31 @@ class _BoundedBody(io.RawIOBase):
         return True
 
     def readinto(self, buffer):
-        if time.monotonic() > self._deadline:
-            raise ResponseLimit(_too_slow(self._url, self._seconds), kind="network")
-        data = self._response.read1(min(len(buffer), self._limit + 1 - self._count, _READ_SIZE))
-        self._count += len(data)
-        if self._count > self._limit:
-            raise ResponseLimit(_too_large(self._url, self._limit))
+        data = self._read_chunk(len(buffer))
         buffer[: len(data)] = data
         return len(data)
 
     def read(self, size=-1):
-        return super().read(-1 if size is None else size)
+        chunks, remaining = [], -1 if size is None or size < 0 else size
+        while remaining:
+            chunk = self._read_chunk(_READ_SIZE if remaining < 0 else remaining)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining = remaining - len(chunk) if remaining > 0 else remaining
+        return b"".join(chunks)
 
     def readall(self):
-        chunks = []
-        while chunk := self.read(_READ_SIZE):
-            chunks.append(chunk)
-        return b"".join(chunks)
+        return self.read()
+
+    def _read_chunk(self, size):
+        if time.monotonic() > self._deadline:
+            raise ResponseLimit(_too_slow(self._url, self._seconds), kind="network")
+        data = self._response.read1(min(size, self._limit + 1 - self._count, _READ_SIZE))
+        self._count += len(data)
+        if self._count > self._limit:
+            raise ResponseLimit(_too_large(self._url, self._limit))
+        return data
 
     def close(self):
         self._response.close()

@@ -159,7 +159,20 @@ def _drip(handler):
         time.sleep(0.05)
 
 
+def _large(handler):
+    """A large page within the limits (900 kB), sent in pieces as a real server does."""
+    body = b"<html>" + b"".join(b"%06d\n" % n for n in range(128_000))
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    for start in range(0, len(body), 10_000):
+        handler.wfile.write(body[start : start + 10_000])
+        handler.wfile.flush()
+
+
 HOSTILE_PAGES = {
+    "/large.html": _large,
     "/endless.html": _endless,
     "/huge.html": _huge,
     "/gzip-bomb.html": _gzip_bomb,

@@ -3,6 +3,7 @@
 import pytest
 
 from catalog.ingest import Outcome, ingest_urls
+from catalog.ingest.netguard import GuardedYoutubeDL
 from catalog.ingest.ytdlp import FetchError, extract
 from catalog.models import Clip
 
@@ -40,6 +41,16 @@ def test_a_page_that_drips_is_cut_off(site):
 
 def test_pages_within_the_limits_are_read(site):
     assert extract(site.url("/og.html")).title == "Sturm über der Nordsee"
+
+
+@pytest.mark.parametrize("size", [None, 10_000_000, 512])
+def test_a_read_returns_all_it_is_asked_for_not_one_socket_read(site, size):
+    # Feeds and subtitles are read with read(limit + 1): a short read would cut them off.
+    with GuardedYoutubeDL({"quiet": True}, allow_private=True) as ydl:
+        response = ydl.urlopen(site.url("/large.html"))
+        data = response.read(size)
+    expected = b"<html>" + b"".join(b"%06d\n" % n for n in range(128_000))
+    assert data == expected[:size]
 
 
 @pytest.mark.django_db
