@@ -112,9 +112,11 @@ class ChunkCache:
         return not (record.related or record.transcripts) and _no_open_links_to(clip, self)
 
     def must_insert_before(self, record):
-        """Does `record` need to see the waiting rows: the same clip, or related links to match?"""
-        waiting = self.new_clips or self.new_clip_tags
-        return bool(waiting and (record.related or _key(record) in self.created))
+        """Does `record` need to see the waiting rows: the same clip, or a clip its links name?"""
+        if _key(record) in self.created:
+            return bool(self.new_clips or self.new_clip_tags)
+        links = [(r.title, _canonical_url(r.url)) for r in record.related if r.title or r.url]
+        return any(_may_target(clip, *link) for link in links for clip in self.new_clips)
 
     def insert_new(self):
         """The waiting new clips and ClipTags: one INSERT each, instead of one per clip."""
@@ -479,6 +481,16 @@ def _find_target(clip, title, url):
         return others.filter(url=url).first()
     matches = list(others.filter(title=title)[:2])
     return matches[0] if len(matches) == 1 else None
+
+
+def _may_target(clip, title, url):
+    """Could `_find_target` answer differently once `clip` is in the database?"""
+    if url:
+        video_id = youtube_video_id(url)
+        if video_id:
+            return (clip.platform, clip.external_id) == ("youtube", video_id)
+        return clip.url == url
+    return clip.title == title
 
 
 def _resolve_links_to(clip):
