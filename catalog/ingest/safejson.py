@@ -22,16 +22,18 @@ def load_object(data, *, name=""):
     """The JSON object in `data` (bytes or str), or IngestError saying why there is none."""
     if len(data) > MAX_INFOJSON_BYTES:
         raise _too_big(len(data), name)
-    raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
-    try:
-        text = raw.decode("utf-8-sig") if isinstance(data, bytes) else data
-    except UnicodeDecodeError as error:
-        raise IngestError(
-            f"the file is not UTF-8 (undecodable byte at position {error.start})", name=name
-        ) from None
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise IngestError(
+                f"the file is not UTF-8 (undecodable byte at position {error.start})", name=name
+            ) from None
+    else:
+        text, data = data, data.encode("utf-8", "surrogatepass")  # the scan reads bytes
     if not text.strip():
         raise IngestError("the file is empty", name=name)
-    _check_shape(raw, name)
+    _check_shape(data, name)
     try:
         info = json.loads(text, parse_constant=lambda _constant: None)
     except json.JSONDecodeError as error:
