@@ -275,6 +275,9 @@ NEWSCLIPS_PAGE_SIZE = 24
 NEWSCLIPS_ALLOW_PRIVATE_URLS = env_bool("NEWSCLIPS_ALLOW_PRIVATE_URLS")
 # Subtitle languages fetched with a video, in order of preference.
 NEWSCLIPS_SUBTITLE_LANGUAGES = env_list("NEWSCLIPS_SUBTITLE_LANGUAGES", "de,en")
+# What one page fetched for a URL import may cost: bytes read, seconds spent reading.
+NEWSCLIPS_MAX_RESPONSE_BYTES = env_int("NEWSCLIPS_MAX_RESPONSE_BYTES", 20 * 1024 * 1024)
+NEWSCLIPS_MAX_RESPONSE_SECONDS = env_int("NEWSCLIPS_MAX_RESPONSE_SECONDS", 60)
 
 # The read-only JSON API (/api/v1/). Everyone is anonymous (no logins through the
 # API, so no password guessing there) and throttled per IP in the default cache.

@@ -11,6 +11,7 @@ from pathlib import Path
 from .batch import (
     import_infojson,
     ingest_infojson_files,
+    ingest_page,
     ingest_url,
     ingest_urls,
     is_collection_url,
@@ -63,6 +64,7 @@ __all__ = [
     "import_pagetext",
     "import_pagetext_files",
     "ingest_infojson_files",
+    "ingest_page",
     "ingest_url",
     "ingest_urls",
     "is_collection_url",

@@ -101,10 +101,22 @@ def known_clips(urls):
 
 
 def ingest_url(url, *, refresh=False, known=None):
-    """Fetch one video URL with yt-dlp and store it.
+    """Fetch one URL with yt-dlp and store what it shows; one ItemResult for it all.
+
+    A page of several videos stores each of them (see `ingest_page`) and is
+    reported as one: created if any video was, with the first video's clip.
+    """
+    results = ingest_page(url, refresh=refresh, known=known)
+    return results[0] if len(results) == 1 else _page_result(url, results)
+
+
+def ingest_page(url, *, refresh=False, known=None, limit=None):
+    """Fetch one URL with yt-dlp and store its video, or each of its videos; a result per video.
 
     A clip already in the catalogue is "unchanged" without a fetch unless
     `refresh` is true; `known` may pass the answer of `known_clips` for a batch.
+    A page that embeds several videos is fetched once and each video (at most
+    `limit`) becomes a clip with the page as its source, reported as "URL #n".
     """
     from . import guarded
 
@@ -112,17 +124,49 @@ def ingest_url(url, *, refresh=False, known=None):
         known = known_clips([url])
     clip = known.get(url)
     if clip is not None and not refresh:
-        return ItemResult(name=url, outcome=Outcome.UNCHANGED, clip=clip)
-    return guarded(url, _fetch_and_store, url)
+        return [ItemResult(name=url, outcome=Outcome.UNCHANGED, clip=clip)]
+    page = guarded(url, _fetch_page, url, limit)
+    if not isinstance(page, _Fetched):
+        return [page]  # the page itself failed
+    if len(page.records) == 1:
+        return [guarded(url, _store_fetched, page.records[0])]
+    return [
+        guarded(f"{url} #{number}", _store_fetched, record)
+        for number, record in enumerate(page.records, start=1)
+    ]
 
 
-def _fetch_and_store(url):
-    record = ytdlp.extract(url, languages=settings.NEWSCLIPS_SUBTITLE_LANGUAGES)
+class _Fetched:
+    """What one URL showed: a ClipRecord, or the IngestError it gave, per video."""
+
+    def __init__(self, records):
+        self.records = records
+        self.name = ""
+
+
+def _fetch_page(url, limit):
+    languages = settings.NEWSCLIPS_SUBTITLE_LANGUAGES
+    return _Fetched(ytdlp.extract_page(url, languages=languages, limit=limit))
+
+
+def _store_fetched(record):
+    if isinstance(record, IngestError):
+        raise record
     return store(record, checked_at=timezone.now())
 
 
+def _page_result(url, results):
+    done = [result for result in results if result.outcome is not Outcome.FAILED]
+    if not done:
+        reason = f"none of the {len(results)} videos on the page imported: {results[0].reason}"
+        return ItemResult(name=url, outcome=Outcome.FAILED, reason=reason)
+    order = [Outcome.CREATED, Outcome.UPDATED, Outcome.UNCHANGED]
+    outcome = min((result.outcome for result in done), key=order.index)
+    return ItemResult(name=url, outcome=outcome, clip=done[0].clip)
+
+
 def ingest_urls(urls, *, limit=None, refresh=False, progress=None):
-    """Ingest video, playlist and channel URLs; playlists are expanded up to `limit`."""
+    """Ingest video, playlist and channel URLs; playlists and pages of videos up to `limit`."""
     summary = Summary()
     videos, failures = expand_urls(urls, limit=limit)
     total = len(videos) + len(failures)
@@ -130,7 +174,10 @@ def ingest_urls(urls, *, limit=None, refresh=False, progress=None):
         _report(summary, result, total, progress)
     known = known_clips(videos)
     for url in videos:
-        _report(summary, ingest_url(url, refresh=refresh, known=known), total, progress)
+        results = ingest_page(url, refresh=refresh, known=known, limit=limit)
+        total += len(results) - 1  # a page of several videos counts each of them
+        for result in results:
+            _report(summary, result, total, progress)
     return summary
 
 

@@ -13,11 +13,18 @@ from urllib.parse import urlsplit
 
 from django.utils import timezone
 
-from catalog.models import Clip, ClipTag, Tag
+from catalog.models import Clip, ClipTag
 from catalog.text import find_hashtags, iter_urls, youtube_video_id
 
 from .rawinfo import is_http_url, trim_raw
-from .records import ChannelRecord, ClipRecord, LinkRecord, RelatedRecord, TagRecord
+from .records import (
+    ChannelRecord,
+    ClipRecord,
+    LinkRecord,
+    RelatedRecord,
+    TagRecord,
+    tag_slug,
+)
 from .results import IngestError
 from .safejson import json_type, load_object
 
@@ -296,12 +303,12 @@ def _tags(info, description):
         keywords = []
     records = []
     for name in keywords:
-        if isinstance(name, str) and Tag.normalise(name):
+        if isinstance(name, str) and tag_slug(name):
             records.append(TagRecord(" ".join(name.split())[:100], ClipTag.Origin.KEYWORD))
     records += [
         TagRecord(name[:100], ClipTag.Origin.HASHTAG)
         for name in find_hashtags(description)
-        if Tag.normalise(name)
+        if tag_slug(name)
     ]
     return records
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from catalog.models import Clip, FollowedSource, IngestJob, IngestJobItem
 
-from .batch import MAX_INFOJSON_FILE, expand_urls, import_infojson, ingest_url, known_clips
+from .batch import MAX_INFOJSON_FILE, expand_urls, import_infojson, ingest_page, known_clips
 from .follow import check_source
 from .refresh import due_clips, refresh_clip
 from .results import ItemResult, Outcome
@@ -143,9 +143,17 @@ def _run_urls(job):
             _finish(job.items.get(name=result.name), result)
     pending = list(_pending(job))
     known = known_clips([item.name for item in pending])
+    names = None
     for item in pending:
-        result = ingest_url(item.name, refresh=bool(options.get("refresh")), known=known)
-        _finish(item, result)
+        first, *more = ingest_page(
+            item.name, refresh=bool(options.get("refresh")), known=known, limit=options.get("limit")
+        )
+        _finish(item, first)
+        if more:  # a page of several videos: one more item for each of the others
+            names = names or set(job.items.values_list("name", flat=True))
+            for result in more:
+                position = _add_items(job, [_unique(result.name, names)])
+                _finish(job.items.get(position=position), result)
 
 
 def _run_infojson(job):
@@ -194,7 +202,8 @@ def _pending(job):
 
 def _add_items(job, names, clips=None):
     """Append items after the existing ones; return the last position used."""
-    start = (job.items.aggregate(last=Max("position"))["last"] or -1) + 1
+    last = job.items.aggregate(last=Max("position"))["last"]
+    start = 0 if last is None else last + 1  # not `last or -1`: position 0 is taken too
     clips = list(clips) if clips is not None else [None] * len(names)
     IngestJobItem.objects.bulk_create(
         IngestJobItem(job=job, position=start + i, name=name[:2000], clip=clip)

@@ -9,13 +9,21 @@ that change between the check and the connection).
 
 The hook is a yt-dlp RequestHandler: `GuardedYoutubeDL` builds its request
 director with this handler only, so no request can fall through to another.
+The same handler bounds what a response may cost: at most
+NEWSCLIPS_MAX_RESPONSE_BYTES read (and as many after decompression) and
+NEWSCLIPS_MAX_RESPONSE_SECONDS spent reading it; yt-dlp's socket timeout alone
+would let an endless page, or one that drips a byte at a time, run forever.
 """
 
 import functools
 import http.client
+import io
 import ipaddress
 import socket
+import time
 import urllib.parse
+import urllib.request
+import zlib
 
 import yt_dlp
 from yt_dlp.networking._helper import create_connection
@@ -29,6 +37,9 @@ from yt_dlp.networking._urllib import (
 from yt_dlp.networking.exceptions import TransportError
 
 ALLOWED_SCHEMES = ("http", "https")
+MAX_RESPONSE_BYTES = 20 * 1024 * 1024  # YouTube's watch page is ~1 MB, its player script ~3 MB
+MAX_RESPONSE_SECONDS = 60
+_READ_SIZE = 64 * 1024
 
 
 class AddressRefused(OSError):
@@ -41,6 +52,18 @@ class AddressRefused(OSError):
 
 class RefusedRequest(TransportError):
     """The yt-dlp side of AddressRefused, so that extractors report it as a network failure."""
+
+
+class ResponseLimit(TransportError):
+    """A response longer, or slower to arrive, than the limits; `reason` is meant for the editor.
+
+    `kind` is the FetchError kind: too large is a property of the page, too slow
+    may be the network's fault today.
+    """
+
+    def __init__(self, reason, *, kind="unsupported"):
+        super().__init__(reason)
+        self.reason, self.kind = reason, kind
 
 
 def check_url(url, *, allow_private=False):
@@ -102,10 +125,24 @@ class GuardedUrllibRH(UrllibRH):
 
     _SUPPORTED_URL_SCHEMES = ALLOWED_SCHEMES
 
-    def __init__(self, *, allow_private=False, **kwargs):
+    def __init__(
+        self,
+        *,
+        allow_private=False,
+        max_response_bytes=MAX_RESPONSE_BYTES,
+        max_response_seconds=MAX_RESPONSE_SECONDS,
+        **kwargs,
+    ):
         kwargs.pop("enable_file_urls", None)
         super().__init__(**kwargs)
         self.allow_private = allow_private
+        self.max_response_bytes = max_response_bytes
+        self.max_response_seconds = max_response_seconds
+
+    def _prepare_headers(self, request, headers):
+        # Only encodings whose decompression can be bounded (no brotli).
+        super()._prepare_headers(request, headers)
+        headers["Accept-Encoding"] = "gzip, deflate"
 
     def _send(self, request):
         try:
@@ -131,6 +168,8 @@ class GuardedUrllibRH(UrllibRH):
                 debuglevel=int(bool(self.verbose)),
                 context=self._make_sslcontext(legacy_ssl_support=legacy_ssl_support),
                 source_address=self.source_address,
+                max_bytes=self.max_response_bytes,
+                max_seconds=self.max_response_seconds,
             ),
             urllib.request.HTTPCookieProcessor(cookiejar),
             urllib.request.UnknownHandler(),
@@ -150,11 +189,48 @@ class GuardedUrllibRH(UrllibRH):
 
 
 class _GuardedHTTPHandler(HTTPHandler):
-    """Checks the address each socket is about to connect to."""
+    """Checks the address each socket is about to connect to, and bounds each response."""
 
-    def __init__(self, *, guard, **kwargs):
+    def __init__(self, *, guard, max_bytes, max_seconds, **kwargs):
         super().__init__(**kwargs)
         self._guard = guard
+        self._max_bytes = max_bytes
+        self._max_seconds = max_seconds
+
+    def http_response(self, req, resp):
+        url = req.full_url
+        length = resp.headers.get("Content-Length", "")
+        if length.strip().isdigit() and int(length) > self._max_bytes:
+            resp.close()
+            raise ResponseLimit(_too_large(url, self._max_bytes))
+        body = _BoundedBody(resp, url, self._max_bytes, self._max_seconds)
+        bounded = urllib.request.addinfourl(body, resp.headers, resp.url, resp.code)
+        bounded.msg, bounded.reason = resp.msg, resp.reason
+        # yt-dlp decompresses (with the methods below) what it reads through `bounded`.
+        return super().http_response(req, bounded)
+
+    https_response = http_response
+
+    def gz(self, data):
+        return self._inflate(data, zlib.MAX_WBITS | 16)
+
+    def deflate(self, data):
+        try:
+            return self._inflate(data, -zlib.MAX_WBITS)
+        except zlib.error:
+            return self._inflate(data, zlib.MAX_WBITS)
+
+    def brotli(self, data):
+        # Not asked for (see _prepare_headers), so a server that sends it anyway is refused.
+        raise ResponseLimit("the response is brotli-compressed, which was not asked for")
+
+    def _inflate(self, data, wbits):
+        if not data:
+            return data
+        inflated = zlib.decompressobj(wbits).decompress(data, self._max_bytes + 1)
+        if len(inflated) > self._max_bytes:  # a small download that unpacks to gigabytes
+            raise ResponseLimit(f"response too large: more than {self._max_bytes:,} bytes unpacked")
+        return inflated
 
     def http_open(self, req):
         return self.do_open(self._connection_factory(http.client.HTTPConnection, req), req)
@@ -182,6 +258,64 @@ class _GuardedHTTPHandler(HTTPHandler):
             return connection
 
         return factory
+
+
+def _too_large(url, limit):
+    return f"response too large: {url[:200]} sent more than {limit:,} bytes"
+
+
+def _too_slow(url, seconds):
+    return f"response too slow: {url[:200]} was still sending after {seconds} s"
+
+
+class _BoundedBody(io.RawIOBase):
+    """A response body that refuses to be read past `limit` bytes or for over `seconds`.
+
+    It reads the socket a chunk at a time (read1 returns what one socket read
+    brings), so the deadline is checked at least once per socket timeout even
+    when the server sends a byte at a time. read(n) still returns n bytes
+    unless the body ends first, as http.client's does: callers rely on that.
+    """
+
+    def __init__(self, response, url, limit, seconds):
+        super().__init__()
+        self._response, self._url = response, url
+        self._limit, self._count = limit, 0
+        self._seconds, self._deadline = seconds, time.monotonic() + seconds
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        data = self._read_chunk(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def read(self, size=-1):
+        chunks, remaining = [], -1 if size is None or size < 0 else size
+        while remaining:
+            chunk = self._read_chunk(_READ_SIZE if remaining < 0 else remaining)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining = remaining - len(chunk) if remaining > 0 else remaining
+        return b"".join(chunks)
+
+    def readall(self):
+        return self.read()
+
+    def _read_chunk(self, size):
+        if time.monotonic() > self._deadline:
+            raise ResponseLimit(_too_slow(self._url, self._seconds), kind="network")
+        data = self._response.read1(min(size, self._limit + 1 - self._count, _READ_SIZE))
+        self._count += len(data)
+        if self._count > self._limit:
+            raise ResponseLimit(_too_large(self._url, self._limit))
+        return data
+
+    def close(self):
+        self._response.close()
+        super().close()
 
 
 def _plain_socket(ip_addr, timeout, source_address):
@@ -216,11 +350,24 @@ class GuardedYoutubeDL(yt_dlp.YoutubeDL):
 
     def __init__(self, params=None, *, allow_private=False, **kwargs):
         self.allow_private = allow_private
+        self.max_response_bytes = _setting("NEWSCLIPS_MAX_RESPONSE_BYTES", MAX_RESPONSE_BYTES)
+        self.max_response_seconds = _setting("NEWSCLIPS_MAX_RESPONSE_SECONDS", MAX_RESPONSE_SECONDS)
         super().__init__(params, **kwargs)
 
     def build_request_director(self, handlers, preferences=None):
-        guarded = functools.partial(GuardedUrllibRH, allow_private=self.allow_private)
+        guarded = functools.partial(
+            GuardedUrllibRH,
+            allow_private=self.allow_private,
+            max_response_bytes=self.max_response_bytes,
+            max_response_seconds=self.max_response_seconds,
+        )
         director = super().build_request_director([guarded], preferences)
         if list(director.handlers) != [GuardedUrllibRH.RH_KEY]:  # pragma: no cover
             raise RuntimeError("the guarded request handler is not the only one")
         return director
+
+
+def _setting(name, default):
+    from django.conf import settings
+
+    return getattr(settings, name, None) or default

@@ -5,6 +5,7 @@ only code that turns a record into rows. Strings are already cleaned (stripped,
 bounded in length); an empty string means "not known", never "erase".
 """
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -25,6 +26,14 @@ class LinkRecord:
 class TagRecord:
     name: str
     origin: str  # a ClipTag.Origin value: hashtag, keyword or editor
+
+
+@functools.lru_cache(maxsize=10_000)
+def tag_slug(name):
+    """Tag.normalise, remembered: a bulk import meets the same tags in file after file."""
+    from catalog.models import Tag  # models import nothing from here, but keep records plain
+
+    return Tag.normalise(name)
 
 
 @dataclass(frozen=True)

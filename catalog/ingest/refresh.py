@@ -44,7 +44,7 @@ def refresh_clip(clip):
         )
     checked_at = timezone.now()
     try:
-        record = ytdlp.extract(url, languages=settings.NEWSCLIPS_SUBTITLE_LANGUAGES)
+        records = ytdlp.extract_page(url, languages=settings.NEWSCLIPS_SUBTITLE_LANGUAGES)
     except ytdlp.FetchError as error:
         # Not found, unsupported, network trouble: no proof the video is gone.
         status = _STATUS_BY_KIND.get(error.kind, AvailabilityCheck.Status.CHECK_FAILED)
@@ -53,8 +53,17 @@ def refresh_clip(clip):
         return _not_fetched(
             clip, url, AvailabilityCheck.Status.CHECK_FAILED, error.reason, checked_at
         )
-    if (record.platform, record.external_id) != (clip.platform, clip.external_id):
-        reason = f"the URL now gives another video ({record.platform} {record.external_id})"
+    # A clip from a page of several videos is found again among them.
+    records = [record for record in records if not isinstance(record, IngestError)]
+    key = (clip.platform, clip.external_id)
+    record = next((r for r in records if (r.platform, r.external_id) == key), None)
+    if record is None:
+        if len(records) == 1:
+            reason = (
+                f"the URL now gives another video ({records[0].platform} {records[0].external_id})"
+            )
+        else:
+            reason = f"the page no longer shows this video ({len(records)} others)"
         return _not_fetched(clip, url, AvailabilityCheck.Status.CHECK_FAILED, reason, checked_at)
     result = store(record, name=url, checked_at=checked_at)
     result.name = url

@@ -32,6 +32,7 @@ from catalog.models import (
 from catalog.search import clip_stored
 from catalog.text import youtube_video_id
 
+from .records import tag_slug
 from .results import IngestError, ItemResult, Outcome
 
 # Clip fields copied from the record; None or "" in the record keeps what is stored.
@@ -103,12 +104,32 @@ class ChunkCache:
         records = [r for r in records if r.platform and r.external_id]
         self.absent = _absent_clips(records)  # (platform, external_id) not yet stored
         self.maybe_open = _open_link_keys(records)  # link key -> clip ids with such open links
+        self.created = set()  # (platform, external_id) of the clips created in this chunk
+        self.new_clips = []  # new clips not inserted yet (see `insert_new`)
+        self.new_clip_tags = []  # and the ClipTags of every new clip
         self.forget()
 
     def forget(self):
         self.channels = {}  # astuple(ChannelRecord) -> Channel
         self.tags = {}  # slug -> Tag
         self.channel_links = {}  # channel id -> (known urls, next position)
+
+    def may_wait(self, clip, record):
+        """Can this new clip's INSERT wait for the chunk's? Not if something needs its id now."""
+        return not (record.related or record.transcripts) and _no_open_links_to(clip, self)
+
+    def must_insert_before(self, record):
+        """Does `record` need to see the waiting rows: the same clip, or a clip its links name?"""
+        if _key(record) in self.created:
+            return bool(self.new_clips or self.new_clip_tags)
+        links = [(r.title, _canonical_url(r.url)) for r in record.related if r.title or r.url]
+        return any(_may_target(clip, *link) for link in links for clip in self.new_clips)
+
+    def insert_new(self):
+        """The waiting new clips and ClipTags: one INSERT each, instead of one per clip."""
+        Clip.objects.bulk_create(self.new_clips)
+        ClipTag.objects.bulk_create(self.new_clip_tags)  # the clips have their ids now
+        self.new_clips, self.new_clip_tags = [], []
 
 
 def store_chunk(items, *, store_one):
@@ -117,15 +138,28 @@ def store_chunk(items, *, store_one):
     `store_one(name, record, cache)` must catch and report every error of its
     record (like `guarded`) and return its ItemResult: a failed record rolls back
     alone and the rest of the chunk is still stored. Returns the results in order.
+
+    New clips and their tags are inserted together at the end of the chunk (or
+    before a record that must see them). Those INSERTs run outside any record's
+    savepoint: if one fails, the whole chunk fails with a DatabaseError and
+    nothing of it is written, so no result can claim a clip that is not there.
     """
     with transaction.atomic():
         cache = ChunkCache([record for _name, record in items])
         results = []
         for name, record in items:
+            if cache.must_insert_before(record):
+                cache.insert_new()
+            waiting = len(cache.new_clips), len(cache.new_clip_tags)
             result = store_one(name, record, cache)
             if result.outcome is Outcome.FAILED:
+                # Rolled back with the record's savepoint: its waiting rows go too.
+                del cache.new_clips[waiting[0] :], cache.new_clip_tags[waiting[1] :]
                 cache.forget()
+            elif result.outcome is Outcome.CREATED:
+                cache.created.add(_key(record))
             results.append(result)
+        cache.insert_new()
     return results
 
 
@@ -201,18 +235,22 @@ def _clip(record, channel, checked_at, cache=None):
             .first()
         )
     if clip is None:
+        clip = Clip(
+            platform=record.platform,
+            external_id=record.external_id,
+            channel=channel,
+            source=record.source,
+            raw=record.raw,
+            fetched_at=timezone.now(),
+            refreshed_at=checked_at,
+            **values,
+        )
+        if cache is not None and cache.may_wait(clip, record):
+            cache.new_clips.append(clip)  # inserted with the chunk's other new clips
+            return clip, True, True
         try:
             with transaction.atomic():
-                clip = Clip.objects.create(
-                    platform=record.platform,
-                    external_id=record.external_id,
-                    channel=channel,
-                    source=record.source,
-                    raw=record.raw,
-                    fetched_at=timezone.now(),
-                    refreshed_at=checked_at,
-                    **values,
-                )
+                clip.save(force_insert=True)
             return clip, True, True
         except IntegrityError:
             # Another import created the same clip a moment ago: update that one.
@@ -325,7 +363,7 @@ def _sync_tags(clip, tag_records, *, created, cache=None):
         return False
     wanted = {}
     for tag in tag_records:
-        slug = Tag.normalise(tag.name)
+        slug = tag_slug(tag.name)
         if slug and slug not in wanted:
             wanted[slug] = tag
     # A new clip has no tags yet: no query.
@@ -340,10 +378,14 @@ def _sync_tags(clip, tag_records, *, created, cache=None):
         ClipTag.objects.filter(pk__in=stale).delete()
     if missing:
         tags = _tags(missing, cache)
-        ClipTag.objects.bulk_create(
+        clip_tags = [
             ClipTag(clip=clip, tag=tags[slug], origin=record.origin)
             for slug, record in missing.items()
-        )
+        ]
+        if created and cache is not None:
+            cache.new_clip_tags += clip_tags
+        else:
+            ClipTag.objects.bulk_create(clip_tags)
     if (stale or missing) and not created:
         before = sorted(current)
         after = sorted({slug for slug, ct in current.items() if ct.pk not in stale} | set(missing))
@@ -450,6 +492,16 @@ def _find_target(clip, title, url):
     return matches[0] if len(matches) == 1 else None
 
 
+def _may_target(clip, title, url):
+    """Could `_find_target` answer differently once `clip` is in the database?"""
+    if url:
+        video_id = youtube_video_id(url)
+        if video_id:
+            return (clip.platform, clip.external_id) == ("youtube", video_id)
+        return clip.url == url
+    return clip.title == title
+
+
 def _resolve_links_to(clip):
     """Point open related links of other clips at this clip, now that it is catalogued."""
     match = Q(title=clip.title, url="")
@@ -469,6 +521,10 @@ def _no_open_links_to(clip, cache):
     if clip.url:
         keys.append(("url", _canonical_url(clip.url)))
     return not any(cache.maybe_open.get(key, set()) - {clip.pk} for key in keys)
+
+
+def _key(record):
+    return (record.platform, record.external_id)
 
 
 def _absent_clips(records):

@@ -19,7 +19,7 @@ from catalog.text import youtube_video_id
 
 from .feeds import parse_youtube_feed, youtube_feed_url
 from .infojson import normalise, read_infojson
-from .netguard import AddressRefused, GuardedYoutubeDL, check_url
+from .netguard import AddressRefused, GuardedYoutubeDL, ResponseLimit, check_url
 from .records import TranscriptRecord
 from .results import IngestError
 from .safejson import MAX_INFOJSON_BYTES
@@ -29,6 +29,7 @@ __all__ = [
     "MAX_INFOJSON_BYTES",
     "FetchError",
     "extract",
+    "extract_page",
     "list_entries",
     "normalise",
     "parse_youtube_feed",
@@ -42,6 +43,7 @@ DEFAULT_LANGUAGES = ("de", "en")
 SOCKET_TIMEOUT = 20  # seconds per network operation
 RETRIES = 1
 MAX_SUBTITLE_BYTES = 10 * 1024 * 1024
+PAGE_VIDEO_LIMIT = 100  # videos taken from one page when no limit is given
 FETCH_KINDS = ("unsupported", "not_found", "private", "removed", "geo_blocked", "network")
 
 # yt-dlp's messages, most specific first; a network problem must never read as "removed".
@@ -74,25 +76,63 @@ def extract(url, *, languages=None):
     """Read one clip from the web: its metadata and the transcripts in the wanted languages.
 
     `languages` defaults to the NEWSCLIPS_SUBTITLE_LANGUAGES setting; the clip's
-    original-language captions are fetched too.
+    original-language captions are fetched too. A page of several videos is
+    refused here (see `extract_page`).
     """
+    with _youtube_dl(url, _clip_options(languages)) as ydl:
+        return _record(
+            ydl, _run(lambda: ydl.sanitize_info(ydl.extract_info(url, download=False))), url
+        )
+
+
+def extract_page(url, *, languages=None, limit=None):
+    """The clips a URL shows: its one video, or each video of a page that has several.
+
+    Returns a list in page order with a ClipRecord, or the IngestError that
+    video gave, per video: at most `limit` (PAGE_VIDEO_LIMIT when None). The
+    page is fetched once; each of its videos is stored with the page as its source.
+    """
+    limit = PAGE_VIDEO_LIMIT if limit is None else max(int(limit), 1)
+    with _youtube_dl(url, _clip_options(languages, playlistend=limit)) as ydl:
+        info = _run(lambda: ydl.sanitize_info(ydl.extract_info(url, download=False)))
+        if not (isinstance(info, dict) and _is_playlist(info)):
+            return [_record(ydl, info, url)]
+        entries = [entry for entry in info.get("entries") or [] if entry is not None][:limit]
+        if not entries:
+            raise FetchError("unsupported", "unsupported URL: yt-dlp found no video on the page")
+        results = []
+        for entry in entries:
+            try:
+                results.append(_record(ydl, entry, url))
+            except IngestError as error:
+                results.append(error)
+    return results
+
+
+def _clip_options(languages, **options):
     if languages is None:
         languages = getattr(settings, "NEWSCLIPS_SUBTITLE_LANGUAGES", DEFAULT_LANGUAGES)
     languages = [language for language in languages if isinstance(language, str) and language]
-    options = {
+    return {
         "noplaylist": True,  # a watch URL inside a playlist means the video
         "writesubtitles": True,
         "writeautomaticsub": True,
         "subtitleslangs": [*languages, ".*-orig"],
         "subtitlesformat": "vtt/srt/best",
+        **options,
     }
-    with _youtube_dl(url, options) as ydl:
-        info = _run(lambda: ydl.sanitize_info(ydl.extract_info(url, download=False)))
-        if not isinstance(info, dict):
-            raise FetchError("unsupported", "unsupported URL: yt-dlp found no video")
-        record = normalise(info, source=Clip.Source.URL, source_url=url)
-        record.transcripts = _transcripts(ydl, info)
+
+
+def _record(ydl, info, url):
+    if not isinstance(info, dict):
+        raise FetchError("unsupported", "unsupported URL: yt-dlp found no video")
+    record = normalise(info, source=Clip.Source.URL, source_url=url)
+    record.transcripts = _transcripts(ydl, info)
     return record
+
+
+def _is_playlist(info):
+    return info.get("_type") in ("playlist", "multi_video") or "entries" in info
 
 
 def list_entries(url, *, limit=None):
@@ -104,7 +144,7 @@ def list_entries(url, *, limit=None):
         info = _run(lambda: ydl.sanitize_info(ydl.extract_info(url, download=False)))
     if not isinstance(info, dict):
         return []
-    if info.get("_type") not in ("playlist", "multi_video") and "entries" not in info:
+    if not _is_playlist(info):
         single = _entry_url(info, "")
         return [single] if single else []
     urls = []
@@ -184,6 +224,8 @@ def fetch_error(error):
     for item in chain:
         if isinstance(item, AddressRefused):
             return FetchError("unsupported", item.reason)
+        if isinstance(item, ResponseLimit):
+            return FetchError(item.kind, item.reason)
         if isinstance(item, GeoRestrictedError):
             return FetchError("geo_blocked", "geo-blocked")
         if isinstance(item, UnsupportedError):

@@ -1,8 +1,10 @@
 """A real web server on 127.0.0.1 with the kinds of pages yt-dlp meets on news sites."""
 
+import gzip
 import json
 import socket
 import threading
+import time
 from http.server import ThreadingHTTPServer
 
 import pytest
@@ -93,6 +95,11 @@ class _Handler(PageHandler):
     def do_GET(self):
         path = self.path.split("?", 1)[0]
         self.server.requests.append(path)
+        if path in HOSTILE_PAGES:
+            try:
+                return HOSTILE_PAGES[path](self)
+            except (BrokenPipeError, ConnectionResetError):
+                return None  # the client gave up reading, as it should
         if path.startswith("/redirect/"):
             self.send_response(302)
             self.send_header("Location", self.server.redirects[path])
@@ -109,6 +116,68 @@ class _Handler(PageHandler):
             base = f"http://{self.headers.get('Host', '127.0.0.1')}"
             return self._send(200, content_type, body.replace("{base}", base).encode())
         return self._send(404, "text/html", b"<html><body>Not found</body></html>")
+
+
+def _endless(handler):
+    """A page that never ends (no Content-Length, so it lasts until the connection closes)."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.end_headers()
+    handler.wfile.write(b"<!DOCTYPE html><html><head><title>Endless</title></head><body>")
+    while True:
+        handler.wfile.write(b"<p>and on and on</p>" * 4096)
+
+
+def _huge(handler):
+    """A page that announces 50 MB."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.send_header("Content-Length", str(50 * 1024 * 1024))
+    handler.end_headers()
+    handler.wfile.write(b"<html>" + b" " * 65536)
+
+
+def _gzip_bomb(handler):
+    """30 kB on the wire that unpack to 30 MB of spaces."""
+    body = gzip.compress(b"<html>" + b" " * 30 * 1024 * 1024, compresslevel=9)
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.send_header("Content-Encoding", "gzip")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+def _drip(handler):
+    """A page that sends a byte every 50 ms: never slow enough for a socket timeout."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.end_headers()
+    for byte in b"<html><head><title>Drip</title></head><body>" * 100:
+        handler.wfile.write(bytes([byte]))
+        handler.wfile.flush()
+        time.sleep(0.05)
+
+
+def _large(handler):
+    """A large page within the limits (900 kB), sent in pieces as a real server does."""
+    body = b"<html>" + b"".join(b"%06d\n" % n for n in range(128_000))
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    for start in range(0, len(body), 10_000):
+        handler.wfile.write(body[start : start + 10_000])
+        handler.wfile.flush()
+
+
+HOSTILE_PAGES = {
+    "/large.html": _large,
+    "/endless.html": _endless,
+    "/huge.html": _huge,
+    "/gzip-bomb.html": _gzip_bomb,
+    "/drip.html": _drip,
+}
 
 
 class Site:

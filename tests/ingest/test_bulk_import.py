@@ -83,6 +83,8 @@ def catalogue_files(folder):
         video(IDS[8], "Ohne Kanal", channel="", channel_id="", webpage_url=""),
         # Resolves the first file's second link from a later chunk.
         video(IDS[9], "Später gefunden", availability="public"),
+        # Links to a clip created earlier in the same chunk.
+        video(IDS[11], "Rückblick", description="Vorhin: https://youtu.be/" + IDS[4]),
     ]
     folder.mkdir()
     for i, info in enumerate(infos):
@@ -153,37 +155,40 @@ def one_by_one(folder):
 
 @pytest.fixture
 def boom(monkeypatch):
-    """A record that fails inside `store`, after its channel and tags were created."""
-    add_channel_links = store_module._add_channel_links
+    """A record that fails inside `store`, after its channel, clip and tags were made.
 
-    def failing(channel, links, cache=None):
-        if (
-            channel.name == "Boomschau"
-            and Clip.objects.filter(title="Die Boom-Sendung").exists()
-            and not Clip.objects.filter(title="Nach dem Boom").exists()
-        ):
+    Told by its clip, not by what the database shows: a bulk import inserts
+    new clips later than `store` does.
+    """
+    sync_related = store_module._sync_related
+
+    def failing(clip, related_records, **kwargs):
+        if clip.title == "Die Boom-Sendung" and clip.channel.name == "Boomschau":
             raise RuntimeError("boom")
-        return add_channel_links(channel, links, cache)
+        return sync_related(clip, related_records, **kwargs)
 
-    monkeypatch.setattr(store_module, "_add_channel_links", failing)
+    monkeypatch.setattr(store_module, "_sync_related", failing)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("chunk_size", [1, 3, 100])
-def test_bulk_import_stores_what_store_stores(tmp_path, boom, chunk_size):
+def test_bulk_import_stores_what_store_stores(tmp_path, boom, chunk_size, monkeypatch):
     folder = catalogue_files(tmp_path / "files")
     seed()
     expected = one_by_one(folder)
     expected_rows = dump()
     wipe()
     seed()
+    # Each chunk commits whole (new clips inserted at the right moments): the
+    # per-file fallback for a chunk that cannot be committed is never needed.
+    monkeypatch.setattr(batch, "store", lambda *args, **kwargs: pytest.fail("fell back"))
     summary = ingest_infojson_files([folder], chunk_size=chunk_size)
     assert dump() == expected_rows
     assert [(r.name, r.outcome, r.reason, str(r)) for r in summary.results] == [
         (r.name, r.outcome, r.reason, str(r)) for r in expected
     ]
     counts = summary.counts
-    assert counts == {"created": 8, "updated": 2, "unchanged": 0, "failed": 3}
+    assert counts == {"created": 9, "updated": 2, "unchanged": 0, "failed": 3}
     assert "internal error (RuntimeError)" in {r.reason for r in summary.failed}
     # The catalogue is as intended, not only the same: links resolved, history kept.
     first = Clip.objects.get(external_id=IDS[0])
@@ -196,6 +201,8 @@ def test_bulk_import_stores_what_store_stores(tmp_path, boom, chunk_size):
     assert updated.description == "Neue Beschreibung"
     assert set(updated.revisions.values_list("field", flat=True)) == {"description", "tags"}
     assert Clip.objects.get(external_id=IDS[1]).revisions.count() == 2
+    [back] = Clip.objects.get(external_id=IDS[11]).related_links.all()
+    assert back.target.external_id == IDS[4]
 
 
 @pytest.mark.django_db
@@ -210,7 +217,7 @@ def test_reimport_is_the_same_as_with_store(tmp_path):
     assert dump() == expected_rows
     assert [(r.name, r.outcome) for r in again.results] == expected
     # Only the clip that is twice in the files changes (back and forth).
-    assert again.counts == {"created": 0, "updated": 2, "unchanged": 9, "failed": 2}
+    assert again.counts == {"created": 0, "updated": 2, "unchanged": 10, "failed": 2}
 
 
 @pytest.mark.django_db
@@ -220,10 +227,10 @@ def test_results_keep_a_reference_not_the_clip(tmp_path):
     summary = ingest_infojson_files(
         [folder], chunk_size=5, progress=lambda done, total, result: seen.append((done, total))
     )
-    assert seen == [(n, 13) for n in range(1, 14)]
+    assert seen == [(n, 14) for n in range(1, 15)]
     stored = [r for r in summary.results if r.outcome is not Outcome.FAILED]
     assert all(isinstance(r.clip, ClipRef) for r in stored)
-    assert Clip.objects.filter(pk__in=[r.clip.pk for r in stored]).count() == 10
+    assert Clip.objects.filter(pk__in=[r.clip.pk for r in stored]).count() == 11
     assert str(stored[0]).endswith(": created: Haushalt im Bundestag")
 
 

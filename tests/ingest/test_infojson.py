@@ -378,6 +378,48 @@ def test_brackets_inside_strings_do_not_count_as_nesting():
     assert read_infojson(text).external_id == "a1"
 
 
+def nested(levels, inside="0"):
+    """An info dict whose "x" nests `levels` arrays deep (the dict itself is one more level)."""
+    return '{"id": "a1", "extractor": "generic", "x": ' + "[" * levels + inside + "]" * levels + "}"
+
+
+@pytest.mark.parametrize(
+    ("text", "refused"),
+    [
+        (nested(99), False),  # 100 levels with the dict
+        (nested(100), True),
+        # What is inside strings never counts, whatever the escapes around it.
+        (nested(99, '"]]]]\\\\", "\\"]]]"'), False),
+        (nested(99, '"\\\\"'), False),
+        (nested(98, '"[[[[["'), False),
+        (nested(100, '"]]]]]]]]"'), True),
+        # An escaped quote does not end a string; an escaped backslash before a quote does.
+        (nested(100).replace('"x"', '"q": "\\"", "x"'), True),
+        (nested(100).replace('"x"', '"q": "\\\\", "x"'), True),
+        (
+            '{"id": "a1", "extractor": "generic", "x": "'
+            + "]" * 150
+            + '", "y": '
+            + nested(100)
+            + "}",
+            True,
+        ),
+    ],
+)
+def test_nesting_limit_counts_only_structure(text, refused):
+    assert json.loads(text)  # every case is valid JSON
+    if refused:
+        with pytest.raises(IngestError, match="nested more than 100 levels deep"):
+            read_infojson(text.encode())
+    else:
+        assert read_infojson(text.encode()).external_id == "a1"
+
+
+def test_commas_inside_strings_are_not_values():
+    text = json.dumps({"id": "a1", "extractor": "generic", "description": ", " * 2_100_000})
+    assert read_infojson(text.encode()).external_id == "a1"
+
+
 def test_five_megabytes_of_garbage_fail_fast():
     garbage = bytes(range(256)) * (5 * 1024 * 1024 // 256)
     with pytest.raises(IngestError, match="not UTF-8"):
