@@ -1,10 +1,12 @@
 """Public, read-only pages. Thin: a queryset verb, the shared FilterSet, a template."""
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
+from catalog.browse.facets import facet_counts
+from catalog.browse.histogram import histogram
+from catalog.browse.pagination import paginate
 from catalog.filters import ClipFilter
 from catalog.models import Channel, Clip, Tag
 
@@ -19,6 +21,7 @@ def _active_filters(request, filterset):
             remaining = request.GET.copy()
             remaining.setlist(name, [v for v in remaining.getlist(name) if v != value])
             remaining.pop("page", None)
+            remaining.pop("cursor", None)
             query = remaining.urlencode()
             active.append(
                 {"label": field.label, "value": value, "url": f"?{query}" if query else "?"}
@@ -27,9 +30,15 @@ def _active_filters(request, filterset):
 
 
 def _clip_list(request, template, queryset, context=None):
+    """A clip list: a keyset page, and facets and histogram of the whole filtered set."""
+    context = context or {}
     filterset = ClipFilter(request.GET, queryset=queryset)
-    clips = filterset.qs.newest().for_list() if filterset.is_valid() else Clip.objects.none()
-    page = Paginator(clips, settings.NEWSCLIPS_PAGE_SIZE).get_page(request.GET.get("page"))
+    clips = filterset.qs if filterset.is_valid() else Clip.objects.none()
+    page = paginate(clips.for_list(), request.GET.get("cursor"))
+    # No facet offers what the page or a filter fixes already.
+    hide = {name for name in ("channel", "language") if request.GET.get(name) or name in context}
+    fixed_tags = [context["tag"].slug] if "tag" in context else []
+    facets = facet_counts(clips, request.GET, hide=hide, exclude_tags=fixed_tags)
     return render(
         request,
         template,
@@ -37,8 +46,10 @@ def _clip_list(request, template, queryset, context=None):
             "filter": filterset,
             "page_obj": page,
             "clips": page.object_list,
+            "facets": facets,
+            "histogram": histogram(facets.months, estimated=not facets.exact),
             "active_filters": _active_filters(request, filterset),
-            **(context or {}),
+            **context,
         },
     )
 
@@ -73,7 +84,10 @@ def tag_list(request):
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     return _clip_list(
-        request, "catalog/tag_detail.html", Clip.objects.tagged(tag.slug), {"tag": tag}
+        request,
+        "catalog/tag_detail.html",
+        Clip.objects.tagged(tag),
+        {"tag": tag},
     )
 
 
