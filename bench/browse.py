@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 PYTHON = sys.executable
 BUDGET_SECONDS = 15  # per page: a slow page gets fewer requests (at least 3), see "n"
+SLOW_SECONDS = 2  # a page slower than this on its warm-up request is measured once
 
 
 def run(cmd, env=None, **kwargs):
@@ -174,10 +175,13 @@ def measure(repeat):
     client = Client()
     results = []
     for name, url, kind in pages():
-        for _ in range(2):
-            client.get(url)
+        started = time.perf_counter()
+        client.get(url)
+        first = time.perf_counter() - started
         times, budget = [], time.perf_counter() + BUDGET_SECONDS
-        while len(times) < repeat and (len(times) < 3 or time.perf_counter() < budget):
+        # A page that takes seconds is measured once more, not --repeat times.
+        runs = repeat if first < SLOW_SECONDS else 1
+        while len(times) < runs and (len(times) < 3 or time.perf_counter() < budget):
             started = time.perf_counter()
             response = client.get(url)
             times.append(time.perf_counter() - started)
@@ -186,8 +190,9 @@ def measure(repeat):
         with CaptureQueriesContext(connection) as ctx:
             client.get(url)
         sql = [q["sql"] for q in ctx.captured_queries]
-        bare = statistics.median(_bare(sql) for _ in range(5))
-        floor = statistics.median(_bare(_main_query(ctx.captured_queries)) for _ in range(5))
+        reruns = 5 if first < SLOW_SECONDS else 1
+        bare = statistics.median(_bare(sql) for _ in range(reruns))
+        floor = statistics.median(_bare(_main_query(ctx.captured_queries)) for _ in range(reruns))
         times.sort()
         results.append(
             {

@@ -86,31 +86,33 @@ class CursorPage:
         return self.has_next or self.has_previous
 
 
+# Both stretches keep the full order, though all dates in the second are NULL: with
+# "IS NULL" PostgreSQL does not see that the index then runs in id order.
+NEWEST = (F("published_at").desc(nulls_last=True), "-pk")
+# The newest-first index read backwards, on every database.
+OLDEST = (F("published_at").asc(nulls_first=True), "pk")
+
+
 def _dated_desc(queryset):
-    return queryset.filter(published_at__isnull=False).order_by(
-        F("published_at").desc(nulls_last=True), "-pk"
-    )
+    return queryset.filter(published_at__isnull=False).order_by(*NEWEST)
 
 
 def _undated_desc(queryset):
-    return queryset.filter(published_at__isnull=True).order_by("-pk")
+    return queryset.filter(published_at__isnull=True).order_by(*NEWEST)
 
 
 def _dated_asc(queryset):
-    # NULLS FIRST: the newest-first index read backwards, on every database.
-    return queryset.filter(published_at__isnull=False).order_by(
-        F("published_at").asc(nulls_first=True), "pk"
-    )
+    return queryset.filter(published_at__isnull=False).order_by(*OLDEST)
 
 
 def _undated_asc(queryset):
-    return queryset.filter(published_at__isnull=True).order_by("pk")
+    return queryset.filter(published_at__isnull=True).order_by(*OLDEST)
 
 
 def _forward(queryset, key, limit):
     """Up to `limit` clips after `key` (from the top if None), in list order."""
     if key is None:
-        return list(queryset.order_by(F("published_at").desc(nulls_last=True), "-pk")[:limit])
+        return list(queryset.order_by(*NEWEST)[:limit])
     if key.published_at is None:
         return list(_undated_desc(queryset).filter(pk__lt=key.pk)[:limit])
     after = Q(published_at__lte=key.published_at) & (

@@ -34,10 +34,17 @@ class NullsLastIndex(models.Index):
 
     def create_sql(self, model, schema_editor, using="", **kwargs):
         if schema_editor.connection.vendor == "postgresql":
+
+            def nullable(expression):
+                name = getattr(expression, "name", None)
+                return bool(name) and model._meta.get_field(name).null
+
+            # Only nullable columns: ORDER BY id DESC means NULLS FIRST to PostgreSQL,
+            # and an index saying otherwise would not serve it.
             index = self.clone()
             index.expressions = [
                 OrderBy(e.expression, descending=True, nulls_last=True)
-                if isinstance(e, OrderBy) and e.descending
+                if isinstance(e, OrderBy) and e.descending and nullable(e.expression)
                 else e
                 for e in self.expressions
             ]
