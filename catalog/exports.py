@@ -56,7 +56,7 @@ def list_scope(kind=None, slug=None):
         return tag, Clip.objects.tagged(tag)
     if kind == "channel":
         channel = get_object_or_404(Channel, slug=slug)
-        return channel, Clip.objects.in_channel(channel.slug)
+        return channel, Clip.objects.in_channel(channel)
     return None, Clip.objects.all()
 
 

@@ -102,6 +102,6 @@ def channel_detail(request, slug):
     return _clip_list(
         request,
         "catalog/channel_detail.html",
-        Clip.objects.in_channel(channel.slug),
+        Clip.objects.in_channel(channel),
         {"channel": channel},
     )

@@ -223,8 +223,8 @@ LIST = 2 + 4
     ("url", "queries"),
     [
         ("/", LIST),
-        # + the tag's use count, - the channel names (a channel is chosen: no channel facet)
-        ("/?tag=ukraine&channel=channel-0&q=clip", LIST),
+        # + the tag's use count and the channel's id, - the channel facet (one is chosen)
+        ("/?tag=ukraine&channel=channel-0&q=clip", LIST + 1),
         ("/tags/ukraine/", LIST + 1),  # + the tag
         ("/channels/channel-0/", LIST + 1),  # + the channel and its links, - the channel facet
         ("/tags/", 2),

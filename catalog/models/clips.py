@@ -215,8 +215,15 @@ class ClipQuerySet(models.QuerySet):
             )
         return qs
 
-    def in_channel(self, slug):
-        return self.filter(channel__slug=slug)
+    def in_channel(self, *channels):
+        """Clips of any of the channels (Channel objects, ids, or one slug)."""
+        match channels:
+            case (str() as slug,):
+                return self.filter(channel__slug=slug)
+            case (one,):
+                return self.filter(channel=one)
+            case _:
+                return self.filter(channel__in=channels)
 
     def languages(self):
         """The languages that occur, for the language filter's choices."""
