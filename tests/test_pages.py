@@ -215,8 +215,9 @@ def _clips(n):
 
 
 # A clip list: its page of clips, their tags, and the facets (a bounded count, the
-# matching clips' channel/language/date, their top tags, the channel names).
-LIST = 2 + 4
+# matching clips' channel/language/date, their top tags, those tags' slugs, the
+# channel names).
+LIST = 2 + 5
 
 
 @pytest.mark.parametrize(
