@@ -312,6 +312,10 @@ def generate(clips, *, seed=1, channels=2000, tags=20000, progress=None):
             for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(sql)
         after_load(stats)
+    # Fresh planner statistics: SQLite never gathers them by itself, and PostgreSQL's
+    # autovacuum would only get round to it after the first slow queries.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return stats
 
 
