@@ -211,8 +211,9 @@ def measure(repeat, only):
                 results.append({"page": name, "kind": kind, "timeout": True})
                 continue
             first = time.perf_counter() - started
-        # Copied now: the next request's request_started signal empties the log.
-        captured = list(ctx.captured_queries)
+        # Copied now (the next request's request_started signal empties the log),
+        # without the bench's own statement_timeout settings.
+        captured = [q for q in ctx.captured_queries if not q["sql"].startswith(("SET ", "RESET "))]
         times, budget = [], time.perf_counter() + BUDGET_SECONDS
         # A page that takes seconds is measured once more, not --repeat times.
         if first >= SLOW_SECONDS:
@@ -291,8 +292,10 @@ def main():
         }
         out = subprocess.run(
             [PYTHON, __file__, "--measure", "--repeat", str(args.repeat), "--only", args.only],
-            check=True, cwd=ROOT, env=env, capture_output=True, text=True,
+            cwd=ROOT, env=env, capture_output=True, text=True,
         )  # fmt: skip
+        if out.returncode:
+            raise SystemExit(out.stderr)
         return json.loads(out.stdout.strip().splitlines()[-1])
 
     dbs = args.db.split(",")
