@@ -120,15 +120,17 @@ def pages():
     popular = Tag.objects.order_by("-clip_count", "slug")[:2]
     rare = Tag.objects.filter(clip_count__gte=3).order_by("clip_count", "slug").first()
     channel = Channel.objects.order_by("pk").first()  # the corpus's biggest channel
+    # Page 2,000, or the last page of a smaller corpus (counted once, not timed).
+    page = min(2000, Clip.objects.count() // 24)
     deep = (
         Clip.objects.order_by(F("published_at").desc(nulls_last=True), "-pk")
-        .values_list("published_at", "pk")[2000 * 24 - 1 : 2000 * 24]
+        .values_list("published_at", "pk")[(page - 1) * 24 : (page - 1) * 24 + 1]
         .get()
     )
     spoken = TranscriptSegment.objects.values_list("clip_id", flat=True).first()
     return [
         ("home", "/", "list"),
-        ("page 2,000 (cursor)", f"/?cursor={encode_cursor(AFTER, Key(*deep))}", "list"),
+        (f"page {page:,} (cursor)", f"/?cursor={encode_cursor(AFTER, Key(*deep))}", "list"),
         (f"popular tag ({popular[0].clip_count})", popular[0].get_absolute_url(), "list"),
         (f"rare tag ({rare.clip_count})", rare.get_absolute_url(), "list"),
         (
