@@ -96,6 +96,13 @@ def test_cursor_links_keep_the_filters(client, mixed):
     assert _link(html, "next").startswith("?tag=x&cursor=")
 
 
+def test_feed_and_download_links_of_a_cursor_page_are_the_whole_list(client, mixed):
+    page2 = HOME + _link(client.get(HOME + "?tag=x").content.decode(), "next")
+    html = client.get(page2).content.decode()
+    assert 'href="/feeds/clips.atom?tag=x"' in html
+    assert 'href="/export.csv?tag=x"' in html
+
+
 def test_a_cursor_from_an_undated_clip_continues_among_the_undated(client, mixed):
     undated = Clip.objects.get(title="Undated 2")
     cursor = encode_cursor(AFTER, Key(None, undated.pk))
