@@ -54,10 +54,10 @@ def list_scope(kind=None, slug=None):
     """The object (a Tag, a Channel or None) and base queryset of a list page."""
     if kind == "tag":
         tag = get_object_or_404(Tag, slug=slug)
-        return tag, Clip.objects.tagged(tag.slug)
+        return tag, Clip.objects.tagged(tag)
     if kind == "channel":
         channel = get_object_or_404(Channel, slug=slug)
-        return channel, Clip.objects.in_channel(channel.slug)
+        return channel, Clip.objects.in_channel(channel)
     return None, Clip.objects.all()
 
 

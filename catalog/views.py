@@ -6,6 +6,9 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from catalog.browse.facets import facet_counts
+from catalog.browse.histogram import histogram
+from catalog.browse.pagination import paginate
 from catalog.filters import ClipFilter
 from catalog.models import Channel, Clip, Tag
 from catalog.search import attach_snippets
@@ -21,6 +24,7 @@ def _active_filters(request, filterset):
             remaining = request.GET.copy()
             remaining.setlist(name, [v for v in remaining.getlist(name) if v != value])
             remaining.pop("page", None)
+            remaining.pop("cursor", None)
             query = remaining.urlencode()
             active.append(
                 {"label": field.label, "value": value, "url": f"?{query}" if query else "?"}
@@ -29,20 +33,35 @@ def _active_filters(request, filterset):
 
 
 def _clip_list(request, template, queryset, context=None):
+    """A clip list: a keyset page, and facets and histogram of the whole filtered set."""
+    context = context or {}
     filterset = ClipFilter(request.GET, queryset=queryset)
-    clips = filterset.ordered().for_list() if filterset.is_valid() else Clip.objects.none()
-    page = Paginator(clips, settings.NEWSCLIPS_PAGE_SIZE).get_page(request.GET.get("page"))
-    if filterset.is_valid() and filterset.form.cleaned_data["q"]:
+    valid = filterset.is_valid()
+    clips = filterset.qs if valid else Clip.objects.none()
+    if valid and filterset.sort_order == "relevance":
+        # Best match first: offset pages over the ranked window (RELEVANCE_WINDOW).
+        ranked = filterset.ordered().for_list()
+        page = Paginator(ranked, settings.NEWSCLIPS_PAGE_SIZE).get_page(request.GET.get("page"))
+    else:
+        page = paginate(clips.for_list(), request.GET.get("cursor"))
+    if valid and filterset.form.cleaned_data["q"]:
         page.object_list = attach_snippets(page.object_list, filterset.form.cleaned_data["q"])
+    # No facet offers what the page or a filter fixes already.
+    hide = {name for name in ("channel", "language") if request.GET.get(name) or name in context}
+    fixed_tags = [context["tag"].slug] if "tag" in context else []
+    facets = facet_counts(clips, request.GET, hide=hide, exclude_tags=fixed_tags)
     return render(
         request,
         template,
         {
             "filter": filterset,
+            "sort_order": filterset.sort_order if valid else "newest",
             "page_obj": page,
             "clips": page.object_list,
+            "facets": facets,
+            "histogram": histogram(facets.months, estimated=not facets.exact),
             "active_filters": _active_filters(request, filterset),
-            **(context or {}),
+            **context,
         },
     )
 
@@ -81,7 +100,10 @@ def tag_list(request):
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     return _clip_list(
-        request, "catalog/tag_detail.html", Clip.objects.tagged(tag.slug), {"tag": tag}
+        request,
+        "catalog/tag_detail.html",
+        Clip.objects.tagged(tag),
+        {"tag": tag},
     )
 
 
@@ -98,6 +120,6 @@ def channel_detail(request, slug):
     return _clip_list(
         request,
         "catalog/channel_detail.html",
-        Clip.objects.in_channel(channel.slug),
+        Clip.objects.in_channel(channel),
         {"channel": channel},
     )

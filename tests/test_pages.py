@@ -81,8 +81,9 @@ def test_pagination_keeps_the_filters(client):
     response = client.get(reverse("catalog:clip_list") + "?tag=ukraine")
 
     assert len(response.context["clips"]) == 24
-    assert 'href="?tag=ukraine&amp;page=2"' in response.content.decode()
-    page2 = client.get(reverse("catalog:clip_list") + "?tag=ukraine&page=2")
+    cursor = response.context["page_obj"].next_cursor
+    assert f'href="?tag=ukraine&amp;cursor={cursor}"' in response.content.decode()
+    page2 = client.get(reverse("catalog:clip_list") + f"?tag=ukraine&cursor={cursor}")
     assert [clip.title for clip in page2.context["clips"]] == ["Clip 1", "Clip 0"]
 
 
@@ -213,13 +214,21 @@ def _clips(n):
         )
 
 
+# A clip list: its page of clips, their tags, and the facets (a bounded count, the
+# matching clips' channel/language/date, their top tags, those tags' slugs, the
+# channel names).
+LIST = 2 + 5
+
+
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        ("/", 3),  # count, clips with channels, their tags
-        ("/?tag=ukraine&channel=channel-0&q=clip", 4),  # + boilerplate for the snippets
-        ("/tags/ukraine/", 4),  # + the tag
-        ("/channels/channel-0/", 5),  # + the channel and its links
+        ("/", LIST),
+        # + the tag's use count, the channel's id, the ranked window's count (relevance
+        # order pages by offset) and the boilerplate for the snippets; - the channel facet
+        ("/?tag=ukraine&channel=channel-0&q=clip", LIST + 3),
+        ("/tags/ukraine/", LIST + 1),  # + the tag
+        ("/channels/channel-0/", LIST + 1),  # + the channel and its links, - the channel facet
         ("/tags/", 2),
         ("/channels/", 2),
     ],

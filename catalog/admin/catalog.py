@@ -37,14 +37,7 @@ class TagAdmin(admin.ModelAdmin):
     list_display = ["slug", "name", "clip_count", "created_at"]
     ordering = ["slug"]
     search_fields = ["slug", "name"]
-    readonly_fields = ["created_at"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(clip_count=Count("clip_tags"))
-
-    @admin.display(description=_("clips"), ordering="clip_count")
-    def clip_count(self, obj):
-        return obj.clip_count
+    readonly_fields = ["clip_count", "created_at"]
 
     def save_model(self, request, obj, form, change):
         obj.slug = Tag.normalise(obj.slug or obj.name)

@@ -57,13 +57,14 @@ def list_links(context):
     """Feed and download URLs of the list being shown, carrying its filters.
 
     Reads the page's `tag` or `channel` and the query string (minus the page
-    number); reverses URLs only, so a list page gains no database query.
+    cursor); reverses URLs only, so a list page gains no database query.
     """
     from catalog.models import Channel
 
     request = context["request"]
     params = request.GET.copy()
     params.pop("page", None)
+    params.pop("cursor", None)  # a feed or download is the whole list, not one page
     query = f"?{params.urlencode()}" if params else ""
     prefix, kwargs = "", {}
     if isinstance(context.get("tag"), Tag):

@@ -1,0 +1,1 @@
+"""Browsing big clip lists: keyset pages, facet counts and the time histogram."""

@@ -1,0 +1,196 @@
+"""Facet counts and the clips-per-month histogram for the clip list being shown.
+
+Bounded cost whatever the size of the result set: up to EXACT_LIMIT matching
+clips are read and counted exactly; above that the counts come from the clips of
+a fixed sample of SAMPLE_SIZE ids spread evenly over the id range, scaled up, and
+are marked as estimates. Ids are given out in import order, which has nothing to
+do with a clip's tags, channel or date, so the spread sample is as good as a
+random one and, unlike a random one, gives the same figures on every reload.
+
+Queries: the id range, the sample's channel, language and date, and for a set
+the sample says is small the same for all its clips; then the top tags, their
+slugs and the channel names. A catalogue no bigger than the sample is counted
+exactly in one query.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Subquery
+from django.utils import timezone
+
+from catalog.models import Channel, Clip, ClipTag, Tag
+
+EXACT_LIMIT = 2000
+SAMPLE_SIZE = 1000
+TOP = 10
+
+
+def _rounded(value):
+    """An estimate shown with two significant digits: 12,345 -> 12,000."""
+    if value < 100:
+        return round(value)
+    digits = len(str(int(value))) - 2
+    return int(round(value, -digits))
+
+
+@dataclass
+class FacetValue:
+    label: str
+    count: int
+    url: str
+
+
+@dataclass
+class Facet:
+    name: str  # tag, channel, year, language
+    values: list[FacetValue]
+
+
+@dataclass
+class Facets:
+    total: int
+    exact: bool
+    facets: list[Facet] = field(default_factory=list)
+    months: Counter = field(default_factory=Counter)  # (year, month) -> count
+    undated: int = 0
+
+    @property
+    def by_name(self):
+        return {facet.name: facet for facet in self.facets}
+
+
+class FacetCounter:
+    """Facets of `queryset` (the filtered clip list) with links built from `params`."""
+
+    def __init__(self, queryset, params, *, hide=(), exclude_tags=()):
+        self.queryset = queryset.order_by()
+        chosen = (part for value in params.getlist("tag") for part in value.split(","))
+        self.exclude_tags = {*map(Tag.normalise, chosen), *exclude_tags}
+        self.params = params.copy()
+        for name in ("cursor", "page"):
+            self.params.pop(name, None)
+        self.hide = set(hide)
+
+    def url(self, name, value, *, append=False):
+        params = self.params.copy()
+        if append:
+            params.appendlist(name, value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                params[key] = item
+        else:
+            params[name] = value
+        return f"?{params.urlencode()}"
+
+    @staticmethod
+    def year_range(year):
+        return {"date_from": f"{year}-01-01", "date_to": f"{year}-12-31"}
+
+    def rows(self):
+        """(rows, scale, exact): the clips counted and by how much each one counts.
+
+        The sample comes first: a thousand id lookups cost the same for any filter,
+        while counting a big set's first EXACT_LIMIT rows can mean walking far down
+        an index. Only a set the sample says is small is then read in full.
+        """
+        fields = ("pk", "channel_id", "language", "published_at")
+        first = Clip.objects.order_by("pk").values("pk")[:1]
+        last = Clip.objects.order_by("-pk").values("pk")[:1]
+        span = Clip.objects.order_by().values_list(Subquery(first), Subquery(last))[:1]
+        if not span:
+            return [], 1, True
+        low, high = span[0]
+        size = high - low + 1
+        if size <= SAMPLE_SIZE:  # the sample would be every clip
+            return list(self.queryset.values_list(*fields)), 1, True
+        step = size / SAMPLE_SIZE
+        sample = [low + int(step * n + step / 2) for n in range(SAMPLE_SIZE)]
+        sampled = list(self.queryset.filter(pk__in=sample).values_list(*fields))
+        scale = size / SAMPLE_SIZE
+        if len(sampled) * scale <= EXACT_LIMIT:
+            rows = list(self.queryset.values_list(*fields)[: EXACT_LIMIT + 1])
+            if len(rows) <= EXACT_LIMIT:
+                return rows, 1, True
+        return sampled, scale, False
+
+    def count(self, counter, scale, exact):
+        return [(key, n if exact else _rounded(n * scale)) for key, n in counter.most_common(TOP)]
+
+    def facets(self):
+        rows, scale, exact = self.rows()
+        result = Facets(total=len(rows) if exact else _rounded(len(rows) * scale), exact=exact)
+        months, channels, languages = Counter(), Counter(), Counter()
+        for _pk, channel_id, language, published in rows:
+            if channel_id:
+                channels[channel_id] += 1
+            if language:
+                languages[language] += 1
+            if published is None:
+                result.undated += 1
+            else:
+                local = timezone.localtime(published)
+                months[(local.year, local.month)] += 1
+        years = Counter()
+        for (year, _month), n in months.items():
+            years[year] += n
+        if not exact:
+            months = Counter({key: n * scale for key, n in months.items()})
+            result.undated = _rounded(result.undated * scale)
+        result.months = months
+        pks = [row[0] for row in rows]
+        if "tag" not in self.hide and pks:
+            result.facets.append(self.tag_facet(pks, scale, exact))
+        if "channel" not in self.hide and channels:
+            result.facets.append(self.channel_facet(channels, scale, exact))
+        if "year" not in self.hide and years:
+            values = [
+                FacetValue(str(year), n, self.url("year", self.year_range(year)))
+                for year, n in sorted(self.count(years, scale, exact), reverse=True)
+            ]
+            result.facets.append(Facet("year", values))
+        if "language" not in self.hide and languages:
+            values = [
+                FacetValue(code, n, self.url("language", code))
+                for code, n in self.count(languages, scale, exact)
+            ]
+            result.facets.append(Facet("language", values))
+        return result
+
+    def tag_facet(self, pks, scale, exact):
+        # Counted on the (clip, tag) index alone; the few slugs are looked up after.
+        excluded = Tag.objects.filter(slug__in=self.exclude_tags).values("pk")
+        counts = list(
+            ClipTag.objects.filter(clip_id__in=pks)
+            .exclude(tag_id__in=excluded)
+            .values_list("tag_id")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "tag_id")[:TOP]
+        )
+        slugs = dict(Tag.objects.filter(pk__in=[pk for pk, _n in counts]).values_list("pk", "slug"))
+        values = [
+            FacetValue(
+                f"#{slugs[pk]}",
+                n if exact else _rounded(n * scale),
+                self.url("tag", slugs[pk], append=True),
+            )
+            for pk, n in sorted(counts, key=lambda row: (-row[1], slugs.get(row[0], "")))
+            if pk in slugs
+        ]
+        return Facet("tag", values)
+
+    def channel_facet(self, channels, scale, exact):
+        top = self.count(channels, scale, exact)
+        names = Channel.objects.in_bulk([pk for pk, _n in top])
+        values = [
+            FacetValue(names[pk].name, n, self.url("channel", names[pk].slug))
+            for pk, n in top
+            if pk in names
+        ]
+        return Facet("channel", values)
+
+
+def facet_counts(queryset, params, *, hide=(), exclude_tags=()):
+    """Facets of a filtered clip list; `hide` names facets the page has no use for,
+    `exclude_tags` the tags every clip of the list has anyway."""
+    return FacetCounter(queryset, params, hide=hide, exclude_tags=exclude_tags).facets()
