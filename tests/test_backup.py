@@ -11,7 +11,9 @@ from catalog.search.sqlite import register_functions
 from .factories import make_clip
 from .processes import manage, production_env
 
-INSERT_TAG = "INSERT INTO catalog_tag (name, slug, created_at) VALUES (?, ?, '2024-01-01')"
+INSERT_TAG = (
+    "INSERT INTO catalog_tag (name, slug, clip_count, created_at) VALUES (?, ?, 0, '2024-01-01')"
+)
 
 # Committed rows: the backup reads the database as another process would.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -52,11 +54,11 @@ def test_the_backup_runs_while_an_import_holds_the_write_lock(tmp_path):
     writer = sqlite3.connect(tmp_path / "live.sqlite3", isolation_level=None)
     register_functions(writer)  # the search index's triggers stem in Python
     writer.execute(
-        "INSERT INTO catalog_tag (name, slug, created_at) VALUES ('a', 'a', '2024-01-01')"
+        "INSERT INTO catalog_tag (name, slug, clip_count, created_at) VALUES ('a', 'a', 0, '2024-01-01')"
     )
     writer.execute("BEGIN IMMEDIATE")
     writer.execute(
-        "INSERT INTO catalog_tag (name, slug, created_at) VALUES ('b', 'b', '2024-01-01')"
+        "INSERT INTO catalog_tag (name, slug, clip_count, created_at) VALUES ('b', 'b', 0, '2024-01-01')"
     )
     try:
         result = manage("backup_sqlite", str(tmp_path / "copy.sqlite3"), env=env)
