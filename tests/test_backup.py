@@ -53,13 +53,9 @@ def test_the_backup_runs_while_an_import_holds_the_write_lock(tmp_path):
     assert manage("migrate", "-v0", env=env).returncode == 0
     writer = sqlite3.connect(tmp_path / "live.sqlite3", isolation_level=None)
     register_functions(writer)  # the search index's triggers stem in Python
-    writer.execute(
-        "INSERT INTO catalog_tag (name, slug, clip_count, created_at) VALUES ('a', 'a', 0, '2024-01-01')"
-    )
+    writer.execute(INSERT_TAG, ("a", "a"))
     writer.execute("BEGIN IMMEDIATE")
-    writer.execute(
-        "INSERT INTO catalog_tag (name, slug, clip_count, created_at) VALUES ('b', 'b', 0, '2024-01-01')"
-    )
+    writer.execute(INSERT_TAG, ("b", "b"))
     try:
         result = manage("backup_sqlite", str(tmp_path / "copy.sqlite3"), env=env)
     finally:
