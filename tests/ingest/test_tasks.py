@@ -91,6 +91,26 @@ def test_url_job_expands_and_records_each_url(newsroom):
     assert "404" in rows[2][2]
 
 
+def test_check_due_as_a_service_logs_what_it_queued(newsroom, monkeypatch, caplog):
+    ingest.ingest_url(newsroom.publish("alt", "Alt"))
+    Clip.objects.update(refreshed_at=None)
+
+    class Stop(Exception):
+        pass
+
+    def stop(_seconds):  # one round of the --every loop is enough
+        raise Stop
+
+    monkeypatch.setattr("catalog.management.commands.check_due.time.sleep", stop)
+    out = io.StringIO()
+    with caplog.at_level("INFO", logger="catalog.ingest.jobs"), pytest.raises(Stop):
+        call_command("check_due", every=300, stdout=out)
+    job = IngestJob.objects.get()
+    assert out.getvalue() == ""  # a service's lines go to the log stream, not stdout
+    queued = [r.getMessage() for r in caplog.records if r.name == "catalog.ingest.jobs"]
+    assert queued == [f"queued {job}"]
+
+
 def test_check_due_queues_refresh_work_once(newsroom):
     ingest.ingest_url(newsroom.publish("alt", "Alt"))
     Clip.objects.update(refreshed_at=None)

@@ -1,8 +1,11 @@
+import logging
 import time
 
 from django.core.management.base import BaseCommand
 
 from catalog import ingest
+
+logger = logging.getLogger("catalog.ingest.jobs")
 
 
 class Command(BaseCommand):
@@ -25,7 +28,12 @@ class Command(BaseCommand):
         while True:
             jobs = ingest.enqueue_due() + ingest.resume_stale_jobs()
             for job in jobs:
-                self.stdout.write(f"queued {job}")
+                # Run once (cron), it answers on stdout; as a service (--every, the
+                # Procfile's clock) its lines join the structured log stream.
+                if every > 0:
+                    logger.info("queued %s", job)
+                else:
+                    self.stdout.write(f"queued {job}")
             if every <= 0:
                 return
             time.sleep(every)
