@@ -76,6 +76,8 @@ class Channel(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
@@ -101,6 +103,8 @@ class ChannelLink(models.Model):
     url = models.URLField(max_length=2000)
 
     class Meta:
+        verbose_name = _("channel link")
+        verbose_name_plural = _("channel links")
         ordering = ["channel", "position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["channel", "url"], name="channellink_unique_url"),
@@ -137,6 +141,8 @@ class Tag(models.Model):
     objects = TagQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
         ordering = ["slug"]
         indexes = [
             # The tag index, most used first.
@@ -330,6 +336,8 @@ class Clip(models.Model):
     objects = ClipQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("clip")
+        verbose_name_plural = _("clips")
         constraints = [
             models.UniqueConstraint(
                 fields=["platform", "external_id"], name="clip_unique_platform_external_id"
@@ -448,6 +456,8 @@ class ClipTag(models.Model):
     origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.EDITOR)
 
     class Meta:
+        verbose_name = _("clip tag")
+        verbose_name_plural = _("clip tags")
         constraints = [
             models.UniqueConstraint(fields=["clip", "tag"], name="cliptag_unique_clip_tag"),
         ]
@@ -477,6 +487,8 @@ class RelatedLink(models.Model):
     )
 
     class Meta:
+        verbose_name = _("related link")
+        verbose_name_plural = _("related links")
         ordering = ["clip", "position"]
         constraints = [
             models.UniqueConstraint(

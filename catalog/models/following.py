@@ -65,6 +65,8 @@ class FollowedSource(models.Model):
     objects = FollowedSourceQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("followed source")
+        verbose_name_plural = _("followed sources")
         ordering = ["url"]
         indexes = [
             # check_due_sources: enabled sources whose time has come.

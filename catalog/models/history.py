@@ -31,6 +31,8 @@ class ClipRevision(models.Model):
     new = models.TextField(blank=True, help_text=_("Tags: the slugs, comma-separated."))
 
     class Meta:
+        verbose_name = _("clip revision")
+        verbose_name_plural = _("clip revisions")
         ordering = ["clip", "-changed_at", "-id"]
         indexes = [
             models.Index(fields=["clip", "-changed_at"], name="cliprevision_clip_changed_idx"),
@@ -66,6 +68,8 @@ class AvailabilityCheck(models.Model):
     reason = models.TextField(blank=True, help_text=_("The platform's message, as yt-dlp gave it."))
 
     class Meta:
+        verbose_name = _("availability check")
+        verbose_name_plural = _("availability checks")
         ordering = ["clip", "-checked_at", "-id"]
         indexes = [
             models.Index(fields=["clip", "-checked_at"], name="availabilitycheck_clip_idx"),

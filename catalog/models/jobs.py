@@ -50,6 +50,8 @@ class IngestJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("ingest job")
+        verbose_name_plural = _("ingest jobs")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(
@@ -103,6 +105,8 @@ class IngestJobItem(models.Model):
     done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("ingest job item")
+        verbose_name_plural = _("ingest job items")
         ordering = ["job", "position"]
         constraints = [
             models.UniqueConstraint(fields=["job", "position"], name="ingestjobitem_position"),

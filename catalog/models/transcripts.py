@@ -24,6 +24,8 @@ class TranscriptSegment(models.Model):
     text = models.TextField()
 
     class Meta:
+        verbose_name = _("transcript segment")
+        verbose_name_plural = _("transcript segments")
         ordering = ["clip", "language", "kind", "start", "id"]
         indexes = [
             models.Index(
