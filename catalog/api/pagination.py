@@ -1,9 +1,11 @@
 """Cursor pagination: stable pages however many clips arrive while a client walks them."""
 
-from django.db.models import Q
-from django.utils.dateparse import parse_datetime
+from django.core.exceptions import BadRequest
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import Cursor, CursorPagination
+from rest_framework.pagination import CursorPagination
+from rest_framework.utils.urls import replace_query_param
+
+from catalog.browse.pagination import paginate
 
 
 class SlugCursorPagination(CursorPagination):
@@ -21,9 +23,9 @@ class NewestFirstPagination(CursorPagination):
     DRF's CursorPagination keys on the first ordering field alone and steps over
     ties with an offset capped at 1000; many clips share a published_at (a
     year-precision date is its 1 January, and undated clips are all NULL), so that
-    would break. Here the cursor is the (published_at, id) pair of the last clip
-    and the next page is a keyset query on that pair, which is unique and stable.
-    Only forward links ("next"); "previous" is always null.
+    would break. The site's keyset pages (catalog.browse.pagination) key on the
+    (published_at, id) pair and walk the newest-first index from it, so the API
+    uses them: the same order, the same cost on page 1 and page 20,000, both links.
     """
 
     ordering = ("-published_at", "-id")  # as ClipQuerySet.newest(), NULLs last
@@ -33,43 +35,24 @@ class NewestFirstPagination(CursorPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
-        self.page_size = self.get_page_size(request)
         self.base_url = request.build_absolute_uri()
-        self.cursor = self.decode_cursor(request)
-        queryset = queryset.newest()
-        if self.cursor is not None:
-            queryset = queryset.filter(self._after(self.cursor.position))
-        results = list(queryset[: self.page_size + 1])
-        self.page = results[: self.page_size]
-        self.has_next = len(results) > self.page_size
-        self.has_previous = False
-        return self.page
-
-    def _after(self, position):
-        """Clips after `position` ("<iso datetime>|<id>", date empty if undated)."""
-        published, _, pk = (position or "").rpartition("|")
         try:
-            moment = parse_datetime(published) if published else None
-        except ValueError:  # well-formed but impossible, e.g. month 13
-            moment = None
-        if not pk.isdigit() or (published and moment is None):
-            raise NotFound(self.invalid_cursor_message)
-        if moment is None:
-            return Q(published_at__isnull=True, pk__lt=int(pk))
-        return (
-            Q(published_at__lt=moment)
-            | Q(published_at=moment, pk__lt=int(pk))
-            | Q(published_at__isnull=True)
-        )
+            self.page = paginate(
+                queryset,
+                request.query_params.get(self.cursor_query_param),
+                page_size=self.get_page_size(request),
+            )
+        except BadRequest:
+            raise NotFound(self.invalid_cursor_message) from None
+        return self.page.object_list
 
     def get_next_link(self):
-        if not self.has_next:
-            return None
-        last = self.page[-1]
-        published = last.published_at.isoformat() if last.published_at else ""
-        return self.encode_cursor(
-            Cursor(offset=0, reverse=False, position=f"{published}|{last.pk}")
-        )
+        return self._link(self.page.next_cursor)
 
     def get_previous_link(self):
-        return None
+        return self._link(self.page.previous_cursor)
+
+    def _link(self, cursor):
+        if cursor is None:
+            return None
+        return replace_query_param(self.base_url, self.cursor_query_param, cursor)

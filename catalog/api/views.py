@@ -22,13 +22,23 @@ from .serializers import ChannelSerializer, ClipSerializer, TagSerializer
 extend_schema_field({"type": "array", "items": {"type": "string"}})(TagsFilter)
 
 
+class ApiClipFilter(ClipFilter):
+    """The pages' filters; the order is always newest first, since cursor pages need a
+    stable key and a relevance rank is none, so the API offers no `sort`."""
+
+    sort = None
+
+    class Meta(ClipFilter.Meta):
+        fields = [name for name in ClipFilter.Meta.fields if name != "sort"]
+
+
 class ClipViewSet(viewsets.ReadOnlyModelViewSet):
     """Clips, newest first; the same filters as the site (?q= with #tag and @channel)."""
 
     queryset = Clip.objects.for_list()
     serializer_class = ClipSerializer
     filter_backends = [DjangoFilterBackend]
-    filterset_class = ClipFilter
+    filterset_class = ApiClipFilter
     pagination_class = NewestFirstPagination
 
 
