@@ -3,10 +3,12 @@
 import json
 import re
 import xml.etree.ElementTree as ET
+from datetime import datetime
 
 import pytest
 from django.urls import reverse
 
+from catalog.models import Clip
 from catalog.seo import iso_duration
 
 from .factories import make_clip
@@ -170,6 +172,18 @@ def test_sitemap_index_and_sections(client, youtube_clip):
         "http://testserver/channels/global-desk/",
         "http://testserver/channels/nordfunk/",
     ]
+
+
+def test_sitemap_index_does_not_read_every_clip(client, django_assert_num_queries):
+    for n in range(3):
+        make_clip(f"Clip {n}")
+    latest = Clip.objects.order_by("-updated_at").first().updated_at
+    # the newest change, then one count per section
+    with django_assert_num_queries(4) as captured:
+        index = client.get(reverse("catalog:sitemap"))
+    assert not any("ORDER BY" in query["sql"] for query in captured.captured_queries)
+    lastmods = [el.text for el in _xml(index.content).findall("s:sitemap/s:lastmod", SITEMAP_NS)]
+    assert datetime.fromisoformat(lastmods[0]) == latest
 
 
 def test_sitemap_sections_paginate(client, monkeypatch):
