@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -109,7 +109,7 @@ def tag_detail(request, slug):
 
 @require_safe
 def channel_list(request):
-    channels = Channel.objects.annotate(clip_count=Count("clips")).order_by("-clip_count", "name")
+    channels = Channel.objects.order_by("-clip_count", "name")
     page = Paginator(channels, 100).get_page(request.GET.get("page"))
     return render(request, "catalog/channel_list.html", {"page_obj": page})
 

@@ -11,7 +11,7 @@ from django.db.models import Count
 
 from catalog.browse import facets as facets_module
 from catalog.browse.pagination import AFTER, Key, encode_cursor
-from catalog.models import Clip, Tag
+from catalog.models import Channel, Clip, Tag
 from catalog.models import clips as clips_module
 
 from .factories import make_clip
@@ -198,6 +198,25 @@ def test_tag_counts_follow_every_write(db):
     assert [t.slug for t in Tag.objects.with_clip_counts()] == ["a"]
 
 
+def test_channel_counts_follow_every_write(db):
+    one = make_clip("One", channel="Nordfunk")
+    make_clip("Two", channel="Nordfunk")
+    make_clip("Three", channel="Global Desk")
+    make_clip("Four", channel=None)
+
+    def counts():
+        return dict(Channel.objects.values_list("slug", "clip_count"))
+
+    assert counts() == {"nordfunk": 2, "global-desk": 1}
+    Clip.objects.filter(pk=one.pk).update(channel=Channel.objects.get(slug="global-desk"))
+    assert counts() == {"nordfunk": 1, "global-desk": 2}
+    Clip.objects.filter(title="Four").update(channel=Channel.objects.get(slug="nordfunk"))
+    Clip.objects.filter(title="Three").update(channel=None)
+    assert counts() == {"nordfunk": 2, "global-desk": 1}
+    Clip.objects.filter(channel__slug="nordfunk").delete()
+    assert counts() == {"nordfunk": 0, "global-desk": 1}
+
+
 def test_tag_filter_form_follows_the_tags_use(db, monkeypatch):
     for n in range(3):
         make_clip(f"Clip {n}", tags=["common"] + (["rare"] if n == 0 else []))
@@ -278,6 +297,8 @@ def test_generate_corpus_is_deterministic_and_keeps_tag_counts(db):
     assert all(3 <= len(clip[7]) <= 8 for clip in first)
     assert {clip[6] for clip in first} >= {"de", "en"}
     counts = Tag.objects.annotate(n=Count("clip_tags")).values_list("clip_count", "n")
+    assert all(kept == actual for kept, actual in counts)
+    counts = Channel.objects.annotate(n=Count("clips")).values_list("clip_count", "n")
     assert all(kept == actual for kept, actual in counts)
 
     with pytest.raises(CommandError, match="seed 7 is already loaded"):

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.db.models import Count
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
@@ -18,18 +17,11 @@ class ChannelLinkInline(admin.TabularInline):
 class ChannelAdmin(admin.ModelAdmin):
     list_display = ["name", "platform", "handle", "clip_count", "follower_count", "updated_at"]
     list_filter = ["platform"]
-    ordering = ["name"]  # the clip count's GROUP BY drops Meta.ordering
+    ordering = ["name"]
     search_fields = ["name", "handle", "platform_id"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["clip_count", "created_at", "updated_at"]
     inlines = [ChannelLinkInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(clip_count=Count("clips"))
-
-    @admin.display(description=_("clips"), ordering="clip_count")
-    def clip_count(self, obj):
-        return obj.clip_count
 
 
 @admin.register(Tag)

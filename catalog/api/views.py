@@ -1,6 +1,6 @@
 """Read-only viewsets; the clip list reuses the pages' ClipFilter (search included)."""
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -43,7 +43,7 @@ class ClipViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ChannelViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Channel.objects.annotate(clip_count=Count("clips"))
+    queryset = Channel.objects.all()
     serializer_class = ChannelSerializer
     pagination_class = SlugCursorPagination
     lookup_field = "slug"

@@ -335,7 +335,7 @@ CLIP_COLUMNS = [
 ]  # fmt: skip
 CHANNEL_COLUMNS = [
     "id", "name", "slug", "platform", "platform_id", "handle", "url",
-    "description", "thumbnail_url", "follower_count", "created_at", "updated_at",
+    "description", "thumbnail_url", "follower_count", "clip_count", "created_at", "updated_at",
 ]  # fmt: skip
 SEGMENT_COLUMNS = ["id", "clip_id", "language", "kind", "start", "end", "text"]
 
@@ -361,7 +361,7 @@ def _load_channels(cursor, gen, now, stats):
             ids.append(existing[slug])
             continue
         rows.append((next_id, name, slug, SYNTHETIC_PLATFORM, handle, f"@{handle}",
-                     f"https://video.example/@{handle}", "", "", None, now, now))  # fmt: skip
+                     f"https://video.example/@{handle}", "", "", None, 0, now, now))  # fmt: skip
         existing[slug] = next_id
         ids.append(next_id)
         next_id += 1

@@ -72,6 +72,11 @@ class Channel(models.Model):
     description = models.TextField(blank=True)
     thumbnail_url = models.URLField(max_length=2000, blank=True)
     follower_count = models.PositiveBigIntegerField(null=True, blank=True)
+    clip_count = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text=_("How many clips the channel has; kept up to date by the database."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -79,6 +84,10 @@ class Channel(models.Model):
         verbose_name = _("channel")
         verbose_name_plural = _("channels")
         ordering = ["name"]
+        indexes = [
+            # The channel index and the sitemap: biggest channels first, empty ones skipped.
+            models.Index(F("clip_count").desc(), "name", name="channel_by_use_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["platform", "platform_id"],

@@ -20,7 +20,6 @@ from collections import Counter
 from functools import lru_cache
 
 from django.db import transaction
-from django.db.models import Count
 
 MIN_CLIPS = 5  # a channel needs this many clips before any line counts as boilerplate
 SHARE = 0.4  # ...and a line must be under this share of the sampled clips
@@ -104,7 +103,7 @@ def detect_boilerplate(channel_ids=None):
     """
     from catalog.models import Channel, ChannelBoilerplate
 
-    channels = Channel.objects.annotate(clip_count=Count("clips")).order_by("pk")
+    channels = Channel.objects.order_by("pk")  # clip_count is kept by the database
     if channel_ids is not None:
         channels = channels.filter(pk__in=channel_ids)
     with_lines = 0
