@@ -1,10 +1,14 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from . import exports, feeds, seo, views
 
 app_name = "catalog"
+
+# Crawlers come back daily at most; a proxy or CDN may answer them for an hour.
+SITEMAP_CACHE = cache_control(max_age=3600, public=True)
 
 urlpatterns = [
     path("", views.clip_list, name="clip_list"),
@@ -49,13 +53,13 @@ urlpatterns = [
     # For crawlers: a sitemap index with one paginated section per kind of page.
     path(
         "sitemap.xml",
-        require_safe(sitemap_views.index),
+        require_safe(SITEMAP_CACHE(sitemap_views.index)),
         {"sitemaps": seo.SITEMAPS, "sitemap_url_name": "catalog:sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        require_safe(sitemap_views.sitemap),
+        require_safe(SITEMAP_CACHE(sitemap_views.sitemap)),
         {"sitemaps": seo.SITEMAPS},
         name="sitemap_section",
     ),

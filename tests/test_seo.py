@@ -147,6 +147,7 @@ def test_sitemap_index_and_sections(client, youtube_clip):
     make_clip("Second", tags=["bundestag"], channel="Nordfunk")
     index = client.get(reverse("catalog:sitemap"))
     assert index.status_code == 200
+    assert index["Cache-Control"] == "max-age=3600, public"
     locations = [el.text for el in _xml(index.content).findall("s:sitemap/s:loc", SITEMAP_NS)]
     assert locations == [
         "http://testserver/sitemap-clips.xml",
