@@ -80,6 +80,8 @@ class ClipFilter(django_filters.FilterSet):
         method="keep_order",
         empty_label=None,
     )
+    # Without words to rank by, the order is newest first: the select shows that.
+    _SORT_WITHOUT_WORDS = [("newest", _("newest first")), ("relevance", _("best match"))]
 
     class Meta:
         model = Clip
@@ -88,6 +90,8 @@ class ClipFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["language"].extra["choices"] = [(code, code) for code in known_languages()]
+        if not parse_query(self.data.get("q")).positive:
+            self.filters["sort"].extra["choices"] = self._SORT_WITHOUT_WORDS
 
     @property
     def sort_order(self):

@@ -3,6 +3,8 @@
 Runs on SQLite (FTS5) and, under scripts/test-postgres, on PostgreSQL (tsvector).
 """
 
+import re
+
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -168,6 +170,14 @@ def test_relevance_or_date_order(client):
     assert newest == [newer_description_hit, older_title_hit]
     # Without words to rank by, relevance is newest first.
     assert list(client.get(url, {"sort": "relevance"}).context["clips"]) == newest
+
+
+@pytest.mark.parametrize(("query", "shown"), [({"q": "haushalt"}, "relevance"), ({}, "newest")])
+def test_the_order_select_shows_the_order_in_force(client, query, shown):
+    make_clip("Haushalt 2025", language="de")
+    html = client.get(reverse("catalog:clip_list"), query).content.decode()
+    select = re.search(r'<select name="sort"[^>]*>(.*?)</select>', html, re.S).group(1)
+    assert re.findall(r'<option value="(\w+)"', select)[0] == shown  # the one a browser shows
 
 
 def test_relevance_ranks_the_newest_matches_only(monkeypatch):
