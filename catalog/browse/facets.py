@@ -17,7 +17,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import BigIntegerField, Count, Expression, Subquery
+from django.db.models import BigIntegerField, Count, Exists, Expression, OuterRef, Subquery
 from django.utils import timezone
 
 from catalog.models import Channel, Clip, ClipTag, Tag
@@ -127,7 +127,13 @@ class FacetCounter:
             return list(self.queryset.values_list(*fields)), 1, True
         step = size / SAMPLE_SIZE
         sample = [low + int(step * n + step / 2) for n in range(SAMPLE_SIZE)]
-        sampled = list(self.queryset.filter(pk__in=IdList(sample)).values_list(*fields))
+        sampled = Clip.objects.filter(pk__in=IdList(sample))
+        if self.queryset.query.has_filters():
+            # The filters apply to each sampled clip (EXISTS on its own row): written
+            # next to the id list, they let SQLite walk a filter's index instead, e.g.
+            # all of a big channel's clips in a date range, to find the few sampled.
+            sampled = sampled.filter(Exists(self.queryset.filter(pk=OuterRef("pk"))))
+        sampled = list(sampled.values_list(*fields))
         scale = size / SAMPLE_SIZE
         if len(sampled) * scale <= EXACT_LIMIT:
             rows = list(self.queryset.values_list(*fields)[: EXACT_LIMIT + 1])
