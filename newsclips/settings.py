@@ -153,8 +153,12 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers work while an import writes; IMMEDIATE takes the write
         # lock at BEGIN so two writers queue on busy_timeout instead of failing
         # half-way with "database is locked".
+        # mmap: reads come straight from the OS page cache instead of being copied
+        # page by page through read() calls, which halves the facets' scattered id
+        # lookups on a big catalogue (bench/browse.py). SQLite caps it at its own maximum.
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+            f"PRAGMA mmap_size={env_int('DATABASE_SQLITE_MMAP_SIZE', 2**31)};"
         ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 BAR_WIDTH = 4
@@ -32,12 +32,16 @@ class Histogram:
     @property
     def rects(self):
         """The bars as SVG markup: built here, as ~200 bars through the template
-        language would cost more than the rest of the page."""
-        return format_html_join(
-            "",
-            '<rect class="histogram__bar" x="{}" y="{}" width="{}" height="{}">'
-            "<title>{}</title></rect>",
-            ((b.x, b.y, b.width, b.height, b.label) for b in self.bars if b.height),
+        language would cost more than the rest of the page. Plain formatting, not
+        format_html: every value is a number or a label made of numbers (histogram()),
+        and escaping a thousand of them cost a few milliseconds per page."""
+        return mark_safe(  # noqa: S308 - numbers only, see above
+            "".join(
+                f'<rect class="histogram__bar" x="{b.x}" y="{b.y}" width="{b.width}" '
+                f'height="{b.height}"><title>{b.label}</title></rect>'
+                for b in self.bars
+                if b.height
+            )
         )
 
     @property

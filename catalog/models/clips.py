@@ -10,12 +10,13 @@ from urllib.parse import urlencode
 
 from django.db import models
 from django.db.models import F, OrderBy, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
+
+from catalog.links import detail_url
 
 YOUTUBE_ID_RE = re.compile(r"^[A-Za-z0-9_-]{11}$")
 
@@ -100,7 +101,7 @@ class Channel(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("catalog:channel_detail", kwargs={"slug": self.slug})
+        return detail_url("catalog:channel_detail", "slug", self.slug)
 
 
 class ChannelLink(models.Model):
@@ -162,7 +163,7 @@ class Tag(models.Model):
         return f"#{self.slug}"
 
     def get_absolute_url(self):
-        return reverse("catalog:tag_detail", kwargs={"slug": self.slug})
+        return detail_url("catalog:tag_detail", "slug", self.slug)
 
     @staticmethod
     def normalise(name):
@@ -344,6 +345,12 @@ class Clip(models.Model):
 
     objects = ClipQuerySet.as_manager()
 
+    # Set on a search result page's clips (catalog.search.attach_snippets). The
+    # defaults spare every other list's cards a failed template lookup, which
+    # costs Django a dir() of the clip: a tenth of a millisecond per card.
+    search_snippet = None
+    transcript_hit = None
+
     class Meta:
         verbose_name = _("clip")
         verbose_name_plural = _("clips")
@@ -367,7 +374,7 @@ class Clip(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("catalog:clip_detail", kwargs={"pk": self.pk})
+        return detail_url("catalog:clip_detail", "pk", self.pk)
 
     @property
     def published_display(self):
