@@ -90,8 +90,9 @@ class ClipFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["language"].extra["choices"] = [(code, code) for code in known_languages()]
-        if not parse_query(self.data.get("q")).positive:
-            self.filters["sort"].extra["choices"] = self._SORT_WITHOUT_WORDS
+        sort = self.filters.get("sort")  # the API's subclass has none
+        if sort and not parse_query(self.data.get("q")).positive:
+            sort.extra["choices"] = self._SORT_WITHOUT_WORDS
 
     @property
     def sort_order(self):
