@@ -110,7 +110,7 @@ def by_relevance(queryset, q):
     window = list(queryset.newest().values_list("pk", flat=True)[:size])
     return (
         queryset.model.objects.filter(pk__in=window)
-        .annotate(search_rank=SearchRank(terms))
+        .annotate(search_rank=SearchRank(terms, common=common))
         .order_by("-search_rank", F("published_at").desc(nulls_last=True), "-id")
     )
 

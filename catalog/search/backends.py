@@ -89,12 +89,13 @@ class SearchRank(PerClip):
 
     output_field = FloatField()
 
-    def __init__(self, terms, clip=None):
+    def __init__(self, terms, clip=None, *, common=False):
         super().__init__(clip)
         self.terms = terms
+        self.common = common  # words of many clips: the backend may pick its form by it
 
     def clip_sql(self, backend, clip_sql):
-        return backend.rank_sql(self.terms, clip_sql)
+        return backend.rank_sql(self.terms, clip_sql, self.common)
 
 
 def matches_estimate(terms, using):

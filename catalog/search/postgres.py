@@ -243,6 +243,10 @@ def _tagged(query):
     )
 
 
+def _tag_ids(query):
+    return f"ARRAY(SELECT tag_id FROM catalog_tagsearch WHERE document @@ {query})"
+
+
 def clips_matching_sql(term):
     """SQL (and params) for the ids of clips where the term occurs, anywhere."""
     query, params = _tsquery([term])
@@ -265,8 +269,7 @@ def clip_matches_sql(term, clip_id_sql, estimate):
     sql = (
         f"(EXISTS (SELECT 1 FROM catalog_clipsearch s WHERE s.clip_id = {clip_id_sql} "
         f"AND s.{_DOCUMENT} @@ {query} OFFSET 0) OR EXISTS (SELECT 1 FROM catalog_cliptag t "
-        f"WHERE t.clip_id = {clip_id_sql} AND t.tag_id = ANY(ARRAY("
-        f"SELECT tag_id FROM catalog_tagsearch WHERE document @@ {query})) OFFSET 0))"
+        f"WHERE t.clip_id = {clip_id_sql} AND t.tag_id = ANY({_tag_ids(query)}) OFFSET 0))"
     )
     return sql, params * 2
 
@@ -304,12 +307,15 @@ def matches_estimate(cursor, terms):
 TAG_WEIGHT = 0.4  # ts_rank's default weight of B
 
 
-def rank_sql(terms, clip_id_sql):
+def rank_sql(terms, clip_id_sql, common):
     """ts_rank: title (A) > channel (B) > description (C) > transcript (D); a tag adds B."""
     query, params = _tsquery(terms)
+    # The terms' tags are looked up once (ARRAY), not once per ranked clip, and
+    # OFFSET 0 keeps the tag check per clip, not a hash of every clip of the tags.
     sql = (
         f"(coalesce((SELECT ts_rank({_DOCUMENT}, {query}) FROM catalog_clipsearch "
-        f"WHERE clip_id = {clip_id_sql}), 0) + (CASE WHEN EXISTS ({_tagged(query)} "
-        f"AND clip_id = {clip_id_sql}) THEN {TAG_WEIGHT} ELSE 0 END))"
+        f"WHERE clip_id = {clip_id_sql}), 0) + (CASE WHEN EXISTS (SELECT 1 FROM "
+        f"catalog_cliptag t WHERE t.clip_id = {clip_id_sql} AND t.tag_id = ANY({_tag_ids(query)}) "
+        f"OFFSET 0) THEN {TAG_WEIGHT} ELSE 0 END))"
     )
     return sql, params * 2

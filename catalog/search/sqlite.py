@@ -237,10 +237,11 @@ def clip_matches_sql(term, clip_id_sql, estimate):
             f"+{clip_id_sql} IN (SELECT rowid FROM catalog_clipsearch WHERE catalog_clipsearch "
             "MATCH %s)"
         )
+    # The cheapest check first: a clip that carries one of the term's tags is done.
     sql = (
-        f"({clip} OR EXISTS (SELECT 1 FROM catalog_cliptag t WHERE t.clip_id = {clip_id_sql} "
+        f"(EXISTS (SELECT 1 FROM catalog_cliptag t WHERE t.clip_id = {clip_id_sql} "
         f"AND t.tag_id IN (SELECT rowid FROM catalog_tagsearch WHERE catalog_tagsearch MATCH %s)) "
-        f"OR +{clip_id_sql} IN (SELECT clip_id FROM catalog_segmentsearch WHERE "
+        f"OR {clip} OR +{clip_id_sql} IN (SELECT clip_id FROM catalog_segmentsearch WHERE "
         f"catalog_segmentsearch MATCH %s))"
     )
     return sql, [match, match, match]
@@ -259,19 +260,29 @@ def matches_estimate(cursor, terms, limit=VERY_COMMON):
     return list(cursor.fetchone())
 
 
-def rank_sql(terms, clip_id_sql):
+def rank_sql(terms, clip_id_sql, common):
     """A relevance score for the clip: a hit in the title, a hit in a tag.
 
     The title hits are read once (a lookup per ranked clip costs more, above all
-    for phrases), the tags looked up per clip; not bm25(): it counts each
-    phrase's matches over the whole table, again for every ranked row.
+    for phrases) unless the words are common: then their hits are many and the
+    ranked clips few (COMMON_RELEVANCE_WINDOW), and one lookup per clip is less.
+    The tags are looked up per clip. Not bm25(): it counts each phrase's matches
+    over the whole table, again for every ranked row.
     """
     match = f"({match_string(terms)})"
+    if common:
+        title = (
+            f"coalesce((SELECT {TITLE} FROM catalog_clipsearch WHERE catalog_clipsearch "
+            f"MATCH %s AND rowid = {clip_id_sql}), 0)"
+        )
+    else:
+        title = (
+            f"(CASE WHEN +{clip_id_sql} IN (SELECT rowid FROM catalog_clipsearch WHERE "
+            f"catalog_clipsearch MATCH %s) THEN {TITLE} ELSE 0 END)"
+        )
     sql = (
-        f"((CASE WHEN +{clip_id_sql} IN (SELECT rowid FROM catalog_clipsearch WHERE "
-        f"catalog_clipsearch MATCH %s) THEN {TITLE} ELSE 0 END) "
-        f"+ (CASE WHEN EXISTS (SELECT 1 FROM catalog_cliptag t WHERE t.clip_id = {clip_id_sql} "
-        f"AND t.tag_id IN (SELECT rowid FROM catalog_tagsearch WHERE catalog_tagsearch "
-        f"MATCH %s)) THEN {TAGS} ELSE 0 END))"
+        f"({title} + (CASE WHEN EXISTS (SELECT 1 FROM catalog_cliptag t "
+        f"WHERE t.clip_id = {clip_id_sql} AND t.tag_id IN (SELECT rowid FROM catalog_tagsearch "
+        f"WHERE catalog_tagsearch MATCH %s)) THEN {TAGS} ELSE 0 END))"
     )
     return sql, [f"title : {match}", match]
