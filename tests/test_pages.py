@@ -224,9 +224,10 @@ LIST = 2 + 5
     ("url", "queries"),
     [
         ("/", LIST),
-        # + the tag's use count, the channel's id, the ranked window's count (relevance
-        # order pages by offset) and the boilerplate for the snippets; - the channel facet
-        ("/?tag=ukraine&channel=channel-0&q=clip", LIST + 3),
+        # + the tag's use count, the channel's id, the ranked window and its count
+        # (relevance order pages by offset) and the boilerplate for the snippets; - the
+        # channel facet (the term's match estimate is cached)
+        ("/?tag=ukraine&channel=channel-0&q=clip", LIST + 4),
         ("/tags/ukraine/", LIST + 1),  # + the tag
         ("/channels/channel-0/", LIST + 1),  # + the channel and its links, - the channel facet
         ("/tags/", 2),

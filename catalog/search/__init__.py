@@ -13,13 +13,21 @@ in sync by itself, so nothing else needs to know it exists.
 from django.db import connections, router
 from django.db.models import F, Q
 
-from .backends import ClipsMatching, SearchRank, backend
+from .backends import (
+    COMMON_TERM_CLIPS,
+    ClipMatches,
+    ClipsMatching,
+    SearchRank,
+    backend,
+    matches_estimate,
+)
 from .boilerplate import clip_stored, detect_boilerplate
 from .query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
 from .snippets import attach_snippets as _attach_snippets
 from .snippets import attach_transcript_hits
 
 __all__ = [
+    "COMMON_RELEVANCE_WINDOW",
     "MAX_QUERY_LENGTH",
     "RELEVANCE_WINDOW",
     "ParsedQuery",
@@ -36,6 +44,10 @@ __all__ = [
 # otherwise rank half a million rows per request. Relevance pages stop here
 # (offset pagination); date order has no such limit.
 RELEVANCE_WINDOW = 1000
+# For words that match more than COMMON_TERM_CLIPS clips the window is smaller:
+# finding the newest thousand of a hundred thousand matches means checking some
+# ten thousand clips, which no database does in a page's time.
+COMMON_RELEVANCE_WINDOW = 200
 
 
 def after_bulk_load():
@@ -64,8 +76,18 @@ def search(queryset, q):
     positive = parsed.positive
     if (parsed.words or parsed.phrases) and not positive:
         return queryset.none()  # only punctuation: nothing can match it
-    for term in positive:
-        queryset = queryset.filter(pk__in=ClipsMatching(term))
+    if positive:
+        # As Clip.objects.tagged() does for tags: the rarest term's matches drive
+        # the query unless it is common; every other term is checked per clip.
+        estimates = matches_estimate(positive, queryset.db)
+        ordered = sorted(zip(estimates, range(len(positive)), positive, strict=True))
+        (rarest, _i, first), *others = ordered
+        if rarest <= COMMON_TERM_CLIPS:
+            queryset = queryset.filter(pk__in=ClipsMatching(first))
+        else:
+            queryset = queryset.filter(ClipMatches(first, rarest))
+        for estimate, _i, term in others:
+            queryset = queryset.filter(ClipMatches(term, estimate))
     for term in parsed.negative:
         queryset = queryset.exclude(pk__in=ClipsMatching(term))
     return queryset
@@ -74,17 +96,21 @@ def search(queryset, q):
 def by_relevance(queryset, q):
     """Best match first: title over tags and channel over description over transcript.
 
-    Ranks the RELEVANCE_WINDOW newest clips of `queryset` (already searched);
-    without words to rank by, newest first.
+    Ranks the RELEVANCE_WINDOW newest clips of `queryset` (already searched),
+    COMMON_RELEVANCE_WINDOW for words every term of which is common; without
+    words to rank by, newest first.
     """
     terms = parse_query(q).positive
     if not terms:
         return queryset.newest()
-    window = queryset.newest().values("pk")[:RELEVANCE_WINDOW]
-    # The window carries every filter: matching the words once more would only cost.
+    common = min(matches_estimate(terms, queryset.db)) > COMMON_TERM_CLIPS
+    size = COMMON_RELEVANCE_WINDOW if common else RELEVANCE_WINDOW
+    # Read once: a page needs it twice (its count and its rows). It carries every
+    # filter: matching the words once more would only cost.
+    window = list(queryset.newest().values_list("pk", flat=True)[:size])
     return (
         queryset.model.objects.filter(pk__in=window)
-        .annotate(search_rank=SearchRank(terms))
+        .annotate(search_rank=SearchRank(terms, common=common))
         .order_by("-search_rank", F("published_at").desc(nulls_last=True), "-id")
     )
 

@@ -243,6 +243,10 @@ def _tagged(query):
     )
 
 
+def _tag_ids(query):
+    return f"ARRAY(SELECT tag_id FROM catalog_tagsearch WHERE document @@ {query})"
+
+
 def clips_matching_sql(term):
     """SQL (and params) for the ids of clips where the term occurs, anywhere."""
     query, params = _tsquery([term])
@@ -253,15 +257,65 @@ def clips_matching_sql(term):
     return sql, params * 2
 
 
+def clip_matches_sql(term, clip_id_sql, estimate):
+    """SQL (and params): does the clip match the term? For a common term: one
+    primary-key lookup per clip instead of reading every match from the GIN
+    index and the heap (a common word: a hundred thousand rows).
+
+    OFFSET 0 keeps PostgreSQL from turning each EXISTS into a hash of all the
+    matches (the read this avoids); the term's tags are looked up once (ARRAY).
+    """
+    query, params = _tsquery([term])
+    sql = (
+        f"(EXISTS (SELECT 1 FROM catalog_clipsearch s WHERE s.clip_id = {clip_id_sql} "
+        f"AND s.{_DOCUMENT} @@ {query} OFFSET 0) OR EXISTS (SELECT 1 FROM catalog_cliptag t "
+        f"WHERE t.clip_id = {clip_id_sql} AND t.tag_id = ANY({_tag_ids(query)}) OFFSET 0))"
+    )
+    return sql, params * 2
+
+
+def matches_estimate(cursor, terms):
+    """Per term: its clips by the planner's statistics of the index (ANALYZE's most
+    common lexemes; a lexeme not among them is rare), plus the clips of its tags.
+
+    A phrase is as common as its rarest word, a term as all its stem variants.
+    """
+    tags = (
+        "(SELECT coalesce(sum(clip_count), 0) FROM catalog_tag WHERE id IN "
+        "(SELECT tag_id FROM catalog_tagsearch WHERE document @@ newsclips_tsquery(%s)))"
+    )
+    stats = (
+        "FROM pg_stats WHERE schemaname = current_schema() "
+        f"AND tablename = 'catalog_clipsearch' AND attname = '{_DOCUMENT}'"
+    )
+    cursor.execute(
+        f"SELECT (SELECT most_common_elems::text::text[] {stats}), "
+        f"(SELECT most_common_elem_freqs {stats}), "
+        "(SELECT reltuples FROM pg_class WHERE oid = 'catalog_clipsearch'::regclass)"
+        + "".join(f", {tags}" for _term in terms),
+        [term.text for term in terms],
+    )
+    lexemes, freqs, rows, *tagged = cursor.fetchone()
+    frequency = dict(zip(lexemes or [], freqs or [], strict=False))
+    estimates = []
+    for term, clips in zip(terms, tagged, strict=True):
+        share = sum(min(frequency.get(word, 0) for word in variant) for variant in term.variants)
+        estimates.append(int(share * max(rows or 0, 0)) + clips)
+    return estimates
+
+
 TAG_WEIGHT = 0.4  # ts_rank's default weight of B
 
 
-def rank_sql(terms, clip_id_sql):
+def rank_sql(terms, clip_id_sql, common):
     """ts_rank: title (A) > channel (B) > description (C) > transcript (D); a tag adds B."""
     query, params = _tsquery(terms)
+    # The terms' tags are looked up once (ARRAY), not once per ranked clip, and
+    # OFFSET 0 keeps the tag check per clip, not a hash of every clip of the tags.
     sql = (
         f"(coalesce((SELECT ts_rank({_DOCUMENT}, {query}) FROM catalog_clipsearch "
-        f"WHERE clip_id = {clip_id_sql}), 0) + (CASE WHEN EXISTS ({_tagged(query)} "
-        f"AND clip_id = {clip_id_sql}) THEN {TAG_WEIGHT} ELSE 0 END))"
+        f"WHERE clip_id = {clip_id_sql}), 0) + (CASE WHEN EXISTS (SELECT 1 FROM "
+        f"catalog_cliptag t WHERE t.clip_id = {clip_id_sql} AND t.tag_id = ANY({_tag_ids(query)}) "
+        f"OFFSET 0) THEN {TAG_WEIGHT} ELSE 0 END))"
     )
     return sql, params * 2

@@ -213,19 +213,76 @@ def clips_matching_sql(term):
     return sql, [match, match, match]
 
 
-def rank_sql(terms, clip_id_sql):
+# Above this many clips a term's metadata hits are looked up per clip (rowid =):
+# reading them all into a lookup table costs more than the rows a page walks.
+VERY_COMMON = 50_000
+
+
+def clip_matches_sql(term, clip_id_sql, estimate):
+    """SQL (and params): does the clip match the term? For a common term.
+
+    The title/description hits are read once into a lookup table (`+` keeps
+    SQLite from driving the query with them, so it walks the list's own index),
+    or for a very common term looked up per clip; the transcript hits (few) are
+    read once; the tags are checked per clip on catalog_cliptag's index.
+    """
+    match = match_string([term])
+    if estimate > VERY_COMMON:
+        clip = (
+            f"EXISTS (SELECT 1 FROM catalog_clipsearch WHERE catalog_clipsearch MATCH %s "
+            f"AND rowid = {clip_id_sql})"
+        )
+    else:
+        clip = (
+            f"+{clip_id_sql} IN (SELECT rowid FROM catalog_clipsearch WHERE catalog_clipsearch "
+            "MATCH %s)"
+        )
+    # The cheapest check first: a clip that carries one of the term's tags is done.
+    sql = (
+        f"(EXISTS (SELECT 1 FROM catalog_cliptag t WHERE t.clip_id = {clip_id_sql} "
+        f"AND t.tag_id IN (SELECT rowid FROM catalog_tagsearch WHERE catalog_tagsearch MATCH %s)) "
+        f"OR {clip} OR +{clip_id_sql} IN (SELECT clip_id FROM catalog_segmentsearch WHERE "
+        f"catalog_segmentsearch MATCH %s))"
+    )
+    return sql, [match, match, match]
+
+
+def matches_estimate(cursor, terms, limit=VERY_COMMON):
+    """Per term: its clip hits counted up to `limit`, plus the clips of its tags."""
+    columns = (
+        f"(SELECT count(*) FROM (SELECT 1 FROM catalog_clipsearch WHERE catalog_clipsearch "
+        f"MATCH %s LIMIT {int(limit) + 1})) + (SELECT coalesce(sum(clip_count), 0) "
+        "FROM catalog_tag WHERE id IN (SELECT rowid FROM catalog_tagsearch "
+        "WHERE catalog_tagsearch MATCH %s))"
+    )
+    params = [match for term in terms for match in [match_string([term])] * 2]
+    cursor.execute("SELECT " + ", ".join([columns] * len(terms)), params)
+    return list(cursor.fetchone())
+
+
+def rank_sql(terms, clip_id_sql, common):
     """A relevance score for the clip: a hit in the title, a hit in a tag.
 
-    One rowid lookup in the index per clip (and one in catalog_cliptag), not bm25():
-    bm25 counts each phrase's matches over the whole table, again for every row
-    of a correlated subquery.
+    The title hits are read once (a lookup per ranked clip costs more, above all
+    for phrases) unless the words are common: then their hits are many and the
+    ranked clips few (COMMON_RELEVANCE_WINDOW), and one lookup per clip is less.
+    The tags are looked up per clip. Not bm25(): it counts each phrase's matches
+    over the whole table, again for every ranked row.
     """
     match = f"({match_string(terms)})"
+    if common:
+        title = (
+            f"coalesce((SELECT {TITLE} FROM catalog_clipsearch WHERE catalog_clipsearch "
+            f"MATCH %s AND rowid = {clip_id_sql}), 0)"
+        )
+    else:
+        title = (
+            f"(CASE WHEN +{clip_id_sql} IN (SELECT rowid FROM catalog_clipsearch WHERE "
+            f"catalog_clipsearch MATCH %s) THEN {TITLE} ELSE 0 END)"
+        )
     sql = (
-        f"(coalesce((SELECT {TITLE} FROM catalog_clipsearch WHERE catalog_clipsearch "
-        f"MATCH %s AND rowid = {clip_id_sql}), 0) "
-        f"+ (CASE WHEN EXISTS (SELECT 1 FROM catalog_cliptag t WHERE t.clip_id = {clip_id_sql} "
-        f"AND t.tag_id IN (SELECT rowid FROM catalog_tagsearch WHERE catalog_tagsearch "
-        f"MATCH %s)) THEN {TAGS} ELSE 0 END))"
+        f"({title} + (CASE WHEN EXISTS (SELECT 1 FROM catalog_cliptag t "
+        f"WHERE t.clip_id = {clip_id_sql} AND t.tag_id IN (SELECT rowid FROM catalog_tagsearch "
+        f"WHERE catalog_tagsearch MATCH %s)) THEN {TAGS} ELSE 0 END))"
     )
     return sql, [f"title : {match}", match]
