@@ -172,6 +172,15 @@ def test_description_snippet_is_highlighted_and_escaped(client):
     assert "<script>alert(1)" not in html
 
 
+def test_title_hits_are_marked_and_escaped(client):
+    make_clip("<b>Wahlen</b> in Thüringen", language="de")
+    make_clip("Nachrichten", description="Die Wahl.", language="de")
+    html = client.get(reverse("catalog:clip_list"), {"q": "wahl"}).content.decode()
+
+    assert "&lt;b&gt;<mark>Wahlen</mark>&lt;/b&gt; in Thüringen" in html
+    assert ">Nachrichten</a>" in html  # no hit in the title: plain
+
+
 def test_relevance_or_date_order(client, query_form):
     older_title_hit = make_clip("Haushalt 2025", published=(2020, 1, 1), language="de")
     newer_description_hit = make_clip(

@@ -348,6 +348,7 @@ class Clip(models.Model):
     # Set on a search result page's clips (catalog.search.attach_snippets). The
     # defaults spare every other list's cards a failed template lookup, which
     # costs Django a dir() of the clip: a tenth of a millisecond per card.
+    search_title = None
     search_snippet = None
     transcript_hit = None
 

@@ -70,7 +70,8 @@ def _explained(terms, text, language):
 
 
 def attach_snippets(clips, terms, boilerplate):
-    """Set `search_snippet` (description) and `transcript_hit` on each clip of a result page.
+    """Set `search_title`, `search_snippet` (description) and `transcript_hit` on each clip
+    of a result page.
 
     `boilerplate` maps channel ids to their boilerplate lines. Returns the clips
     whose match the metadata does not explain: their transcripts are looked at.
@@ -79,6 +80,7 @@ def attach_snippets(clips, terms, boilerplate):
     unexplained = []
     for clip in clips:
         description = split_description(clip.description, boilerplate.get(clip.channel_id))[0]
+        clip.search_title = highlight(clip.title, stems, clip.language, window=False)
         clip.search_snippet = highlight(description, stems, clip.language)
         clip.transcript_hit = None
         metadata = " ".join(
