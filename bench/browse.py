@@ -42,9 +42,15 @@ def run(cmd, env=None, **kwargs):
     subprocess.run(cmd, check=True, cwd=ROOT, env={**os.environ, **(env or {})}, **kwargs)
 
 
-def load(url, clips, seed):
+def migrate(url):
+    """The corpus in the current schema (a reused one may predate a migration)."""
     env = {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "tests.settings"}
     run([PYTHON, "manage.py", "migrate", "--verbosity", "0"], env)
+
+
+def load(url, clips, seed):
+    env = {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    migrate(url)
     started = time.monotonic()
     run([PYTHON, "manage.py", "generate_corpus", "--clips", str(clips), "--seed", str(seed)], env)
     return time.monotonic() - started
@@ -58,6 +64,8 @@ def sqlite_url(clips, seed):
             stale.unlink()
         seconds = load(f"sqlite:///{path}", clips, seed)
         marker.write_text(f"{seconds:.0f} s\n")
+    else:
+        migrate(f"sqlite:///{path}")
     return f"sqlite:///{path}"
 
 
@@ -101,6 +109,8 @@ class Postgres:
             run([str(self.bin / "psql"), "-q", "-h", "127.0.0.1", "-p", str(self.port),
                  "-U", "newsclips", "-c", "VACUUM ANALYZE", "newsclips"])  # fmt: skip
             marker.write_text(f"{seconds:.0f} s\n")
+        else:
+            migrate(self.url)
         return self
 
     def __exit__(self, *exc):
