@@ -131,15 +131,6 @@ def main(sizes):
 
 def trigger_cost(n, rounds=3):
     """Import rates with each kind of upkeep switched off (triggers dropped and re-created)."""
-    from importlib import import_module
-
-    from django.db import connection
-
-    from catalog.search import sqlite as fulltext
-
-    counts = import_module("catalog.migrations.0003_browse_indexes")
-    store = import_module("catalog.ingest.store")
-    clip_stored = store.clip_stored
 
     def fulltext_triggers(on):
         with connection.cursor() as cursor:
@@ -168,6 +159,15 @@ def trigger_cost(n, rounds=3):
     with tempfile.TemporaryDirectory(prefix="newsclips-bench-") as tmp:
         tmp = Path(tmp)
         setup_django(tmp / "data")
+        from importlib import import_module
+
+        from django.db import connection
+
+        from catalog.search import sqlite as fulltext
+
+        counts = import_module("catalog.migrations.0003_browse_indexes")
+        store = import_module("catalog.ingest.store")
+        clip_stored = store.clip_stored
         samples = clip_samples()
         import_all(write_files(tmp / "warm", samples, n, "warm"))
         seconds = {name: [] for name in configurations}
