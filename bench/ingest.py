@@ -1,6 +1,7 @@
 """Bulk .info.json import versus json.loads alone: throughput and peak memory.
 
     .venv/bin/python bench/ingest.py [N ...]      (default: 200 1000)
+    .venv/bin/python bench/ingest.py --trigger-cost [N]   (default: 400)
 
 The real samples in ../shared/samples/infojson that import as clips are
 repeated with fresh ids into a temporary folder; a temporary SQLite database
@@ -9,6 +10,11 @@ catalog.ingest.ingest_infojson_files, exactly as `manage.py ingest FOLDER`.
 Memory is measured in a second run with tracemalloc, so that its overhead does
 not distort the timings; flat peak memory across N shows that files are
 streamed, not collected.
+
+--trigger-cost imports N new files at a time with and without what the
+database and the pipeline do beside storing the rows (SQLite): the full-text
+index triggers, the Tag.clip_count triggers, the boilerplate check after each
+commit. The configurations alternate, three rounds, best of each.
 """
 
 import json
@@ -123,5 +129,66 @@ def main(sizes):
             )
 
 
+def trigger_cost(n, rounds=3):
+    """Import rates with each kind of upkeep switched off (triggers dropped and re-created)."""
+
+    def fulltext_triggers(on):
+        with connection.cursor() as cursor:
+            for name in fulltext.TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+                if on:
+                    cursor.execute(fulltext._trigger_sql(name))
+
+    def count_triggers(on):
+        with connection.cursor() as cursor:
+            for sql in counts.DROP_TRIGGERS["sqlite"] + (
+                counts.COUNT_TRIGGERS["sqlite"] if on else []
+            ):
+                cursor.execute(sql)
+
+    def boilerplate_check(on):
+        store.clip_stored = clip_stored if on else (lambda channel_id: None)
+
+    configurations = {
+        "everything": (True, True, True),
+        "no full-text triggers": (False, True, True),
+        "no clip_count triggers": (True, False, True),
+        "no boilerplate check": (True, True, False),
+        "none of the three": (False, False, False),
+    }
+    with tempfile.TemporaryDirectory(prefix="newsclips-bench-") as tmp:
+        tmp = Path(tmp)
+        setup_django(tmp / "data")
+        from importlib import import_module
+
+        from django.db import connection
+
+        from catalog.search import sqlite as fulltext
+
+        counts = import_module("catalog.migrations.0003_browse_indexes")
+        store = import_module("catalog.ingest.store")
+        clip_stored = store.clip_stored
+        samples = clip_samples()
+        import_all(write_files(tmp / "warm", samples, n, "warm"))
+        seconds = {name: [] for name in configurations}
+        for round_ in range(rounds):
+            for number, (name, (text, count, check)) in enumerate(configurations.items()):
+                fulltext_triggers(text)
+                count_triggers(count)
+                boilerplate_check(check)
+                folder = write_files(tmp / f"r{round_}-{number}", samples, n, f"r{round_}-{number}")
+                seconds[name].append(import_all(folder)[0])
+        fulltext_triggers(True)
+        count_triggers(True)
+        boilerplate_check(True)
+    base = min(seconds["everything"])
+    print(f"{n} new files per import, best of {rounds}, SQLite")
+    for name, times in seconds.items():
+        print(f"{name:>24} {n / min(times):>7.0f}/s  {min(times) / base:>5.0%} of the time")
+
+
 if __name__ == "__main__":
-    main([int(arg) for arg in sys.argv[1:]] or [200, 1000])
+    if sys.argv[1:2] == ["--trigger-cost"]:
+        trigger_cost(int(sys.argv[2]) if len(sys.argv) > 2 else 400)
+    else:
+        main([int(arg) for arg in sys.argv[1:]] or [200, 1000])

@@ -35,6 +35,7 @@ _PRIVATE = {"private", "needs_auth", "premium_only", "subscriber_only"}
 _LIVE_STATES = {"not_live", "is_live", "was_live", "post_live"}
 _LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
 _CLOCK_RE = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:\.\d+)?$")
+_YYYYMMDD_RE = re.compile(r"(19|20)\d{6}")
 _DIGITS_GROUPED_RE = re.compile(r"^\d{1,3}(?:[,. '\u00a0\u202f]\d{3})+$")
 
 
@@ -226,10 +227,14 @@ def _from_timestamp(value):
 def _from_yyyymmdd(value):
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
-    if not isinstance(value, str) or not re.fullmatch(r"(19|20)\d{6}", value.strip()):
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not _YYYYMMDD_RE.fullmatch(value):
         return None
     try:
-        day = datetime.strptime(value.strip(), "%Y%m%d")
+        # Not strptime: ten times slower for the same eight digits, and paid by every file.
+        day = datetime(int(value[:4]), int(value[4:6]), int(value[6:]))
     except ValueError:
         return None
     # A bare day is shown in the site's time zone: midnight there keeps it the same day.

@@ -12,7 +12,7 @@ Fields an editor corrected (Clip.locked_fields) are never overwritten.
 
 from dataclasses import astuple
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -100,13 +100,15 @@ class ChunkCache:
     or tag created in its rolled-back savepoint) are dropped by `forget`.
     """
 
-    def __init__(self, records):
+    def __init__(self, records, *, savepoints=True):
         records = [r for r in records if r.platform and r.external_id]
+        # False: no savepoint per record, so any failure must abandon the whole chunk.
+        self.savepoints = savepoints
         self.absent = _absent_clips(records)  # (platform, external_id) not yet stored
         self.maybe_open = _open_link_keys(records)  # link key -> clip ids with such open links
         self.created = set()  # (platform, external_id) of the clips created in this chunk
         self.new_clips = []  # new clips not inserted yet (see `insert_new`)
-        self.new_clip_tags = []  # and the ClipTags of every new clip
+        self.new_clip_tags = []  # and (clip, tag id, origin) of every new clip's tags
         self.forget()
 
     def forget(self):
@@ -122,28 +124,60 @@ class ChunkCache:
         """Does `record` need to see the waiting rows: the same clip, or a clip its links name?"""
         if _key(record) in self.created:
             return bool(self.new_clips or self.new_clip_tags)
+        if not (record.related and self.new_clips):
+            return False
         links = [(r.title, _canonical_url(r.url)) for r in record.related if r.title or r.url]
-        return any(_may_target(clip, *link) for link in links for clip in self.new_clips)
+        targets = {_target_key(title, url) for title, url in links}
+        return any(not targets.isdisjoint(_target_keys(clip)) for clip in self.new_clips)
 
     def insert_new(self):
-        """The waiting new clips and ClipTags: one INSERT each, instead of one per clip."""
+        """The waiting new clips and their tags: one INSERT each, instead of one per clip.
+
+        The tags are plain rows (no ClipTag objects): building and preparing a model
+        instance per tag cost more than the INSERT.
+        """
         Clip.objects.bulk_create(self.new_clips)
-        ClipTag.objects.bulk_create(self.new_clip_tags)  # the clips have their ids now
+        _insert_clip_tags([(clip.pk, tag, origin) for clip, tag, origin in self.new_clip_tags])
         self.new_clips, self.new_clip_tags = [], []
 
 
-def store_chunk(items, *, store_one):
-    """Store (name, record) pairs in one transaction, each in its own savepoint.
+def _insert_clip_tags(rows):
+    # Only names from the model and placeholders go into the SQL; the values are parameters.
+    table, quote = ClipTag._meta.db_table, connection.ops.quote_name
+    columns = ", ".join(quote(ClipTag._meta.get_field(f).column) for f in ("clip", "tag", "origin"))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), _ROWS_PER_INSERT):
+            batch = rows[start : start + _ROWS_PER_INSERT]
+            values = ", ".join(["(%s, %s, %s)"] * len(batch))
+            cursor.execute(
+                f"INSERT INTO {quote(table)} ({columns}) VALUES {values}",  # noqa: S608
+                [value for row in batch for value in row],
+            )
 
-    `store_one(name, record, cache)` must catch and report every error of its
-    record (like `guarded`) and return its ItemResult: a failed record rolls back
-    alone and the rest of the chunk is still stored. Returns the results in order.
+
+# 3 parameters a row: well under SQLite's 32,766 and PostgreSQL's 65,535 per statement.
+_ROWS_PER_INSERT = 2000
+
+
+def store_chunk(items, *, store_one):
+    """Store (name, record) pairs in one transaction, each failure isolated.
+
+    First the whole chunk is tried without savepoints (`_store_chunk_at_once`).
+    Only if a record fails is that undone and the chunk stored again with a
+    savepoint per record: `store_one(name, record, cache)` must catch and report
+    every error of its record (like `guarded`) and return its ItemResult, so a
+    failed record rolls back alone and the rest of the chunk is still stored.
+    Returns the results in order.
 
     New clips and their tags are inserted together at the end of the chunk (or
     before a record that must see them). Those INSERTs run outside any record's
     savepoint: if one fails, the whole chunk fails with a DatabaseError and
     nothing of it is written, so no result can claim a clip that is not there.
     """
+    try:
+        return _store_chunk_at_once(items)
+    except Exception:  # noqa: S110 - undone; the careful pass below reports and logs it
+        pass
     with transaction.atomic():
         cache = ChunkCache([record for _name, record in items])
         results = []
@@ -163,6 +197,27 @@ def store_chunk(items, *, store_one):
     return results
 
 
+def _store_chunk_at_once(items):
+    """The chunk without a savepoint per record (two statements each): raises on any failure.
+
+    Almost every chunk stores whole; one with a failing record is rolled back by
+    this transaction and stored again by `store_chunk`, record by record.
+    """
+    with transaction.atomic():
+        cache = ChunkCache([record for _name, record in items], savepoints=False)
+        results = []
+        for name, record in items:
+            if cache.must_insert_before(record):
+                cache.insert_new()
+            result = _store(record, name, None, cache)
+            if result.outcome is Outcome.CREATED:
+                cache.created.add(_key(record))
+            result.name = name
+            results.append(result)
+        cache.insert_new()
+    return results
+
+
 def store_cached(record, *, name="", cache):
     """`store` within `store_chunk`: the same rows, fewer queries."""
     return _store(record, name, None, cache)
@@ -173,7 +228,7 @@ def _store(record, name, checked_at, cache):
         raise IngestError("the record has no platform id", name=name)
     if not record.title.strip():
         raise IngestError("the record has no title", name=name)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=cache is None or cache.savepoints):
         channel = _cached_channel(record.channel, cache) if record.channel else None
         clip, created, changed = _clip(record, channel, checked_at, cache)
         changed |= _sync_tags(clip, record.tags, created=created, cache=cache)
@@ -247,6 +302,9 @@ def _clip(record, channel, checked_at, cache=None):
         )
         if cache is not None and cache.may_wait(clip, record):
             cache.new_clips.append(clip)  # inserted with the chunk's other new clips
+            return clip, True, True
+        if cache is not None and not cache.savepoints:
+            clip.save(force_insert=True)  # a concurrent insert fails the chunk's fast pass
             return clip, True, True
         try:
             with transaction.atomic():
@@ -378,14 +436,15 @@ def _sync_tags(clip, tag_records, *, created, cache=None):
         ClipTag.objects.filter(pk__in=stale).delete()
     if missing:
         tags = _tags(missing, cache)
-        clip_tags = [
-            ClipTag(clip=clip, tag=tags[slug], origin=record.origin)
-            for slug, record in missing.items()
-        ]
         if created and cache is not None:
-            cache.new_clip_tags += clip_tags
+            cache.new_clip_tags += [
+                (clip, tags[slug].pk, record.origin) for slug, record in missing.items()
+            ]
         else:
-            ClipTag.objects.bulk_create(clip_tags)
+            ClipTag.objects.bulk_create(
+                ClipTag(clip=clip, tag=tags[slug], origin=record.origin)
+                for slug, record in missing.items()
+            )
     if (stale or missing) and not created:
         before = sorted(current)
         after = sorted({slug for slug, ct in current.items() if ct.pk not in stale} | set(missing))
@@ -492,14 +551,20 @@ def _find_target(clip, title, url):
     return matches[0] if len(matches) == 1 else None
 
 
-def _may_target(clip, title, url):
-    """Could `_find_target` answer differently once `clip` is in the database?"""
+def _target_key(title, url):
+    """What `_find_target` looks a link up by: a YouTube id, a URL or (without a URL) a title."""
     if url:
         video_id = youtube_video_id(url)
-        if video_id:
-            return (clip.platform, clip.external_id) == ("youtube", video_id)
-        return clip.url == url
-    return clip.title == title
+        return ("youtube", video_id) if video_id else ("url", url)
+    return ("title", title)
+
+
+def _target_keys(clip):
+    """The `_target_key`s under which `_find_target` could find the clip once it is stored."""
+    keys = [("url", clip.url), ("title", clip.title)]
+    if clip.platform == "youtube":
+        keys.append(("youtube", clip.external_id))
+    return keys
 
 
 def _resolve_links_to(clip):

@@ -245,3 +245,46 @@ def test_open_links_from_before_the_import_are_resolved(tmp_path):
     ingest_infojson_files([catalogue_files(tmp_path / "files")], chunk_size=2)
     targets = owner.related_links.order_by("position").values_list("target__external_id", flat=True)
     assert list(targets) == [IDS[2], IDS[3]]
+
+
+def new_clip_files(folder, count):
+    folder.mkdir()
+    for n in range(count):
+        info = video(
+            f"new{n:08d}", f"Meldung {n}", tags=["Politik", "Wetter"], description="#Sturm"
+        )
+        (folder / f"{n:03d}.info.json").write_text(json.dumps(info))
+    return folder
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [3, 40])
+def test_a_chunk_of_new_clips_takes_the_same_queries_whatever_its_size(
+    tmp_path, count, django_assert_num_queries
+):
+    # The chunk's savepoint and release (inside the test's transaction); absent clips,
+    # open links; the channel: look-ups by id and by name, free slug, insert; the tags:
+    # insert, select; the clips' insert and their tags' insert. Nothing per clip.
+    with django_assert_num_queries(12):
+        summary = ingest_infojson_files([new_clip_files(tmp_path / "files", count)])
+    assert summary.counts["created"] == count
+    assert Clip.objects.get(external_id="new00000002").tags.count() == 3
+
+
+@pytest.mark.django_db
+def test_a_failing_record_is_undone_alone_when_the_chunk_is_stored_again(tmp_path, boom):
+    folder = new_clip_files(tmp_path / "files", 4)
+    (folder / "002.info.json").write_text(
+        json.dumps(video(IDS[5], "Die Boom-Sendung", channel="Boomschau", channel_id="UCboom"))
+    )
+    summary = ingest_infojson_files([folder])
+    assert [r.outcome for r in summary.results] == [Outcome.CREATED] * 2 + [
+        Outcome.FAILED,
+        Outcome.CREATED,
+    ]
+    assert sorted(Clip.objects.values_list("external_id", flat=True)) == [
+        "new00000000",
+        "new00000001",
+        "new00000003",
+    ]
+    assert not Clip.objects.filter(channel__name="Boomschau").exists()
