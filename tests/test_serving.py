@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,10 @@ def test_make_serve_runs_web_worker_and_clock_with_json_logs(tmp_path):
             status, _, body = get(f"http://127.0.0.1:{port}/?q=%22quoted%22")
             assert status == 200
             assert "/static/css/newsclips." in body  # collectstatic ran (hashed names)
+            # The worker starts beside gunicorn; on a busy machine it may still be starting.
+            deadline = time.monotonic() + 60
+            while "Starting worker" not in log.read_text() and time.monotonic() < deadline:
+                time.sleep(0.2)
         finally:
             server.send_signal(signal.SIGTERM)
             assert server.wait(60) == 0
