@@ -18,6 +18,8 @@ def _active_filters(request, filterset):
     """Each active filter value with the URL that removes just that value."""
     active = []
     for name, field in filterset.form.fields.items():
+        if name == "sort":  # an order, not a filter: the select shows it
+            continue
         for value in request.GET.getlist(name):
             if not value.strip():
                 continue

@@ -204,6 +204,12 @@ def test_the_order_select_shows_the_order_in_force(client, query, shown):
     assert re.findall(r'<option value="(\w+)"', select)[0] == shown  # the one a browser shows
 
 
+def test_the_order_is_not_listed_as_a_filter(client):
+    make_clip("Haushalt 2025", language="de")
+    response = client.get(reverse("catalog:clip_list"), {"q": "haushalt", "sort": "newest"})
+    assert [chip["value"] for chip in response.context["active_filters"]] == ["haushalt"]
+
+
 def test_relevance_ranks_the_newest_matches_only(monkeypatch):
     import catalog.search
 
