@@ -18,8 +18,9 @@ from catalog.models import Clip
 from catalog.text import youtube_video_id
 
 from . import ytdlp
+from .chunks import store_cached, store_chunk
 from .results import IngestError, ItemResult, Outcome, Summary
-from .store import store, store_cached, store_chunk
+from .store import store
 
 MAX_INFOJSON_FILE = 20 * 1024 * 1024  # a real info.json with every format is < 2 MB
 # Files read and parsed before their clips are written in one transaction: bounds the

@@ -12,7 +12,7 @@ Fields an editor corrected (Clip.locked_fields) are never overwritten.
 
 from dataclasses import astuple
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -89,138 +89,6 @@ def store(record, *, name="", checked_at=None):
         # our look-up and our insert (PostgreSQL does not wait on a look-up). Its rows are
         # committed now, so a second try finds them and updates instead of inserting.
         return _store(record, name, checked_at, None)
-
-
-class ChunkCache:
-    """What a chunk of records stored in one outer transaction may look up only once.
-
-    `store_chunk` fills it before the chunk and `_store` consults it; every entry
-    is either exact for the running transaction or a superset that only costs a
-    query (`maybe_open`). Entries a failed record may have left behind (a channel
-    or tag created in its rolled-back savepoint) are dropped by `forget`.
-    """
-
-    def __init__(self, records, *, savepoints=True):
-        records = [r for r in records if r.platform and r.external_id]
-        # False: no savepoint per record, so any failure must abandon the whole chunk.
-        self.savepoints = savepoints
-        self.absent = _absent_clips(records)  # (platform, external_id) not yet stored
-        self.maybe_open = _open_link_keys(records)  # link key -> clip ids with such open links
-        self.created = set()  # (platform, external_id) of the clips created in this chunk
-        self.new_clips = []  # new clips not inserted yet (see `insert_new`)
-        self.new_clip_tags = []  # and (clip, tag id, origin) of every new clip's tags
-        self.forget()
-
-    def forget(self):
-        self.channels = {}  # astuple(ChannelRecord) -> Channel
-        self.tags = {}  # slug -> Tag
-        self.channel_links = {}  # channel id -> (known urls, next position)
-
-    def may_wait(self, clip, record):
-        """Can this new clip's INSERT wait for the chunk's? Not if something needs its id now."""
-        return not (record.related or record.transcripts) and _no_open_links_to(clip, self)
-
-    def must_insert_before(self, record):
-        """Does `record` need to see the waiting rows: the same clip, or a clip its links name?"""
-        if _key(record) in self.created:
-            return bool(self.new_clips or self.new_clip_tags)
-        if not (record.related and self.new_clips):
-            return False
-        links = [(r.title, _canonical_url(r.url)) for r in record.related if r.title or r.url]
-        targets = {_target_key(title, url) for title, url in links}
-        return any(not targets.isdisjoint(_target_keys(clip)) for clip in self.new_clips)
-
-    def insert_new(self):
-        """The waiting new clips and their tags: one INSERT each, instead of one per clip.
-
-        The tags are plain rows (no ClipTag objects): building and preparing a model
-        instance per tag cost more than the INSERT.
-        """
-        Clip.objects.bulk_create(self.new_clips)
-        _insert_clip_tags([(clip.pk, tag, origin) for clip, tag, origin in self.new_clip_tags])
-        self.new_clips, self.new_clip_tags = [], []
-
-
-def _insert_clip_tags(rows):
-    # Only names from the model and placeholders go into the SQL; the values are parameters.
-    table, quote = ClipTag._meta.db_table, connection.ops.quote_name
-    columns = ", ".join(quote(ClipTag._meta.get_field(f).column) for f in ("clip", "tag", "origin"))
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), _ROWS_PER_INSERT):
-            batch = rows[start : start + _ROWS_PER_INSERT]
-            values = ", ".join(["(%s, %s, %s)"] * len(batch))
-            cursor.execute(
-                f"INSERT INTO {quote(table)} ({columns}) VALUES {values}",  # noqa: S608
-                [value for row in batch for value in row],
-            )
-
-
-# 3 parameters a row: well under SQLite's 32,766 and PostgreSQL's 65,535 per statement.
-_ROWS_PER_INSERT = 2000
-
-
-def store_chunk(items, *, store_one):
-    """Store (name, record) pairs in one transaction, each failure isolated.
-
-    First the whole chunk is tried without savepoints (`_store_chunk_at_once`).
-    Only if a record fails is that undone and the chunk stored again with a
-    savepoint per record: `store_one(name, record, cache)` must catch and report
-    every error of its record (like `guarded`) and return its ItemResult, so a
-    failed record rolls back alone and the rest of the chunk is still stored.
-    Returns the results in order.
-
-    New clips and their tags are inserted together at the end of the chunk (or
-    before a record that must see them). Those INSERTs run outside any record's
-    savepoint: if one fails, the whole chunk fails with a DatabaseError and
-    nothing of it is written, so no result can claim a clip that is not there.
-    """
-    try:
-        return _store_chunk_at_once(items)
-    except Exception:  # noqa: S110 - undone; the careful pass below reports and logs it
-        pass
-    with transaction.atomic():
-        cache = ChunkCache([record for _name, record in items])
-        results = []
-        for name, record in items:
-            if cache.must_insert_before(record):
-                cache.insert_new()
-            waiting = len(cache.new_clips), len(cache.new_clip_tags)
-            result = store_one(name, record, cache)
-            if result.outcome is Outcome.FAILED:
-                # Rolled back with the record's savepoint: its waiting rows go too.
-                del cache.new_clips[waiting[0] :], cache.new_clip_tags[waiting[1] :]
-                cache.forget()
-            elif result.outcome is Outcome.CREATED:
-                cache.created.add(_key(record))
-            results.append(result)
-        cache.insert_new()
-    return results
-
-
-def _store_chunk_at_once(items):
-    """The chunk without a savepoint per record (two statements each): raises on any failure.
-
-    Almost every chunk stores whole; one with a failing record is rolled back by
-    this transaction and stored again by `store_chunk`, record by record.
-    """
-    with transaction.atomic():
-        cache = ChunkCache([record for _name, record in items], savepoints=False)
-        results = []
-        for name, record in items:
-            if cache.must_insert_before(record):
-                cache.insert_new()
-            result = _store(record, name, None, cache)
-            if result.outcome is Outcome.CREATED:
-                cache.created.add(_key(record))
-            result.name = name
-            results.append(result)
-        cache.insert_new()
-    return results
-
-
-def store_cached(record, *, name="", cache):
-    """`store` within `store_chunk`: the same rows, fewer queries."""
-    return _store(record, name, None, cache)
 
 
 def _store(record, name, checked_at, cache):
@@ -590,30 +458,6 @@ def _no_open_links_to(clip, cache):
 
 def _key(record):
     return (record.platform, record.external_id)
-
-
-def _absent_clips(records):
-    keys = {(r.platform, r.external_id) for r in records}
-    by_platform = {}
-    for platform, external_id in keys:
-        by_platform.setdefault(platform, []).append(external_id)
-    match = Q(pk__in=[])
-    for platform, ids in by_platform.items():
-        match |= Q(platform=platform, external_id__in=ids)
-    return keys - set(Clip.objects.filter(match).values_list("platform", "external_id"))
-
-
-def _open_link_keys(records):
-    """The open related links the records' new clips could resolve, as _link_key -> clip ids."""
-    titles = {r.title for r in records}
-    urls = {_canonical_url(r.url) for r in records if r.url}
-    keys = {}
-    rows = RelatedLink.objects.filter(
-        Q(url="", title__in=titles) | Q(url__in=urls), target=None
-    ).values_list("title", "url", "clip_id")
-    for title, url, clip_id in rows:
-        keys.setdefault(_link_key(title, url), set()).add(clip_id)
-    return keys
 
 
 def _add_channel_links(channel, link_records, cache=None):
