@@ -1,8 +1,10 @@
 from .boilerplate import ChannelBoilerplate
-from .clips import Channel, ChannelLink, Clip, ClipTag, RelatedLink, Tag
+from .channels import Channel, ChannelLink
+from .clips import Clip, ClipTag, RelatedLink
 from .following import FollowedSource
 from .history import AvailabilityCheck, ClipRevision
 from .jobs import IngestJob, IngestJobItem
+from .tags import Tag
 from .transcripts import TranscriptSegment
 
 __all__ = [

@@ -12,11 +12,13 @@ from django.db import models
 from django.db.models import F, OrderBy, Q
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import slugify
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from catalog.links import detail_url
+
+from .channels import Channel
+from .tags import Tag
 
 YOUTUBE_ID_RE = re.compile(r"^[A-Za-z0-9_-]{11}$")
 
@@ -53,122 +55,6 @@ class NullsLastIndex(models.Index):
             ]
             return super(NullsLastIndex, index).create_sql(model, schema_editor, using, **kwargs)
         return super().create_sql(model, schema_editor, using, **kwargs)
-
-
-class Channel(models.Model):
-    name = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
-    platform = models.CharField(
-        max_length=50,
-        blank=True,
-        help_text=_("Where the channel lives, e.g. youtube; empty for a typed-in channel."),
-    )
-    platform_id = models.CharField(
-        max_length=200,
-        blank=True,
-        help_text=_("The platform's stable id, e.g. YouTube's UC…; survives renames."),
-    )
-    handle = models.CharField(max_length=200, blank=True, help_text=_("e.g. @WELTVideoTV"))
-    url = models.URLField(max_length=2000, blank=True)
-    description = models.TextField(blank=True)
-    thumbnail_url = models.URLField(max_length=2000, blank=True)
-    follower_count = models.PositiveBigIntegerField(null=True, blank=True)
-    clip_count = models.PositiveIntegerField(
-        default=0,
-        editable=False,
-        help_text=_("How many clips the channel has; kept up to date by the database."),
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("channel")
-        verbose_name_plural = _("channels")
-        ordering = ["name"]
-        indexes = [
-            # The channel index and the sitemap: biggest channels first, empty ones skipped.
-            models.Index(F("clip_count").desc(), "name", name="channel_by_use_idx"),
-        ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["platform", "platform_id"],
-                condition=~Q(platform_id=""),
-                name="channel_unique_platform_id",
-            ),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return detail_url("catalog:channel_detail", "slug", self.slug)
-
-
-class ChannelLink(models.Model):
-    """A link the channel publishes about itself ("WELT DOKUS Channel" -> URL)."""
-
-    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="links")
-    position = models.PositiveIntegerField(default=0)
-    label = models.CharField(max_length=300, blank=True)
-    url = models.URLField(max_length=2000)
-
-    class Meta:
-        verbose_name = _("channel link")
-        verbose_name_plural = _("channel links")
-        ordering = ["channel", "position", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["channel", "url"], name="channellink_unique_url"),
-        ]
-
-    def __str__(self):
-        return self.label or self.url
-
-
-class TagQuerySet(models.QuerySet):
-    def with_clip_counts(self):
-        """Tags in use; `clip_count` is kept by the database (see migration 0002)."""
-        return self.filter(clip_count__gt=0)
-
-    def by_use(self):
-        return self.with_clip_counts().order_by("-clip_count", "slug")
-
-
-class Tag(models.Model):
-    name = models.CharField(max_length=100, help_text=_("As first seen, e.g. Ukraine."))
-    slug = models.SlugField(
-        max_length=100,
-        unique=True,
-        allow_unicode=True,
-        help_text=_("Normalised: lower case, no #, Unicode letters kept."),
-    )
-    clip_count = models.PositiveIntegerField(
-        default=0,
-        editable=False,
-        help_text=_("How many clips carry the tag; kept up to date by the database."),
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = TagQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("tag")
-        verbose_name_plural = _("tags")
-        ordering = ["slug"]
-        indexes = [
-            # The tag index, most used first.
-            models.Index(F("clip_count").desc(), "slug", name="tag_by_use_idx"),
-        ]
-
-    def __str__(self):
-        return f"#{self.slug}"
-
-    def get_absolute_url(self):
-        return detail_url("catalog:tag_detail", "slug", self.slug)
-
-    @staticmethod
-    def normalise(name):
-        """'#Ukraine', 'ukraine' and '#UKRAINE' are one tag; '#Außenpolitik' keeps its ß."""
-        return slugify(name.strip().lstrip("#").lower(), allow_unicode=True)[:100]
 
 
 class ClipQuerySet(models.QuerySet):
