@@ -95,7 +95,7 @@ _ROWS_PER_INSERT = 2000
 def store_chunk(items, *, store_one):
     """Store (name, record) pairs in one transaction, each failure isolated.
 
-    First the whole chunk is tried without savepoints (`_store_chunk_at_once`).
+    First the whole chunk is tried without savepoints (`_store_raising`).
     Only if a record fails is that undone and the chunk stored again with a
     savepoint per record: `store_one(name, record, cache)` must catch and report
     every error of its record (like `guarded`) and return its ItemResult, so a
@@ -108,11 +108,24 @@ def store_chunk(items, *, store_one):
     nothing of it is written, so no result can claim a clip that is not there.
     """
     try:
-        return _store_chunk_at_once(items)
+        # Almost every chunk stores whole; a failure rolls this transaction back.
+        return _store_chunk_in(items, _store_raising, savepoints=False)
     except Exception:  # noqa: S110 - undone; the careful pass below reports and logs it
         pass
+    return _store_chunk_in(items, store_one, savepoints=True)
+
+
+def _store_raising(name, record, cache):
+    """Without a savepoint per record (two statements each), any failure raises."""
+    result = _store(record, name, None, cache)
+    result.name = name
+    return result
+
+
+def _store_chunk_in(items, store_one, *, savepoints):
+    """The chunk in one transaction, record by record through `store_one`."""
     with transaction.atomic():
-        cache = ChunkCache([record for _name, record in items])
+        cache = ChunkCache([record for _name, record in items], savepoints=savepoints)
         results = []
         for name, record in items:
             if cache.must_insert_before(record):
@@ -125,27 +138,6 @@ def store_chunk(items, *, store_one):
                 cache.forget()
             elif result.outcome is Outcome.CREATED:
                 cache.created.add(_key(record))
-            results.append(result)
-        cache.insert_new()
-    return results
-
-
-def _store_chunk_at_once(items):
-    """The chunk without a savepoint per record (two statements each): raises on any failure.
-
-    Almost every chunk stores whole; one with a failing record is rolled back by
-    this transaction and stored again by `store_chunk`, record by record.
-    """
-    with transaction.atomic():
-        cache = ChunkCache([record for _name, record in items], savepoints=False)
-        results = []
-        for name, record in items:
-            if cache.must_insert_before(record):
-                cache.insert_new()
-            result = _store(record, name, None, cache)
-            if result.outcome is Outcome.CREATED:
-                cache.created.add(_key(record))
-            result.name = name
             results.append(result)
         cache.insert_new()
     return results
