@@ -21,7 +21,7 @@ from .backends import (
     backend,
     matches_estimate,
 )
-from .boilerplate import clip_stored, detect_boilerplate
+from .boilerplate import checks_deferred, clip_stored, detect_boilerplate
 from .query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
 from .snippets import attach_snippets as _attach_snippets
 from .snippets import attach_transcript_hits
@@ -34,6 +34,7 @@ __all__ = [
     "after_bulk_load",
     "attach_snippets",
     "by_relevance",
+    "checks_deferred",
     "clip_stored",
     "detect_boilerplate",
     "parse_query",

@@ -17,6 +17,8 @@ import logging
 import math
 import re
 from collections import Counter
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 from django.db import transaction
@@ -152,8 +154,35 @@ def clip_stored(channel_id, using=None):
     """
     if channel_id is None:
         return
+    deferred = _deferred.get()
+    if deferred is not None:
+        deferred.add(channel_id)
+        return
     connection = transaction.get_connection(using)
     pending = (entry[1] for entry in connection.run_on_commit)
     if any(isinstance(f, _DetectAfterCommit) and f.channel_id == channel_id for f in pending):
         return
     transaction.on_commit(_DetectAfterCommit(channel_id), using=using, robust=True)
+
+
+_deferred = ContextVar("deferred_boilerplate_checks", default=None)
+
+
+@contextmanager
+def checks_deferred():
+    """Check each channel that gained clips once, when the block ends, not after every commit.
+
+    For bulk imports that commit chunk after chunk: a channel whose backlog is
+    imported would otherwise be re-read every few chunks while it grows.
+    """
+    if _deferred.get() is not None:  # nested: the outer block checks
+        yield
+        return
+    channels = set()
+    token = _deferred.set(channels)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+        for channel_id in sorted(channels):
+            clip_stored(channel_id)  # now, or when an enclosing transaction commits
