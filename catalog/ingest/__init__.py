@@ -8,15 +8,9 @@ only the functions exported here; nothing else writes clips.
 import logging
 from pathlib import Path
 
-from .batch import (
-    import_infojson,
-    ingest_infojson_files,
-    ingest_page,
-    ingest_url,
-    ingest_urls,
-    is_collection_url,
-)
+from .batch import ingest_page, ingest_url, ingest_urls, is_collection_url
 from .follow import check_due_sources, check_source
+from .infojson_files import import_infojson, ingest_infojson_files, read_file
 from .jobs import (
     enqueue_due,
     requeue_job,
@@ -122,12 +116,4 @@ def _import_text(text, channel_name, source_url):
 
 
 def _import_file(path, channel_name, source_url):
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise IngestError("no such file") from None
-    except IsADirectoryError:
-        raise IngestError("is a folder, not a file") from None
-    except OSError as error:
-        raise IngestError(f"cannot be read ({error.strerror})") from None
-    return _import_text(data, channel_name, source_url)
+    return _import_text(read_file(path), channel_name, source_url)

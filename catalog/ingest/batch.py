@@ -1,4 +1,4 @@
-"""Batches from the web and from disk: URLs via yt-dlp, .info.json files and folders.
+"""Batches from the web: video, playlist and channel URLs via yt-dlp.
 
 Each item goes through `guarded`, so one that cannot be fetched or parsed fails
 alone with its name and reason while the rest of the batch still imports. A
@@ -6,11 +6,9 @@ alone with its name and reason while the rest of the batch still imports. A
 background job record each item as it finishes.
 """
 
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
-from django.db import DatabaseError
 from django.db.models import Q
 from django.utils import timezone
 
@@ -18,14 +16,8 @@ from catalog.models import Clip
 from catalog.text import youtube_video_id
 
 from . import ytdlp
-from .chunks import store_cached, store_chunk
 from .results import IngestError, ItemResult, Outcome, Summary
 from .store import store
-
-MAX_INFOJSON_FILE = 20 * 1024 * 1024  # a real info.json with every format is < 2 MB
-# Files read and parsed before their clips are written in one transaction: bounds the
-# memory a bulk import holds (parsed records) and how long it holds the write lock.
-CHUNK_SIZE = 100
 
 _YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "music.youtube.com"}
 _YOUTUBE_COLLECTION_PREFIXES = ("/@", "/channel/", "/c/", "/user/", "/playlist")
@@ -182,102 +174,7 @@ def ingest_urls(urls, *, limit=None, refresh=False, progress=None):
     return summary
 
 
-def infojson_paths(paths_or_folders):
-    """Files as given; folders walked (sorted) for *.json, which includes *.info.json."""
-    for path in map(Path, paths_or_folders):
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*.json") if p.is_file())
-        else:
-            yield path
-
-
-def import_infojson(data, *, name):
-    """Import the contents (bytes or str) of one .info.json file."""
-    from . import guarded
-
-    return guarded(name, _import_infojson, data, name)
-
-
-def ingest_infojson_files(paths_or_folders, *, progress=None, chunk_size=CHUNK_SIZE):
-    """Import .info.json files and folders of them; each file fails alone.
-
-    The files are streamed in chunks: a chunk is read and parsed, then its clips
-    are stored in one transaction with a savepoint per clip, so a file that
-    fails still fails alone. Each result is reported (and `progress` called)
-    once its chunk is committed; the summary keeps a ClipRef, not the Clip.
-    """
-    summary = Summary()
-    paths = list(infojson_paths(paths_or_folders))
-    for start in range(0, len(paths), chunk_size):
-        for result in _import_chunk(paths[start : start + chunk_size]):
-            _report(summary, result.compact(), len(paths), progress)
-    return summary
-
-
-class _Parsed:
-    """A file read and parsed, waiting for its chunk to be stored."""
-
-    def __init__(self, record):
-        self.record = record
-        self.name = ""
-
-
-def _import_chunk(paths):
-    from . import guarded
-
-    parsed = [guarded(str(path), _read_infojson_file, path) for path in paths]
-    items = [(p.name, p.record) for p in parsed if isinstance(p, _Parsed)]
-
-    def store_one(name, record, cache):
-        return guarded(name, store_cached, record, cache=cache)
-
-    try:
-        stored = iter(store_chunk(items, store_one=store_one) if items else ())
-    except DatabaseError:
-        # The chunk could not be committed as a whole: store each clip on its own.
-        stored = iter([guarded(name, store, record) for name, record in items])
-    return [next(stored) if isinstance(p, _Parsed) else p for p in parsed]
-
-
-def _import_infojson(data, name):
-    return store(_read_infojson(data, name), name=name)
-
-
-def _read_infojson_file(path):
-    data = _read_file(path)
-    return _Parsed(_read_infojson(data, str(path)))
-
-
-def _read_infojson(data, name):
-    if len(data) > MAX_INFOJSON_FILE:
-        raise IngestError(
-            f"is {_megabytes(len(data))}; the limit is {_megabytes(MAX_INFOJSON_FILE)}"
-        )
-    return ytdlp.read_infojson(data, name=name)
-
-
-def _read_file(path):
-    try:
-        size = path.stat().st_size
-        if size > MAX_INFOJSON_FILE:
-            raise IngestError(
-                f"is {_megabytes(size)}; the limit is {_megabytes(MAX_INFOJSON_FILE)}"
-            )
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise IngestError("no such file") from None
-    except IsADirectoryError:
-        raise IngestError("is a folder, not a file") from None
-    except OSError as error:
-        raise IngestError(f"cannot be read ({error.strerror})") from None
-    return data
-
-
-def _megabytes(size):
-    return f"{size / 1024 / 1024:.1f} MB"
-
-
 def _report(summary, result, total, progress):
     summary.add(result)
     if progress is not None:
-        progress(len(summary.results), total, result)
+        progress(summary.total, total, result)

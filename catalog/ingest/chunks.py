@@ -10,8 +10,9 @@ per record only when the chunk has to be stored again after a failure.
 from django.db import connection, transaction
 from django.db.models import Q
 
-from catalog.models import Clip, ClipTag, RelatedLink
+from catalog.models import Clip, ClipTag, RelatedLink, Tag
 
+from .records import tag_slug
 from .results import Outcome
 from .store import (
     _canonical_url,
@@ -42,21 +43,52 @@ class ChunkCache:
         self.created = set()  # (platform, external_id) of the clips created in this chunk
         self.new_clips = []  # new clips not inserted yet (see `insert_new`)
         self.new_clip_tags = []  # and (clip, tag id, origin) of every new clip's tags
+        self.new_links = []  # and their RelatedLinks
         self.forget()
+        self.tags = _known_tags(records)
+        self.targets = _link_targets(records)  # _target_key -> the first few clip ids it finds
+        self.targets_exact = True  # False once a clip changed in a way `targets` cannot follow
 
     def forget(self):
         self.channels = {}  # astuple(ChannelRecord) -> Channel
         self.tags = {}  # slug -> Tag
         self.channel_links = {}  # channel id -> (known urls, next position)
+        self.targets_exact = False
+
+    def add_target(self, clip):
+        """A clip was inserted: links of later records may find it (after the clips before it)."""
+        for key in _target_keys(clip):
+            found = self.targets.get(key)
+            if found is not None and len(found) < _TARGETS_KEPT:
+                found.append(clip.pk)
+
+    def target(self, clip, key):
+        """What `_find_target` finds for the key, or `...` if it must ask the database."""
+        if not self.targets_exact or key not in self.targets:
+            return ...
+        found = [pk for pk in self.targets[key] if pk != clip.pk]
+        if key[0] == "title":
+            return found[0] if len(found) == 1 else None  # a title must name one clip
+        return found[0] if found else None
 
     def may_wait(self, clip, record):
         """Can this new clip's INSERT wait for the chunk's? Not if something needs its id now."""
-        return not (record.related or record.transcripts) and _no_open_links_to(clip, self)
+        return not record.transcripts and _no_open_links_to(clip, self)
 
     def must_insert_before(self, record):
-        """Does `record` need to see the waiting rows: the same clip, or a clip its links name?"""
+        """Does `record` need to see the waiting rows?
+
+        It does if it is a clip stored earlier in the chunk, if its links name a
+        waiting clip (they need its id), or if it may become the target of a
+        waiting link (the UPDATE that resolves links must find that link's row).
+        """
         if _key(record) in self.created:
-            return bool(self.new_clips or self.new_clip_tags)
+            return bool(self.new_clips or self.new_clip_tags or self.new_links)
+        if self.new_links:
+            url = _canonical_url(record.url) if record.url else ""
+            keys = {_link_key(record.title, ""), *([_link_key("", url)] if url else [])}
+            if any(_link_key(link.title, link.url) in keys for link in self.new_links):
+                return True
         if not (record.related and self.new_clips):
             return False
         links = [(r.title, _canonical_url(r.url)) for r in record.related if r.title or r.url]
@@ -64,14 +96,17 @@ class ChunkCache:
         return any(not targets.isdisjoint(_target_keys(clip)) for clip in self.new_clips)
 
     def insert_new(self):
-        """The waiting new clips and their tags: one INSERT each, instead of one per clip.
+        """The waiting new clips, their tags and links: one INSERT each, instead of one per clip.
 
         The tags are plain rows (no ClipTag objects): building and preparing a model
         instance per tag cost more than the INSERT.
         """
         Clip.objects.bulk_create(self.new_clips)
+        for clip in self.new_clips:
+            self.add_target(clip)
         _insert_clip_tags([(clip.pk, tag, origin) for clip, tag, origin in self.new_clip_tags])
-        self.new_clips, self.new_clip_tags = [], []
+        RelatedLink.objects.bulk_create(self.new_links)  # their clip ids are known now
+        self.new_clips, self.new_clip_tags, self.new_links = [], [], []
 
 
 def _insert_clip_tags(rows):
@@ -130,11 +165,12 @@ def _store_chunk_in(items, store_one, *, savepoints):
         for name, record in items:
             if cache.must_insert_before(record):
                 cache.insert_new()
-            waiting = len(cache.new_clips), len(cache.new_clip_tags)
+            waiting = len(cache.new_clips), len(cache.new_clip_tags), len(cache.new_links)
             result = store_one(name, record, cache)
             if result.outcome is Outcome.FAILED:
                 # Rolled back with the record's savepoint: its waiting rows go too.
                 del cache.new_clips[waiting[0] :], cache.new_clip_tags[waiting[1] :]
+                del cache.new_links[waiting[2] :]
                 cache.forget()
             elif result.outcome is Outcome.CREATED:
                 cache.created.add(_key(record))
@@ -157,6 +193,46 @@ def _absent_clips(records):
     for platform, ids in by_platform.items():
         match |= Q(platform=platform, external_id__in=ids)
     return keys - set(Clip.objects.filter(match).values_list("platform", "external_id"))
+
+
+# Three ids tell whether a title names exactly one clip other than the linking one.
+_TARGETS_KEPT = 3
+
+
+def _known_tags(records):
+    slugs = {tag_slug(tag.name) for record in records for tag in record.tags}
+    return {tag.slug: tag for tag in Tag.objects.filter(slug__in=slugs - {""})}
+
+
+def _link_targets(records):
+    """For every related link of the records: the ids of the clips it could point to, lowest first.
+
+    `_find_target` for the whole chunk in three queries, kept up to date by
+    `add_target` as the chunk inserts clips.
+    """
+    keys = {
+        _target_key(related.title, _canonical_url(related.url))
+        for record in records
+        for related in record.related
+        if related.title or related.url
+    }
+    targets = {key: [] for key in keys}
+    by_kind = {}
+    for kind, value in keys:
+        by_kind.setdefault(kind, set()).add(value)
+    lookups = {
+        "youtube": ("external_id", Q(platform="youtube")),
+        "url": ("url", Q()),
+        "title": ("title", Q()),
+    }
+    for kind, values in by_kind.items():
+        field, match = lookups[kind]
+        rows = Clip.objects.filter(match, **{f"{field}__in": values}).order_by("pk")
+        for value, pk in rows.values_list(field, "pk"):
+            found = targets[(kind, value)]
+            if len(found) < _TARGETS_KEPT:
+                found.append(pk)
+    return targets
 
 
 def _open_link_keys(records):

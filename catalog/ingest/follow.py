@@ -130,5 +130,5 @@ def check_due_sources(*, limit=None, progress=None):
         for result in check_source(source).results:
             summary.add(result)
             if progress is not None:
-                progress(len(summary.results), None, result)
+                progress(summary.total, None, result)
     return summary

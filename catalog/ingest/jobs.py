@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from catalog.models import Clip, FollowedSource, IngestJob, IngestJobItem
 
-from .batch import MAX_INFOJSON_FILE, expand_urls, import_infojson, ingest_page, known_clips
+from .batch import expand_urls, ingest_page, known_clips
 from .follow import check_source
+from .infojson_files import MAX_INFOJSON_FILE, import_infojson
 from .refresh import due_clips, refresh_clip
 from .results import ItemResult, Outcome
 

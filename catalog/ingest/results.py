@@ -65,17 +65,30 @@ class ItemResult:
 
 @dataclass
 class Summary:
+    """What a batch did: every result, or with keep_all=False the failures only (and counts)."""
+
     results: list[ItemResult] = field(default_factory=list)
+    keep_all: bool = True
+    _counts: Counter = field(default_factory=Counter, repr=False, compare=False)
 
     def add(self, result):
-        self.results.append(result)
+        self._counts[result.outcome.value] += 1
+        if self.keep_all or result.outcome is Outcome.FAILED:
+            self.results.append(result)
         return result
+
+    def extend(self, other):
+        """Add another summary's counts and kept results to this one."""
+        self._counts.update(other._counts)
+        self.results += [r for r in other.results if self.keep_all or r.outcome is Outcome.FAILED]
 
     @property
     def counts(self):
-        counts = Counter({outcome.value: 0 for outcome in Outcome})
-        counts.update(result.outcome.value for result in self.results)
-        return dict(counts)
+        return {outcome.value: self._counts[outcome.value] for outcome in Outcome}
+
+    @property
+    def total(self):
+        return sum(self._counts.values())
 
     @property
     def failed(self):

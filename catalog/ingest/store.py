@@ -173,10 +173,13 @@ def _clip(record, channel, checked_at, cache=None):
             return clip, True, True
         if cache is not None and not cache.savepoints:
             clip.save(force_insert=True)  # a concurrent insert fails the chunk's fast pass
+            cache.add_target(clip)
             return clip, True, True
         try:
             with transaction.atomic():
                 clip.save(force_insert=True)
+            if cache is not None:
+                cache.add_target(clip)
             return clip, True, True
         except IntegrityError:
             # Another import created the same clip a moment ago: update that one.
@@ -198,6 +201,8 @@ def _clip(record, channel, checked_at, cache=None):
         # unchanged, and its raw metadata is renewed with the next real change.
         changed = []
     _keep_history(clip, changed, values)
+    if cache is not None and {"title", "url"} & set(changed):
+        cache.targets_exact = False  # links may now find this clip under other keys
     update = []
     if changed:
         for field in changed:
@@ -395,21 +400,33 @@ def _sync_related(clip, related_records, *, created=False, cache=None):
         clip.related_links.all().delete()
     links = [
         RelatedLink(
-            clip=clip, position=i, title=title, url=url, target=_find_target(clip, title, url)
+            clip=clip,
+            position=i,
+            title=title,
+            url=url,
+            target_id=_find_target(clip, title, url, cache),
         )
         for i, (title, url) in enumerate(wanted)
     ]
-    RelatedLink.objects.bulk_create(links)
+    if clip.pk is None:
+        cache.new_links += links  # inserted after their clip, with the chunk's other new clips
+    else:
+        RelatedLink.objects.bulk_create(links)
     if cache is not None:
         for link in links:
-            if link.target is None:
-                cache.maybe_open.setdefault(_link_key(link.title, link.url), set()).add(clip.pk)
+            if link.target_id is None:
+                key = _link_key(link.title, link.url)
+                cache.maybe_open.setdefault(key, set()).add(_owner(clip))
     return True
 
 
-def _find_target(clip, title, url):
-    """The catalogued clip a related link points to: by URL or video id, else by exact title."""
-    others = Clip.objects.exclude(pk=clip.pk)
+def _find_target(clip, title, url, cache=None):
+    """The id of the catalogued clip a related link points to: by URL or video id, else by title."""
+    if cache is not None:
+        found = cache.target(clip, _target_key(title, url))
+        if found is not ...:
+            return found
+    others = Clip.objects.exclude(pk=clip.pk).order_by("pk").values_list("pk", flat=True)
     if url:
         video_id = youtube_video_id(url)
         if video_id:
@@ -453,7 +470,12 @@ def _no_open_links_to(clip, cache):
     keys = [("title", clip.title)]
     if clip.url:
         keys.append(("url", _canonical_url(clip.url)))
-    return not any(cache.maybe_open.get(key, set()) - {clip.pk} for key in keys)
+    return not any(cache.maybe_open.get(key, set()) - {_owner(clip)} for key in keys)
+
+
+def _owner(clip):
+    """The clip's id in `maybe_open`; a clip still waiting for its INSERT has none yet."""
+    return clip.pk if clip.pk is not None else ("waiting", id(clip))
 
 
 def _key(record):

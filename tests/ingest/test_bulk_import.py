@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps
 from django.db import models
 
-from catalog.ingest import Outcome, batch, ingest_infojson_files, store
+from catalog.ingest import Outcome, infojson_files, ingest_infojson_files, store
 from catalog.ingest.results import ClipRef
 from catalog.ingest.ytdlp import read_infojson
 from catalog.models import Clip, RelatedLink
@@ -147,9 +147,9 @@ def one_by_one(folder):
     from catalog.ingest import guarded
 
     results = []
-    for path in batch.infojson_paths([folder]):
+    for path in infojson_files.infojson_paths([folder]):
         data = path.read_bytes()
-        results.append(guarded(str(path), batch._import_infojson, data, str(path)))
+        results.append(guarded(str(path), infojson_files._import_infojson, data, str(path)))
     return results
 
 
@@ -181,7 +181,7 @@ def test_bulk_import_stores_what_store_stores(tmp_path, boom, chunk_size, monkey
     seed()
     # Each chunk commits whole (new clips inserted at the right moments): the
     # per-file fallback for a chunk that cannot be committed is never needed.
-    monkeypatch.setattr(batch, "store", lambda *args, **kwargs: pytest.fail("fell back"))
+    monkeypatch.setattr(infojson_files, "store", lambda *args, **kwargs: pytest.fail("fell back"))
     summary = ingest_infojson_files([folder], chunk_size=chunk_size)
     assert dump() == expected_rows
     assert [(r.name, r.outcome, r.reason, str(r)) for r in summary.results] == [
@@ -263,9 +263,9 @@ def test_a_chunk_of_new_clips_takes_the_same_queries_whatever_its_size(
     tmp_path, count, django_assert_num_queries
 ):
     # The chunk's savepoint and release (inside the test's transaction); absent clips,
-    # open links; the channel: look-ups by id and by name, free slug, insert; the tags:
-    # insert, select; the clips' insert and their tags' insert. Nothing per clip.
-    with django_assert_num_queries(12):
+    # open links, known tags; the channel: look-ups by id and by name, free slug, insert;
+    # the new tags: insert, select; the clips' insert and their tags' insert. Nothing per clip.
+    with django_assert_num_queries(13):
         summary = ingest_infojson_files([new_clip_files(tmp_path / "files", count)])
     assert summary.counts["created"] == count
     assert Clip.objects.get(external_id="new00000002").tags.count() == 3

@@ -31,17 +31,25 @@ class Command(BaseCommand):
             raise CommandError("--limit must be at least 1")
         urls = [s for s in sources if s.startswith(("http://", "https://"))]
         paths = [s for s in sources if s not in urls]
-        progress = ProgressBar(self.stderr._out, enabled=not no_progress and options["verbosity"])
-        summary = ingest.Summary()
+        bar = ProgressBar(self.stderr._out, enabled=not no_progress and options["verbosity"])
+        verbose = options["verbosity"] > 1
+
+        def progress(done, total, result):
+            bar(done, total, result)
+            if verbose and result.outcome is not ingest.Outcome.FAILED:
+                self.stdout.write(self.style.SUCCESS(str(result)))
+
+        # The files' summary keeps the failures only: a folder of a million files is
+        # reported as it goes, not held until the end.
+        summary = ingest.Summary(keep_all=False)
         if paths:
-            summary.results += ingest.ingest_infojson_files(paths, progress=progress).results
+            found = ingest.ingest_infojson_files(paths, progress=progress, keep_results=False)
+            summary.extend(found)
         if urls:
             found = ingest.ingest_urls(urls, limit=limit, refresh=refresh, progress=progress)
-            summary.results += found.results
-        for result in summary.results:
-            failed = result.outcome is ingest.Outcome.FAILED
-            if failed or options["verbosity"] > 1:
-                self.stdout.write((self.style.ERROR if failed else self.style.SUCCESS)(str(result)))
+            summary.extend(found)
+        for result in summary.failed:
+            self.stdout.write(self.style.ERROR(str(result)))
         self.stdout.write(str(summary))
         if summary.failed:
-            raise CommandError(f"{len(summary.failed)} of {len(summary.results)} items failed")
+            raise CommandError(f"{len(summary.failed)} of {summary.total} items failed")

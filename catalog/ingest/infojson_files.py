@@ -1,0 +1,240 @@
+"""Importing .info.json files: one upload, or folders of thousands from the command line.
+
+A bulk import streams: folders are walked lazily, files are read and parsed a
+chunk at a time, and each chunk's clips are stored in one transaction
+(`store_chunk`), so memory does not grow with the number of files. Reading and
+parsing a file costs about as much as storing it; with several files to go they
+are parsed in worker processes while this process stores the chunks before
+them, in order. Only parsing runs there: every write stays in this process.
+"""
+
+import logging
+import multiprocessing
+import os
+import threading
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from itertools import chain, islice
+from pathlib import Path
+
+from django.db import DatabaseError
+
+from catalog.search import checks_deferred
+
+from . import ytdlp
+from .chunks import store_cached, store_chunk
+from .results import IngestError, Summary
+from .store import store
+
+MAX_INFOJSON_FILE = 20 * 1024 * 1024  # a real info.json with every format is < 2 MB
+# Files read and parsed before their clips are written in one transaction: bounds the
+# memory a bulk import holds (parsed records) and how long it holds the write lock.
+CHUNK_SIZE = 100
+# Parsed chunks waiting to be stored, per reading process: enough to keep this process
+# busy, few enough that memory stays a few chunks whatever the number of files.
+CHUNKS_AHEAD = 2
+READER_NICENESS = 5
+
+logger = logging.getLogger(__name__)
+
+
+def import_infojson(data, *, name):
+    """Import the contents (bytes or str) of one .info.json file."""
+    from . import guarded
+
+    return guarded(name, _import_infojson, data, name)
+
+
+def infojson_paths(paths_or_folders):
+    """Files as given; folders walked for *.json (which includes *.info.json).
+
+    Lazily: a folder's names are sorted (so that the same folder always imports
+    the same way, the later of two files of one video winning), but no Path is
+    kept for a file before its turn comes.
+    """
+    for path in map(Path, paths_or_folders):
+        if path.is_dir():
+            yield from _json_files(path)
+        else:
+            yield path
+
+
+def _json_files(folder):
+    for name in sorted(os.listdir(folder)):
+        path = folder / name
+        if path.is_dir() and not path.is_symlink():  # a link to a parent folder would loop
+            yield from _json_files(path)
+        elif name.endswith(".json") and path.is_file():
+            yield path
+
+
+def ingest_infojson_files(
+    paths_or_folders,
+    *,
+    progress=None,
+    chunk_size=CHUNK_SIZE,
+    keep_results=True,
+    processes=None,
+):
+    """Import .info.json files and folders of them; each file fails alone.
+
+    Each result is reported (and `progress(done, total, result)` called) once its
+    chunk is committed; results keep a ClipRef, not the Clip. With
+    `keep_results=False` the summary keeps the counts and the failures only, so
+    that a folder of a million files costs no more memory than one of a hundred.
+    `processes` bounds the reading processes (default: one per CPU; 1 reads here).
+    """
+    total = sum(1 for _path in infojson_paths(paths_or_folders)) if progress else None
+    chunks = _chunks(infojson_paths(paths_or_folders), chunk_size)
+    summary = Summary(keep_all=keep_results)
+    # A channel that grows by thousands of clips is checked for boilerplate once, at the end.
+    with checks_deferred():
+        for parsed in _parsed_chunks(chunks, processes):
+            for result in _store_parsed(parsed):
+                result = summary.add(result.compact())
+                if progress is not None:
+                    progress(summary.total, total, result)
+    return summary
+
+
+def _chunks(paths, size):
+    while chunk := [str(path) for path in islice(paths, size)]:
+        yield chunk
+
+
+class _Parsed:
+    """A file read and parsed, waiting for its chunk to be stored."""
+
+    def __init__(self, record):
+        self.record = record
+        self.name = ""
+
+
+def _read_chunk(names):
+    """Each file read and parsed into a _Parsed, or the ItemResult of its failure."""
+    from . import guarded
+
+    return [guarded(name, _read_infojson_file, Path(name)) for name in names]
+
+
+def _store_parsed(parsed):
+    from . import guarded
+
+    items = [(p.name, p.record) for p in parsed if isinstance(p, _Parsed)]
+
+    def store_one(name, record, cache):
+        return guarded(name, store_cached, record, cache=cache)
+
+    try:
+        stored = iter(store_chunk(items, store_one=store_one) if items else ())
+    except DatabaseError:
+        # The chunk could not be committed as a whole: store each clip on its own.
+        stored = iter([guarded(name, store, record) for name, record in items])
+    return [next(stored) if isinstance(p, _Parsed) else p for p in parsed]
+
+
+def _parsed_chunks(chunks, processes):
+    """The chunks read and parsed, in order: here, or ahead in worker processes.
+
+    One chunk is read here as it comes; from the second chunk on, a pool of
+    processes reads a few chunks ahead while the caller stores the one before.
+    """
+    first = next(chunks, None)
+    if first is None:
+        return
+    second = next(chunks, None)
+    processes = processes or os.process_cpu_count() or 1
+    if second is None or processes < 1:
+        yield _read_chunk(first)
+        if second is not None:
+            yield _read_chunk(second)
+            yield from map(_read_chunk, chunks)
+        return
+    yield from _read_ahead(chain([first, second], chunks), processes)
+
+
+def _read_ahead(chunks, processes):
+    pool = ProcessPoolExecutor(processes, mp_context=_process_context(), initializer=_start)
+    pending = deque()
+    try:
+        for chunk in chunks:
+            pending.append((chunk, _submit(pool, chunk)))
+            if len(pending) > CHUNKS_AHEAD * processes:
+                yield _result(*pending.popleft())
+        while pending:
+            yield _result(*pending.popleft())
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _submit(pool, chunk):
+    try:
+        return pool.submit(_read_chunk, chunk)
+    except BrokenProcessPool:
+        return None  # read here when its turn comes
+
+
+def _result(chunk, future):
+    if future is not None:
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            # A reading process died (killed, out of memory): the chunks it left are read here.
+            logger.warning("a process reading .info.json files died; reading on in this one")
+    return _read_chunk(chunk)
+
+
+def _process_context():
+    # fork starts a reader in milliseconds with Django set up; with other threads
+    # running (a connection pool's), forking could copy a lock held mid-operation.
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver")
+
+
+def _start():
+    """In a reading process: set Django up if it is not (forkserver); never touch the database."""
+    import django
+    from django.apps import apps
+
+    # Storing is the one step that cannot be shared out: readers yield the CPU to it.
+    os.nice(READER_NICENESS)
+    if not apps.ready:
+        django.setup()
+
+
+def _import_infojson(data, name):
+    return store(_read_infojson(data, name), name=name)
+
+
+def _read_infojson_file(path):
+    data = read_file(path, max_bytes=MAX_INFOJSON_FILE)
+    return _Parsed(_read_infojson(data, str(path)))
+
+
+def _read_infojson(data, name):
+    if len(data) > MAX_INFOJSON_FILE:
+        raise IngestError(
+            f"is {_megabytes(len(data))}; the limit is {_megabytes(MAX_INFOJSON_FILE)}"
+        )
+    return ytdlp.read_infojson(data, name=name)
+
+
+def read_file(path, *, max_bytes=None):
+    """The bytes of a file an editor named, or an IngestError saying why not."""
+    try:
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raise IngestError(f"is {_megabytes(size)}; the limit is {_megabytes(max_bytes)}")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise IngestError("no such file") from None
+    except IsADirectoryError:
+        raise IngestError("is a folder, not a file") from None
+    except OSError as error:
+        raise IngestError(f"cannot be read ({error.strerror})") from None
+
+
+def _megabytes(size):
+    return f"{size / 1024 / 1024:.1f} MB"
