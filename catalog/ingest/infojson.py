@@ -362,12 +362,13 @@ def best_thumbnail(info):
 
 
 def _availability(info, source):
-    availability = info.get("availability")
-    if availability in _AVAILABLE:
+    # A list or an object in these fields (hand-edited files) says nothing: not known.
+    availability, live_status = info.get("availability"), info.get("live_status")
+    if isinstance(availability, str) and availability in _AVAILABLE:
         return Clip.Availability.AVAILABLE
-    if availability in _PRIVATE:
+    if isinstance(availability, str) and availability in _PRIVATE:
         return Clip.Availability.PRIVATE
-    if info.get("live_status") in _LIVE_STATES:
+    if isinstance(live_status, str) and live_status in _LIVE_STATES:
         return Clip.Availability.AVAILABLE
     # yt-dlp has just read the clip from the web: it is there.
     return Clip.Availability.AVAILABLE if source == Clip.Source.URL else ""

@@ -32,7 +32,12 @@ BAD_FILES = {
     "array.info.json": (b"[1, 2]", "the file holds a JSON array, not an object"),
     "latin1.info.json": (b'{"title": "Gr\xfc\xdfe"}', "is not UTF-8 text"),
     "binary.info.json": (b"\x00\x01\x02{}\x00", "contains NUL bytes"),
-    "deep.info.json": (b"[" * 50_000 + b"]" * 50_000, "nested more than 100 levels deep"),
+    "deep.info.json": (b"[" * 50_000 + b"]" * 50_000, "the JSON is nested too deeply"),
+    # Past 1 MiB the file is scanned before the parse: 101 levels are refused there.
+    "deep-and-large.info.json": (
+        b'{"pad": "' + b"p" * 1_100_000 + b'", "x": ' + b"[" * 200 + b"]" * 200 + b"}",
+        "nested more than 100 levels deep",
+    ),
     "wide.info.json": (b"[" + b"0," * 2_000_001 + b"0]", "more than 2,000,000 values"),
     "empty.info.json": (b"", "the file is empty"),
 }
@@ -68,7 +73,7 @@ def test_a_batch_with_hostile_files_imports_the_good_one_and_names_each_bad_one(
     [
         ("garbage.info.json", "not valid JSON: Expecting value at line 1, column 1"),
         ("latin1.info.json", "the file is not UTF-8 (undecodable byte at position 13)"),
-        ("deep.info.json", "the JSON is nested more than 100 levels deep"),
+        ("deep.info.json", "the JSON is nested too deeply"),
         ("empty.info.json", "the file is empty"),
     ],
 )
@@ -88,7 +93,11 @@ def test_a_folder_of_hostile_files_from_the_command_line(tmp_path):
     summary = ingest.ingest_infojson_files([tmp_path])
     outcomes = {r.name.rsplit("/", 1)[-1]: (r.outcome, r.reason) for r in summary.results}
     assert outcomes["good.info.json"][0] == "created"
-    assert outcomes["deep.info.json"] == ("failed", "the JSON is nested more than 100 levels deep")
+    assert outcomes["deep.info.json"] == ("failed", "the JSON is nested too deeply")
+    assert outcomes["deep-and-large.info.json"] == (
+        "failed",
+        "the JSON is nested more than 100 levels deep",
+    )
     assert sum(outcome == "failed" for outcome, _ in outcomes.values()) == len(BAD_FILES)
     assert Clip.objects.count() == 1
 

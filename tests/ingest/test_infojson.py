@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from catalog.ingest import IngestError, Outcome, store
-from catalog.ingest.safejson import MAX_INFOJSON_BYTES
+from catalog.ingest.safejson import MAX_INFOJSON_BYTES, SCAN_ABOVE
 from catalog.ingest.ytdlp import normalise, read_infojson
 from catalog.models import Clip, ClipTag
 
@@ -356,6 +356,10 @@ def test_lengths_are_bounded():
     assert record.language == ""
 
 
+# A JSON string long enough to make a file large enough for the scan.
+PADDING = b'"' + b"p" * SCAN_ABOVE + b'"'
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
@@ -364,8 +368,14 @@ def test_lengths_are_bounded():
         (b"[1, 2]", "the file holds a JSON array, not an object"),
         (b"\xff\xfe{}", "the file is not UTF-8 (undecodable byte at position 0)"),
         (b"   ", "the file is empty"),
-        (b"[" * 5000 + b"]" * 5000, "nested more than 100 levels deep"),
-        (b'{"id": "a", "x": ' + b'{"a": ' * 200 + b"1" + b"}" * 201, "nested more than 100"),
+        (b"[" * 50_000 + b"]" * 50_000, "the JSON is nested too deeply"),
+        (b'{"id": "a", "x": ' + b'{"a": ' * 20_000 + b"1" + b"}" * 20_001, "nested too deeply"),
+        # A large file is scanned first: 101 levels are too many there.
+        (b"[" + PADDING + b", " + b"[" * 200 + b"]" * 201, "nested more than 100 levels deep"),
+        (
+            b'{"pad": ' + PADDING + b', "x": ' + b'{"a": ' * 200 + b"1" + b"}" * 201,
+            "nested more than 100",
+        ),
     ],
 )
 def test_malformed_files(data, message):
@@ -379,8 +389,12 @@ def test_brackets_inside_strings_do_not_count_as_nesting():
 
 
 def nested(levels, inside="0"):
-    """An info dict whose "x" nests `levels` arrays deep (the dict itself is one more level)."""
-    return '{"id": "a1", "extractor": "generic", "x": ' + "[" * levels + inside + "]" * levels + "}"
+    """An info dict whose "x" nests `levels` arrays deep (the dict itself is one more level).
+
+    Padded past SCAN_ABOVE, so that the scan before the parse sees it.
+    """
+    x = "[" * levels + inside + "]" * levels
+    return '{"id": "a1", "extractor": "generic", "pad": ' + PADDING.decode() + ', "x": ' + x + "}"
 
 
 @pytest.mark.parametrize(
@@ -413,6 +427,52 @@ def test_nesting_limit_counts_only_structure(text, refused):
             read_infojson(text.encode())
     else:
         assert read_infojson(text.encode()).external_id == "a1"
+
+
+def test_small_files_nested_deep_but_within_the_parser_import_with_a_shallow_raw_copy():
+    # Below SCAN_ABOVE nothing scans: a file the parser takes is harmless, because
+    # nothing walks its values deeper than a few levels.
+    deep = "[" * 5000 + '"x"' + "]" * 5000
+    info = {"id": "a1", "extractor": "generic", "title": "Tief"}
+    text = json.dumps(info)[:-1] + ', "x": ' + deep + ', "y": {"z": ' + deep + "}}"
+    record = read_infojson(text.encode())
+    assert record.title == "Tief"
+    assert json.dumps(record.raw)  # cut to a few levels: serialisable, small
+    assert len(json.dumps(record.raw)) < 1000
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "title",
+        "description",
+        "tags",
+        "categories",
+        "chapters",
+        "thumbnails",
+        "duration",
+        "channel",
+        "uploader",
+        "timestamp",
+        "upload_date",
+        "subtitles",
+        "automatic_captions",
+        "availability",
+        "live_status",
+        "webpage_url",
+        "language",
+        "view_count",
+    ],
+)
+def test_a_deeply_nested_value_in_any_field_is_refused_or_ignored_never_a_crash(field):
+    deep = "[" * 5000 + "1" + "]" * 5000
+    text = '{"id": "a1", "extractor": "generic", "title": "T", "' + field + '": ' + deep + "}"
+    try:
+        record = read_infojson(text.encode())
+    except IngestError as error:
+        assert field in error.reason
+    else:
+        assert len(json.dumps(record.raw)) < 1000
 
 
 def test_commas_inside_strings_are_not_values():
