@@ -10,7 +10,7 @@ per record only when the chunk has to be stored again after a failure.
 from django.db import connection, transaction
 from django.db.models import Q
 
-from catalog.models import Clip, ClipTag, RelatedLink, Tag
+from catalog.models import Channel, Clip, ClipTag, RelatedLink, Tag
 
 from .records import tag_slug
 from .results import Outcome
@@ -46,11 +46,13 @@ class ChunkCache:
         self.new_links = []  # and their RelatedLinks
         self.forget()
         self.tags = _known_tags(records)
+        self.platform_channels = _platform_channels(records)
         self.targets = _link_targets(records)  # _target_key -> the first few clip ids it finds
         self.targets_exact = True  # False once a clip changed in a way `targets` cannot follow
 
     def forget(self):
         self.channels = {}  # astuple(ChannelRecord) -> Channel
+        self.platform_channels = None  # (platform, platform_id) -> Channel, when exact
         self.tags = {}  # slug -> Tag
         self.channel_links = {}  # channel id -> (known urls, next position)
         self.targets_exact = False
@@ -197,6 +199,14 @@ def _absent_clips(records):
 
 # Three ids tell whether a title names exactly one clip other than the linking one.
 _TARGETS_KEPT = 3
+
+
+def _platform_channels(records):
+    channels = [r.channel for r in records if r.channel and r.channel.platform_id]
+    ids = {channel.platform_id for channel in channels}
+    platforms = {channel.platform for channel in channels}
+    rows = Channel.objects.filter(platform__in=platforms, platform_id__in=ids)
+    return {(channel.platform, channel.platform_id): channel for channel in rows}
 
 
 def _known_tags(records):

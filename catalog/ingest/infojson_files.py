@@ -31,9 +31,10 @@ MAX_INFOJSON_FILE = 20 * 1024 * 1024  # a real info.json with every format is < 
 # Files read and parsed before their clips are written in one transaction: bounds the
 # memory a bulk import holds (parsed records) and how long it holds the write lock.
 CHUNK_SIZE = 100
-# Parsed chunks waiting to be stored, per reading process: enough to keep this process
-# busy, few enough that memory stays a few chunks whatever the number of files.
-CHUNKS_AHEAD = 2
+# Files a reading process parses at a time, and batches read ahead per reading process:
+# enough to keep this process busy, few enough that memory stays a few chunks.
+READ_BATCH = 25
+BATCHES_AHEAD = 8
 READER_NICENESS = 5
 
 logger = logging.getLogger(__name__)
@@ -61,12 +62,19 @@ def infojson_paths(paths_or_folders):
 
 
 def _json_files(folder):
-    for name in sorted(os.listdir(folder)):
-        path = folder / name
-        if path.is_dir() and not path.is_symlink():  # a link to a parent folder would loop
-            yield from _json_files(path)
-        elif name.endswith(".json") and path.is_file():
-            yield path
+    # The folder's own entry types (d_type): no stat() per file.
+    with os.scandir(folder) as entries:
+        names = sorted(
+            (entry.name, entry.is_dir(follow_symlinks=False))  # a link to a parent would loop
+            for entry in entries
+            if entry.is_dir(follow_symlinks=False)
+            or (entry.name.endswith(".json") and entry.is_file())
+        )
+    for name, is_folder in names:
+        if is_folder:
+            yield from _json_files(folder / name)
+        else:
+            yield folder / name
 
 
 def ingest_infojson_files(
@@ -86,21 +94,23 @@ def ingest_infojson_files(
     `processes` bounds the reading processes (default: one per CPU; 1 reads here).
     """
     total = sum(1 for _path in infojson_paths(paths_or_folders)) if progress else None
-    chunks = _chunks(infojson_paths(paths_or_folders), chunk_size)
+    # Files are handed to readers in small batches, so that the first chunk is stored soon.
+    batches = _batches(infojson_paths(paths_or_folders), min(READ_BATCH, chunk_size))
     summary = Summary(keep_all=keep_results)
     # A channel that grows by thousands of clips is checked for boilerplate once, at the end.
     with checks_deferred():
-        for parsed in _parsed_chunks(chunks, processes):
-            for result in _store_parsed(parsed):
+        parsed = chain.from_iterable(_parsed_batches(batches, processes))
+        for chunk in _batches(parsed, chunk_size):
+            for result in _store_parsed(chunk):
                 result = summary.add(result.compact())
                 if progress is not None:
                     progress(summary.total, total, result)
     return summary
 
 
-def _chunks(paths, size):
-    while chunk := [str(path) for path in islice(paths, size)]:
-        yield chunk
+def _batches(items, size):
+    while batch := list(islice(items, size)):
+        yield batch
 
 
 class _Parsed:
@@ -111,11 +121,11 @@ class _Parsed:
         self.name = ""
 
 
-def _read_chunk(names):
+def _read_batch(paths):
     """Each file read and parsed into a _Parsed, or the ItemResult of its failure."""
     from . import guarded
 
-    return [guarded(name, _read_infojson_file, Path(name)) for name in names]
+    return [guarded(str(path), _read_infojson_file, path) for path in paths]
 
 
 def _store_parsed(parsed):
@@ -134,33 +144,30 @@ def _store_parsed(parsed):
     return [next(stored) if isinstance(p, _Parsed) else p for p in parsed]
 
 
-def _parsed_chunks(chunks, processes):
-    """The chunks read and parsed, in order: here, or ahead in worker processes.
+def _parsed_batches(batches, processes):
+    """The batches of files read and parsed, in order: here, or ahead in worker processes.
 
-    One chunk is read here as it comes; from the second chunk on, a pool of
-    processes reads a few chunks ahead while the caller stores the one before.
+    With more than one batch to go, a pool of processes reads a few batches
+    ahead while the caller stores what was read before.
     """
-    first = next(chunks, None)
+    first = next(batches, None)
     if first is None:
         return
-    second = next(chunks, None)
+    second = next(batches, None)
     processes = processes or os.process_cpu_count() or 1
-    if second is None or processes < 1:
-        yield _read_chunk(first)
-        if second is not None:
-            yield _read_chunk(second)
-            yield from map(_read_chunk, chunks)
+    if second is None or processes < 2:
+        yield from map(_read_batch, chain([first], [second] if second else [], batches))
         return
-    yield from _read_ahead(chain([first, second], chunks), processes)
+    yield from _read_ahead(chain([first, second], batches), processes)
 
 
-def _read_ahead(chunks, processes):
+def _read_ahead(batches, processes):
     pool = ProcessPoolExecutor(processes, mp_context=_process_context(), initializer=_start)
     pending = deque()
     try:
-        for chunk in chunks:
-            pending.append((chunk, _submit(pool, chunk)))
-            if len(pending) > CHUNKS_AHEAD * processes:
+        for batch in batches:
+            pending.append((batch, _submit(pool, batch)))
+            if len(pending) > BATCHES_AHEAD * processes:
                 yield _result(*pending.popleft())
         while pending:
             yield _result(*pending.popleft())
@@ -168,21 +175,21 @@ def _read_ahead(chunks, processes):
         pool.shutdown(cancel_futures=True)
 
 
-def _submit(pool, chunk):
+def _submit(pool, batch):
     try:
-        return pool.submit(_read_chunk, chunk)
+        return pool.submit(_read_batch, batch)
     except BrokenProcessPool:
         return None  # read here when its turn comes
 
 
-def _result(chunk, future):
+def _result(batch, future):
     if future is not None:
         try:
             return future.result()
         except BrokenProcessPool:
-            # A reading process died (killed, out of memory): the chunks it left are read here.
+            # A reading process died (killed, out of memory): the batches it left are read here.
             logger.warning("a process reading .info.json files died; reading on in this one")
-    return _read_chunk(chunk)
+    return _read_batch(batch)
 
 
 def _process_context():

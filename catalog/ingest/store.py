@@ -237,7 +237,7 @@ def _cached_channel(record, cache):
     key = astuple(record)
     channel = cache.channels.get(key)
     if channel is None:
-        channel = _channel(record)
+        channel = _channel(record, cache.platform_channels)
         # Another record may have changed this channel: storing it again would change it back.
         for other in [k for k, c in cache.channels.items() if c.pk == channel.pk]:
             del cache.channels[other]
@@ -245,9 +245,18 @@ def _cached_channel(record, cache):
     return channel
 
 
-def _channel(record):
+def _channel(record, platform_channels=None):
+    """The record's channel, found or created and brought up to date.
+
+    `platform_channels` may hold the channels a chunk's records name by platform id
+    ({(platform, platform_id): Channel}, filled before the chunk): missing there
+    means missing in the database, and a channel created here is added to it.
+    """
     channel = None
-    if record.platform and record.platform_id:
+    key = (record.platform, record.platform_id)
+    if record.platform and record.platform_id and platform_channels is not None:
+        channel = platform_channels.get(key)
+    elif record.platform and record.platform_id:
         channel = Channel.objects.filter(
             platform=record.platform, platform_id=record.platform_id
         ).first()
@@ -267,12 +276,15 @@ def _channel(record):
     }
     values = {field: value for field, value in values.items() if value not in ("", None)}
     if channel is None:
-        return Channel.objects.create(slug=_unique_slug(record.name), **values)
-    changed = [field for field, value in values.items() if getattr(channel, field) != value]
-    if changed:
-        for field in changed:
-            setattr(channel, field, values[field])
-        channel.save(update_fields=[*changed, "updated_at"])
+        channel = Channel.objects.create(slug=_unique_slug(record.name), **values)
+    else:
+        changed = [field for field, value in values.items() if getattr(channel, field) != value]
+        if changed:
+            for field in changed:
+                setattr(channel, field, values[field])
+            channel.save(update_fields=[*changed, "updated_at"])
+    if platform_channels is not None and channel.platform_id:
+        platform_channels[(channel.platform, channel.platform_id)] = channel  # it may be new
     return channel
 
 
