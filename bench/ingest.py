@@ -6,10 +6,13 @@
 The real samples in ../shared/samples/infojson that import as clips are
 repeated with fresh ids into a temporary folder; a temporary SQLite database
 (NEWSCLIPS_DATA_DIR in a temp dir) receives them through
-catalog.ingest.ingest_infojson_files, exactly as `manage.py ingest FOLDER`.
-Memory is measured in a second run with tracemalloc, so that its overhead does
-not distort the timings; flat peak memory across N shows that files are
-streamed, not collected.
+catalog.ingest.ingest_infojson_files, exactly as `manage.py ingest FOLDER`
+(reading processes: one per CPU). The same import with one process (files
+read here, `processes=1`) is shown beside it. Memory is measured in a further
+run with tracemalloc, so that its overhead does not distort the timings: flat
+peak memory across N shows that files are streamed, not collected. tracemalloc
+sees this process only; the readers' largest resident size (shared pages of
+the forked Django process included) is printed beside it.
 
 --trigger-cost imports N new files at a time with and without what the
 database and the pipeline do beside storing the rows (SQLite): the full-text
@@ -19,6 +22,7 @@ commit. The configurations alternate, three rounds, best of each.
 
 import json
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -86,15 +90,23 @@ def read_only(folder):
     return time.perf_counter() - start
 
 
-def import_all(folder):
+def import_all(folder, processes=None):
+    """As `manage.py ingest FOLDER` does: counts and failures kept, not every result."""
     from catalog.ingest import ingest_infojson_files
 
     start = time.perf_counter()
-    summary = ingest_infojson_files([folder])
+    summary = ingest_infojson_files([folder], keep_results=False, processes=processes)
     elapsed = time.perf_counter() - start
     if summary.failed:
         raise SystemExit(f"bench: {len(summary.failed)} failed, e.g. {summary.failed[0]}")
-    return elapsed, summary
+    if summary.counts["created"] != len(list(folder.iterdir())):
+        raise SystemExit(f"bench: expected every file created, got {summary}")
+    return elapsed
+
+
+def readers_max_rss():
+    """The largest resident size of a reading process so far (shared pages included)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def main(sizes):
@@ -102,30 +114,35 @@ def main(sizes):
         tmp = Path(tmp)
         setup_django(tmp / "data")
         samples = clip_samples()
-        print(f"{len(samples)} sample clips from {SAMPLES}; SQLite in {tmp / 'data'}")
         print(
-            f"{'N':>6} {'parse-only/s':>13} {'import/s':>9} {'ratio':>6} {'peak MiB':>9}"
+            f"{len(samples)} sample clips from {SAMPLES}; SQLite in {tmp / 'data'}; "
+            f"{os.process_cpu_count()} CPUs"
+        )
+        print(
+            f"{'N':>6} {'parse-only/s':>13} {'import/s':>9} {'ratio':>6}"
+            f" {'1 process/s':>12} {'ratio':>6} {'peak MiB':>9} {'reader RSS MiB':>15}"
             f" {'read_infojson/s':>16}"
         )
         for n in sizes:
             folder = write_files(tmp / f"timed-{n}", samples, n, f"t{n}")
             parse_seconds = parse_only(folder)
-            import_seconds, summary = import_all(folder)
+            import_seconds = import_all(folder)
+            serial_seconds = import_all(write_files(tmp / f"serial-{n}", samples, n, f"s{n}"), 1)
             read_seconds = read_only(folder)
             # The machine may be busier during one phase than another: the baseline
             # is the faster of two parse-only runs, so the ratio errs low, not high.
             parse_seconds = min(parse_seconds, parse_only(folder))
-            if summary.counts["created"] != n:
-                raise SystemExit(f"bench: expected {n} created, got {summary}")
             folder = write_files(tmp / f"traced-{n}", samples, n, f"m{n}")
             tracemalloc.start()
             import_all(folder)
             peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
             tracemalloc.stop()
             parse_rate, import_rate = n / parse_seconds, n / import_seconds
+            serial_rate = n / serial_seconds
             print(
-                f"{n:>6} {parse_rate:>13.0f} {import_rate:>9.0f} "
-                f"{import_rate / parse_rate:>6.0%} {peak:>9.1f} {n / read_seconds:>16.0f}"
+                f"{n:>6} {parse_rate:>13.0f} {import_rate:>9.0f} {import_rate / parse_rate:>6.0%}"
+                f" {serial_rate:>12.0f} {serial_rate / parse_rate:>6.0%} {peak:>9.1f}"
+                f" {readers_max_rss():>15.0f} {n / read_seconds:>16.0f}"
             )
 
 
@@ -177,7 +194,7 @@ def trigger_cost(n, rounds=3):
                 count_triggers(count)
                 boilerplate_check(check)
                 folder = write_files(tmp / f"r{round_}-{number}", samples, n, f"r{round_}-{number}")
-                seconds[name].append(import_all(folder)[0])
+                seconds[name].append(import_all(folder))
         fulltext_triggers(True)
         count_triggers(True)
         boilerplate_check(True)
