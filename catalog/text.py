@@ -6,6 +6,7 @@ or a link is exactly what the page shows as one.
 """
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit
 
 # Only http(s): javascript:, data: and friends never become links.
@@ -62,6 +63,7 @@ def find_hashtags(text):
     return tags
 
 
+@lru_cache(maxsize=4096)  # an import asks for the same URLs several times
 def youtube_video_id(url):
     """The 11-character video id of a YouTube watch, short, shorts or embed URL, else None."""
     try:

@@ -53,7 +53,7 @@ class ChunkCache:
     def forget(self):
         self.channels = {}  # astuple(ChannelRecord) -> Channel
         self.platform_channels = None  # (platform, platform_id) -> Channel, when exact
-        self.tags = {}  # slug -> Tag
+        self.tags = {}  # slug -> Tag id
         self.channel_links = {}  # channel id -> (known urls, next position)
         self.targets_exact = False
 
@@ -211,7 +211,7 @@ def _platform_channels(records):
 
 def _known_tags(records):
     slugs = {tag_slug(tag.name) for record in records for tag in record.tags}
-    return {tag.slug: tag for tag in Tag.objects.filter(slug__in=slugs - {""})}
+    return dict(Tag.objects.filter(slug__in=slugs - {""}).values_list("slug", "pk"))
 
 
 def _link_targets(records):

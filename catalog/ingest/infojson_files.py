@@ -34,6 +34,7 @@ CHUNK_SIZE = 100
 # Files a reading process parses at a time, and batches read ahead per reading process:
 # enough to keep this process busy, few enough that memory stays a few chunks.
 READ_BATCH = 25
+PARALLEL_FROM = 400  # files; see bench/ingest.py for where the pool starts to pay
 BATCHES_AHEAD = 8
 READER_NICENESS = 5
 
@@ -147,18 +148,16 @@ def _store_parsed(parsed):
 def _parsed_batches(batches, processes):
     """The batches of files read and parsed, in order: here, or ahead in worker processes.
 
-    With more than one batch to go, a pool of processes reads a few batches
-    ahead while the caller stores what was read before.
+    With at least PARALLEL_FROM files to go, a pool of processes reads a few
+    batches ahead while the caller stores what was read before; fewer files are
+    read here, as starting the pool would cost more than it saves.
     """
-    first = next(batches, None)
-    if first is None:
-        return
-    second = next(batches, None)
     processes = processes or os.process_cpu_count() or 1
-    if second is None or processes < 2:
-        yield from map(_read_batch, chain([first], [second] if second else [], batches))
+    first = list(islice(batches, PARALLEL_FROM // READ_BATCH))
+    if processes < 2 or sum(map(len, first)) < PARALLEL_FROM:
+        yield from map(_read_batch, chain(first, batches))
         return
-    yield from _read_ahead(chain([first, second], batches), processes)
+    yield from _read_ahead(chain(first, batches), processes)
 
 
 def _read_ahead(batches, processes):

@@ -320,14 +320,14 @@ def _sync_tags(clip, tag_records, *, created, cache=None):
     if stale:
         ClipTag.objects.filter(pk__in=stale).delete()
     if missing:
-        tags = _tags(missing, cache)
+        tag_ids = _tag_ids(missing, cache)
         if created and cache is not None:
             cache.new_clip_tags += [
-                (clip, tags[slug].pk, record.origin) for slug, record in missing.items()
+                (clip, tag_ids[slug], record.origin) for slug, record in missing.items()
             ]
         else:
             ClipTag.objects.bulk_create(
-                ClipTag(clip=clip, tag=tags[slug], origin=record.origin)
+                ClipTag(clip=clip, tag_id=tag_ids[slug], origin=record.origin)
                 for slug, record in missing.items()
             )
     if (stale or missing) and not created:
@@ -376,12 +376,12 @@ def _sync_transcripts(clip, transcript_records, *, created):
     return bool(differ)
 
 
-def _tags(records_by_slug, cache=None):
-    """Tag rows for the slugs, created where missing (concurrent imports may race)."""
+def _tag_ids(records_by_slug, cache=None):
+    """{slug: Tag id} for the slugs, created where missing (concurrent imports may race)."""
     if cache is not None:
         unknown = {s: r for s, r in records_by_slug.items() if s not in cache.tags}
         if unknown:
-            cache.tags.update(_tags(unknown))
+            cache.tags.update(_tag_ids(unknown))
         return {slug: cache.tags[slug] for slug in records_by_slug}
     Tag.objects.bulk_create(
         [
@@ -390,7 +390,7 @@ def _tags(records_by_slug, cache=None):
         ],
         ignore_conflicts=True,
     )
-    return {tag.slug: tag for tag in Tag.objects.filter(slug__in=records_by_slug)}
+    return dict(Tag.objects.filter(slug__in=records_by_slug).values_list("slug", "pk"))
 
 
 def _canonical_url(url):

@@ -47,7 +47,12 @@ def split_description(description, lines):
     lines = set(lines)
     kept, folded = [], []
     for line in description.split("\n"):
-        (folded if normalise_line(line) in lines else kept).append(line)
+        # The database calls this for every clip it indexes: a line too short to be
+        # boilerplate, or one stored as is, needs no normalising.
+        if len(line) >= MIN_LINE_LENGTH and (line in lines or normalise_line(line) in lines):
+            folded.append(line)
+        else:
+            kept.append(line)
     main = _BLANK_LINES_RE.sub("\n\n", "\n".join(kept)).strip("\n")
     return main, "\n".join(folded)
 
