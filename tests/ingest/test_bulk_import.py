@@ -263,8 +263,9 @@ def test_a_chunk_of_new_clips_takes_the_same_queries_whatever_its_size(
     tmp_path, count, django_assert_num_queries
 ):
     # The chunk's savepoint and release (inside the test's transaction); absent clips,
-    # open links, known tags; the channel: look-ups by id and by name, free slug, insert;
-    # the new tags: insert, select; the clips' insert and their tags' insert. Nothing per clip.
+    # open links, known tags, channels by platform id; the new channel: look-up by name,
+    # free slug, insert; the new tags: insert, select; the clips' insert and their tags'
+    # insert. Nothing per clip.
     with django_assert_num_queries(13):
         summary = ingest_infojson_files([new_clip_files(tmp_path / "files", count)])
     assert summary.counts["created"] == count

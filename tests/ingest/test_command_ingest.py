@@ -76,3 +76,17 @@ def test_a_dead_url_makes_exit_status_1(newsroom):
         run(newsroom.url("/clips/nothing.html"), "--no-progress")
     assert raised.value.returncode == 1
     assert not Clip.objects.exists()
+
+
+def test_verbose_lists_each_clip_as_it_is_stored_and_failures_at_the_end(samples, tmp_path):
+    shutil.copy(samples / "infojson" / PHONEBLOKS, tmp_path / PHONEBLOKS)
+    (tmp_path / "broken.info.json").write_text('{"id": "x", "title": ')
+
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("ingest", str(tmp_path), "-v", "2", stdout=out, stderr=io.StringIO())
+
+    lines = out.getvalue().splitlines()
+    assert lines[0] == f"{tmp_path / PHONEBLOKS}: created: Phonebloks"
+    assert lines[1].startswith(f"{tmp_path / 'broken.info.json'}: failed: not valid JSON")
+    assert lines[2] == "1 created, 0 updated, 0 unchanged, 1 failed"
