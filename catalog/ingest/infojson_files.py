@@ -21,6 +21,7 @@ from pathlib import Path
 from django.db import DatabaseError
 
 from catalog.search import checks_deferred
+from newsclips.processes import start_helper
 
 from . import ytdlp
 from .chunks import store_cached, store_chunk
@@ -161,7 +162,13 @@ def _parsed_batches(batches, processes):
 
 
 def _read_ahead(batches, processes):
-    pool = ProcessPoolExecutor(processes, mp_context=_process_context(), initializer=_start)
+    pool = ProcessPoolExecutor(
+        processes,
+        mp_context=_process_context(),
+        # Storing is the one step that cannot be shared out: readers yield the CPU to it.
+        initializer=start_helper,
+        initargs=(READER_NICENESS,),
+    )
     pending = deque()
     try:
         for batch in batches:
@@ -197,17 +204,6 @@ def _process_context():
     if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("forkserver")
-
-
-def _start():
-    """In a reading process: set Django up if it is not (forkserver); never touch the database."""
-    import django
-    from django.apps import apps
-
-    # Storing is the one step that cannot be shared out: readers yield the CPU to it.
-    os.nice(READER_NICENESS)
-    if not apps.ready:
-        django.setup()
 
 
 def _import_infojson(data, name):

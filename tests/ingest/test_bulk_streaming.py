@@ -3,6 +3,7 @@ results reported as they come, each channel checked for boilerplate once."""
 
 import json
 import logging
+import multiprocessing
 import os
 
 import pytest
@@ -137,3 +138,18 @@ def test_a_bulk_import_checks_each_channel_for_boilerplate_once_at_the_end(tmp_p
     channel = Clip.objects.first().channel
     assert checked == [channel.pk]
     assert ChannelBoilerplate.objects.get(channel=channel).lines == [line]
+
+
+def test_reading_processes_started_by_forkserver_set_django_up_themselves(
+    tmp_path, small_pool, monkeypatch, caplog
+):
+    # What a process with other threads running (a connection pool's) uses instead of fork.
+    context = multiprocessing.get_context("forkserver")
+    monkeypatch.setattr(infojson_files, "_process_context", lambda: context)
+    folder = catalogue_files(tmp_path / "files")
+
+    with caplog.at_level(logging.WARNING, logger="catalog.ingest.infojson_files"):
+        summary = ingest_infojson_files([folder], chunk_size=5, processes=2)
+
+    assert summary.counts == {"created": 11, "updated": 1, "unchanged": 0, "failed": 2}
+    assert "died" not in caplog.text  # the readers started and did the reading
