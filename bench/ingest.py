@@ -117,9 +117,11 @@ def main(sizes):
         tmp = Path(tmp)
         setup_django(tmp / "data")
         samples = clip_samples()
+        from django.db import connection
+
         print(
-            f"{len(samples)} sample clips from {SAMPLES}; SQLite in {tmp / 'data'}; "
-            f"{os.process_cpu_count()} CPUs"
+            f"{len(samples)} sample clips from {SAMPLES}; {connection.vendor} database "
+            f"{connection.settings_dict['NAME']}; {os.process_cpu_count()} CPUs"
         )
         print(
             f"{'N':>6} {'parse-only/s':>13} {'import/s':>9} {'ratio':>6}"

@@ -186,40 +186,54 @@ def _parsed_batches(batches, processes):
 
 
 def _read_ahead(batches, processes):
-    pool = ProcessPoolExecutor(
-        processes,
-        mp_context=_process_context(),
-        # Storing is the one step that cannot be shared out: readers yield the CPU to it.
-        initializer=start_helper,
-        initargs=(READER_NICENESS,),
-    )
+    readers = _Readers(processes)
     pending = deque()
     try:
         for batch in batches:
-            pending.append((batch, _submit(pool, batch)))
+            pending.append((batch, readers.submit(batch)))
             if len(pending) > BATCHES_AHEAD * processes:
-                yield _result(*pending.popleft())
+                yield readers.result(*pending.popleft())
         while pending:
-            yield _result(*pending.popleft())
+            yield readers.result(*pending.popleft())
     finally:
-        pool.shutdown(cancel_futures=True)
+        readers.pool.shutdown(cancel_futures=True)
 
 
-def _submit(pool, batch):
-    try:
-        return pool.submit(_read_batch, batch)
-    except BrokenProcessPool:
-        return None  # read here when its turn comes
+class _Readers:
+    """The pool of reading processes; once one dies, the rest is read in this process."""
 
+    def __init__(self, processes):
+        self.broken = False
+        self.pool = ProcessPoolExecutor(
+            processes,
+            mp_context=_process_context(),
+            # Storing is the one step that cannot be shared out: readers yield the CPU to it.
+            initializer=start_helper,
+            initargs=(READER_NICENESS,),
+        )
 
-def _result(batch, future):
-    if future is not None:
+    def submit(self, batch):
+        if self.broken:
+            return None
         try:
-            return future.result()
+            return self.pool.submit(_read_batch, batch)
         except BrokenProcessPool:
-            # A reading process died (killed, out of memory): the batches it left are read here.
+            self._broke()
+            return None
+
+    def result(self, batch, future):
+        if future is not None:
+            try:
+                return future.result()
+            except BrokenProcessPool:
+                self._broke()
+        return _read_batch(batch)
+
+    def _broke(self):
+        # Killed, out of memory, or could not start: what it had not read is read here.
+        if not self.broken:
             logger.warning("a process reading .info.json files died; reading on in this one")
-    return _read_batch(batch)
+        self.broken = True
 
 
 def _process_context():
