@@ -90,3 +90,22 @@ def test_verbose_lists_each_clip_as_it_is_stored_and_failures_at_the_end(samples
     assert lines[0] == f"{tmp_path / PHONEBLOKS}: created: Phonebloks"
     assert lines[1].startswith(f"{tmp_path / 'broken.info.json'}: failed: not valid JSON")
     assert lines[2] == "1 created, 0 updated, 0 unchanged, 1 failed"
+
+
+def test_processes_bounds_the_reading_processes(samples, tmp_path, monkeypatch):
+    from catalog.ingest import infojson_files
+
+    asked = []
+    parsed_batches = infojson_files._parsed_batches
+
+    def spy(batches, processes):
+        asked.append(processes)
+        return parsed_batches(batches, processes)
+
+    monkeypatch.setattr(infojson_files, "_parsed_batches", spy)
+    shutil.copy(samples / "infojson" / PHONEBLOKS, tmp_path / PHONEBLOKS)
+    out, _ = run(str(tmp_path), "--processes", "1", "--no-progress")
+    assert "1 created" in out
+    assert asked == [1]
+    with pytest.raises(CommandError, match="--processes must be at least 1"):
+        run(str(tmp_path), "--processes", "0")

@@ -24,11 +24,21 @@ class Command(BaseCommand):
             metavar="N",
             help="At most N videos of each playlist or channel, newest first.",
         )
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=None,
+            metavar="N",
+            help="Processes that read .info.json files while this one stores them "
+            "(default: one per CPU; 1: read here too).",
+        )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
-    def handle(self, *args, sources, refresh, limit, no_progress, **options):
+    def handle(self, *args, sources, refresh, limit, processes, no_progress, **options):
         if limit is not None and limit < 1:
             raise CommandError("--limit must be at least 1")
+        if processes is not None and processes < 1:
+            raise CommandError("--processes must be at least 1")
         urls = [s for s in sources if s.startswith(("http://", "https://"))]
         paths = [s for s in sources if s not in urls]
         bar = ProgressBar(self.stderr._out, enabled=not no_progress and options["verbosity"])
@@ -43,7 +53,9 @@ class Command(BaseCommand):
         # reported as it goes, not held until the end.
         summary = ingest.Summary(keep_all=False)
         if paths:
-            found = ingest.ingest_infojson_files(paths, progress=progress, keep_results=False)
+            found = ingest.ingest_infojson_files(
+                paths, progress=progress, keep_results=False, processes=processes
+            )
             summary.extend(found)
         if urls:
             found = ingest.ingest_urls(urls, limit=limit, refresh=refresh, progress=progress)
