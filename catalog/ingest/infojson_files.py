@@ -1,11 +1,12 @@
 """Importing .info.json files: one upload, or folders of thousands from the command line.
 
-A bulk import streams: folders are walked lazily, files are read and parsed a
-chunk at a time, and each chunk's clips are stored in one transaction
-(`store_chunk`), so memory does not grow with the number of files. Reading and
-parsing a file costs about as much as storing it; with several files to go they
-are parsed in worker processes while this process stores the chunks before
-them, in order. Only parsing runs there: every write stays in this process.
+A bulk import streams: folders are walked lazily, files are read and parsed in
+small batches, and each chunk of parsed files is stored in one transaction
+(`store_chunk`); what is held does not grow with the number of files but for
+the sorted names of the folder being walked. Reading and parsing a file costs
+about as much as storing it, so with hundreds of files to go they are parsed in
+other processes while this one stores the chunks before them, in order. Only
+parsing runs there: every write stays in this process.
 """
 
 import gc
@@ -37,7 +38,7 @@ CHUNK_SIZE = 100
 # Files a reading process parses at a time, and batches read ahead per reading process:
 # enough to keep this process busy, few enough that memory stays a few chunks.
 READ_BATCH = 25
-PARALLEL_FROM = 400  # files; see bench/ingest.py for where the pool starts to pay
+PARALLEL_FROM = 400  # files; fewer are read here (bench/README.md: the pool costs more)
 BATCHES_AHEAD = 8
 READER_NICENESS = 5
 
@@ -96,8 +97,8 @@ def ingest_infojson_files(
 
     Each result is reported (and `progress(done, total, result)` called) once its
     chunk is committed; results keep a ClipRef, not the Clip. With
-    `keep_results=False` the summary keeps the counts and the failures only, so
-    that a folder of a million files costs no more memory than one of a hundred.
+    `keep_results=False` the summary keeps the counts and the failures only, not
+    a result for each of a million files.
     `processes` bounds the reading processes (default: one per CPU; 1 reads here).
     """
     total = sum(1 for _path in infojson_paths(paths_or_folders)) if progress else None
@@ -122,7 +123,8 @@ def _collector_spared():
     An import allocates millions of short-lived objects, and every so often the
     collector walks all objects, the long-lived ones of Django included; in a
     forked reader each walk also copies the pages it touches. Frozen, they are
-    walked no more (10% of an import's time, bench/ingest.py) until the import ends.
+    walked no more until the import ends (a tenth of its time with readers,
+    see bench/README.md).
     """
     if gc.get_freeze_count():  # frozen by someone else (a pre-forking server): theirs to undo
         yield
@@ -178,11 +180,14 @@ def _parsed_batches(batches, processes):
     read here, as starting the pool would cost more than it saves.
     """
     processes = processes or os.process_cpu_count() or 1
-    first = list(islice(batches, PARALLEL_FROM // READ_BATCH))
-    if processes < 2 or sum(map(len, first)) < PARALLEL_FROM:
-        yield from map(_read_batch, chain(first, batches))
-        return
-    yield from _read_ahead(chain(first, batches), processes)
+    first, files = [], 0
+    for batch in batches if processes > 1 else ():
+        first.append(batch)
+        files += len(batch)
+        if files >= PARALLEL_FROM:
+            yield from _read_ahead(chain(first, batches), processes)
+            return
+    yield from map(_read_batch, chain(first, batches))
 
 
 def _read_ahead(batches, processes):
