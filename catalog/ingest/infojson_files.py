@@ -29,9 +29,10 @@ from newsclips.processes import start_helper
 from . import ytdlp
 from .chunks import store_cached, store_chunk
 from .results import IngestError, Summary
+from .safejson import MAX_INFOJSON_BYTES
 from .store import store
 
-MAX_INFOJSON_FILE = 20 * 1024 * 1024  # a real info.json with every format is < 2 MB
+MAX_INFOJSON_FILE = MAX_INFOJSON_BYTES  # a file larger is not even read
 # Files read and parsed before their clips are written in one transaction: bounds the
 # memory a bulk import holds (parsed records) and how long it holds the write lock.
 CHUNK_SIZE = 100
@@ -250,20 +251,12 @@ def _process_context():
 
 
 def _import_infojson(data, name):
-    return store(_read_infojson(data, name), name=name)
+    return store(ytdlp.read_infojson(data, name=name), name=name)
 
 
 def _read_infojson_file(path):
     data = read_file(path, max_bytes=MAX_INFOJSON_FILE)
-    return _Parsed(_read_infojson(data, str(path)))
-
-
-def _read_infojson(data, name):
-    if len(data) > MAX_INFOJSON_FILE:
-        raise IngestError(
-            f"is {_megabytes(len(data))}; the limit is {_megabytes(MAX_INFOJSON_FILE)}"
-        )
-    return ytdlp.read_infojson(data, name=name)
+    return _Parsed(ytdlp.read_infojson(data, name=str(path)))
 
 
 def read_file(path, *, max_bytes=None):
