@@ -103,7 +103,7 @@ def ingest_infojson_files(
     `processes` bounds the reading processes (default: one per CPU; 1 reads here).
     """
     total = sum(1 for _path in infojson_paths(paths_or_folders)) if progress else None
-    # Files are handed to readers in small batches, so that the first chunk is stored soon.
+    # Readers take files in small batches, so that they share each chunk between them.
     batches = _batches(infojson_paths(paths_or_folders), min(READ_BATCH, chunk_size))
     summary = Summary(keep_all=keep_results)
     # A channel that grows by thousands of clips is checked for boilerplate once, at the end.
