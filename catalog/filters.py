@@ -1,6 +1,7 @@
 """The one FilterSet behind every clip list: HTML pages, and later feeds, exports and the API."""
 
 from datetime import datetime, time, timedelta
+from operator import itemgetter
 
 import django_filters
 from django import forms
@@ -9,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from catalog.languages import language_name
 from catalog.models import Channel, Clip, Tag
 from catalog.search import by_relevance, parse_query, search
 
@@ -89,7 +91,9 @@ class ClipFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["language"].extra["choices"] = [(code, code) for code in known_languages()]
+        self.filters["language"].extra["choices"] = sorted(
+            ((code, language_name(code)) for code in known_languages()), key=itemgetter(1)
+        )
         sort = self.filters.get("sort")  # the API's subclass has none
         if sort and not parse_query(self.data.get("q")).positive:
             sort.extra["choices"] = self._SORT_WITHOUT_WORDS

@@ -8,9 +8,11 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count
+from django.utils import translation
 
 from catalog.browse import facets as facets_module
 from catalog.browse.pagination import AFTER, Key, encode_cursor
+from catalog.languages import language_name
 from catalog.models import Channel, Clip, Tag
 from catalog.models import clips as clips_module
 
@@ -127,7 +129,7 @@ def test_facets_count_the_whole_result_set_exactly_below_the_limit(client, catal
     by_name = {f.name: {v.label: (v.count, v.url) for v in f.values} for f in facets.facets}
     assert by_name["tag"]["#ukraine"] == (2, "?tag=ukraine")
     assert by_name["channel"]["Global Desk"] == (2, "?channel=global-desk")
-    assert by_name["language"]["en"] == (2, "?language=en")
+    assert by_name["language"]["English"] == (2, "?language=en")
     assert by_name["year"]["2023"] == (1, "?date_from=2023-01-01&date_to=2023-12-31")
     html = response.content.decode()
     assert "≈" not in html
@@ -310,3 +312,36 @@ def test_generate_corpus_is_deterministic_and_keeps_tag_counts(db):
     assert make_clip("After").pk > max(
         Clip.objects.filter(platform="synthetic").values_list("pk", flat=True)
     )
+
+
+def test_languages_are_named_in_the_readers_language(client, catalogue):
+    make_clip("Dritte", channel="Global Desk", language="de")
+    make_clip("Klingonisch", channel="Global Desk", language="tlh")
+    cache.clear()  # the filter's list of known languages
+
+    english = client.get(HOME).content.decode()
+    german = client.get(HOME, headers={"accept-language": "de"}).content.decode()
+
+    assert '<option value="en">English</option>' in english
+    assert '<option value="de">German</option>' in english
+    assert '<option value="tlh">tlh</option>' in english  # unknown to Django: the code
+    assert '<option value="de">Deutsch</option>' in german
+    assert '<option value="en">Englisch</option>' in german
+    assert 'rel="nofollow">Englisch</a>' in german  # the facet
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [
+        ("de", "German"),
+        ("DE", "German"),
+        ("de-AT", "German"),
+        ("en_US", "English"),
+        ("pt-br", "Brazilian Portuguese"),
+        ("tlh", "tlh"),
+        ("", ""),
+    ],
+)
+def test_language_name_reads_the_spellings_sources_use(code, name):
+    with translation.override("en"):
+        assert language_name(code) == name

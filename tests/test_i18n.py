@@ -189,7 +189,7 @@ def test_transcripts_are_marked_with_their_language_not_the_clips(client):
     _, html = _get(client, clip.get_absolute_url(), "de")
 
     assert '<ol class="transcript-segments" lang="de">' in html
-    assert "<summary>de · automatische Untertitel</summary>" in html
+    assert "<summary>Deutsch · automatische Untertitel</summary>" in html
 
 
 @pytest.mark.django_db

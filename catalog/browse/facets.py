@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.db.models import BigIntegerField, Count, Exists, Expression, OuterRef, Subquery
 from django.utils import timezone
 
+from catalog.languages import language_name
 from catalog.models import Channel, Clip, ClipTag, Tag
 
 EXACT_LIMIT = 2000
@@ -180,7 +181,7 @@ class FacetCounter:
             result.facets.append(Facet("year", values))
         if "language" not in self.hide and languages:
             values = [
-                FacetValue(code, n, self.url("language", code))
+                FacetValue(language_name(code), n, self.url("language", code))
                 for code, n in self.count(languages, scale, exact)
             ]
             result.facets.append(Facet("language", values))

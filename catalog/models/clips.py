@@ -12,9 +12,9 @@ from django.db import models
 from django.db.models import F, OrderBy, Q
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from catalog.languages import language_name
 from catalog.links import detail_url
 
 from .channels import Channel
@@ -299,10 +299,7 @@ class Clip(models.Model):
     @property
     def language_name(self):
         """The clip's language named in the reader's language ("German", "Deutsch")."""
-        try:
-            return get_language_info(self.language)["name_translated"]
-        except KeyError:
-            return self.language
+        return language_name(self.language)
 
     @property
     def description_parts(self):

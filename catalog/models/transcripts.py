@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from catalog.languages import language_name
+
 from .clips import Clip
 
 
@@ -50,6 +52,10 @@ class TranscriptSegment(models.Model):
     def track(self):
         """What the transcript partial groups segments by: one language, one kind."""
         return (self.language, self.kind)
+
+    @property
+    def language_name(self):
+        return language_name(self.language)
 
     @property
     def timestamp(self):
