@@ -87,8 +87,9 @@ class ChunkCache:
         if _key(record) in self.created:
             return bool(self.new_clips or self.new_clip_tags or self.new_links)
         if self.new_links:
-            url = _canonical_url(record.url) if record.url else ""
-            keys = {_link_key(record.title, ""), *([_link_key("", url)] if url else [])}
+            keys = {_link_key(record.title, "")}
+            if record.url:
+                keys.add(_link_key("", _canonical_url(record.url)))
             if any(_link_key(link.title, link.url) in keys for link in self.new_links):
                 return True
         if not (record.related and self.new_clips):
