@@ -1,7 +1,11 @@
 from django.apps import AppConfig
+from django.db import connections
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+# catalog.search is imported by the handlers, not here: it imports the models, which
+# cannot be imported while Django is still loading this module (AppRegistryNotReady).
 
 
 def _register_search_functions(sender, connection, **kwargs):
@@ -12,8 +16,6 @@ def _register_search_functions(sender, connection, **kwargs):
 
 
 def _ensure_search_triggers(sender, using, **kwargs):
-    from django.db import connections
-
     connection = connections[using]
     if connection.vendor == "sqlite":
         from catalog.search.sqlite import ensure_triggers

@@ -1,18 +1,10 @@
-"""Background tasks (django.tasks, run by `manage.py db_worker`).
+"""Where tasks queued by earlier versions find their function.
 
-One task runs every kind of IngestJob (URLs, .info.json uploads, due
-refreshes, followed sources): the job row holds what to do and records each
-item's outcome, so the editor follows progress in the admin and a re-run after
-a crash resumes where the last one stopped. Arguments are ids only, so they
-stay JSON-serialisable and small.
+The database task backend stores a task by its dotted path, and the ingest job
+task was `catalog.tasks.run_ingest_job` before it moved beside the jobs it runs
+(catalog.ingest.jobs). Rows queued under the old path still import it from here.
 """
 
-from django.tasks import task
+from catalog.ingest.jobs import run_ingest_job
 
-from catalog import ingest
-
-
-@task
-def run_ingest_job(job_id):
-    """Run the IngestJob `job_id`; return its counts per outcome."""
-    return ingest.run_job(job_id)
+__all__ = ["run_ingest_job"]

@@ -10,10 +10,10 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.urls import reverse
 
+from catalog.boilerplate_lines import MIN_CLIPS
 from catalog.ingest import SegmentRecord, TranscriptRecord
 from catalog.models import Channel, ChannelBoilerplate, Clip, ClipTag, Tag, TranscriptSegment
 from catalog.search import RELEVANCE_WINDOW, by_relevance, detect_boilerplate, search
-from catalog.search.boilerplate import MIN_CLIPS
 
 from .factories import make_clip
 

@@ -25,9 +25,9 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils.text import slugify
 
+from catalog.boilerplate_lines import normalise_line
 from catalog.models import Channel, ChannelBoilerplate, Clip, ClipTag, Tag, TranscriptSegment
 from catalog.search import after_bulk_load
-from catalog.search.boilerplate import normalise_line
 
 from . import words
 

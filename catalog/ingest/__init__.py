@@ -2,10 +2,10 @@
 
 A source is parsed into a ClipRecord (records.py) and `store` upserts it in
 one transaction. The admin, the management commands and background tasks call
-only the functions exported here; nothing else writes clips.
+only the functions exported here. (Restoring a backup, catalog.backup, and the
+generated benchmark catalogue, catalog.benchdata, write rows of their own.)
 """
 
-import logging
 from pathlib import Path
 
 from .batch import ingest_page, ingest_url, ingest_urls, is_collection_url
@@ -32,7 +32,7 @@ from .records import (
     TranscriptRecord,
 )
 from .refresh import due_clips, refresh_clip, refresh_clips, refresh_due
-from .results import IngestError, ItemResult, Outcome, Summary
+from .results import IngestError, ItemResult, Outcome, Summary, guarded
 from .store import store
 from .ytdlp import FetchError
 
@@ -75,27 +75,6 @@ __all__ = [
     "start_url_job",
     "store",
 ]
-
-logger = logging.getLogger(__name__)
-
-
-def guarded(name, import_one, *args, **kwargs):
-    """Run one item of a batch: its failure is reported by name and reason, never raised.
-
-    An IngestError carries a reason meant for the editor; anything else is a bug,
-    logged with its traceback, and still must not stop the rest of the batch.
-    """
-    try:
-        result = import_one(*args, **kwargs)
-    except IngestError as error:
-        return ItemResult(name=name, outcome=Outcome.FAILED, reason=error.reason)
-    except Exception as error:
-        logger.exception("import of %s failed", name)
-        return ItemResult(
-            name=name, outcome=Outcome.FAILED, reason=f"internal error ({type(error).__name__})"
-        )
-    result.name = name
-    return result
 
 
 def import_pagetext(text, *, name="pasted text", channel_name="", source_url=""):

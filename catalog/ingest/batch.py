@@ -16,7 +16,7 @@ from catalog.models import Clip
 from catalog.text import youtube_video_id
 
 from . import ytdlp
-from .results import IngestError, ItemResult, Outcome, Summary
+from .results import IngestError, ItemResult, Outcome, Summary, guarded
 from .store import store
 
 _YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "music.youtube.com"}
@@ -111,8 +111,6 @@ def ingest_page(url, *, refresh=False, known=None, limit=None):
     A page that embeds several videos is fetched once and each video (at most
     `limit`) becomes a clip with the page as its source, reported as "URL #n".
     """
-    from . import guarded
-
     if known is None:
         known = known_clips([url])
     clip = known.get(url)

@@ -28,7 +28,7 @@ from newsclips.processes import start_helper
 
 from . import ytdlp
 from .chunks import store_cached, store_chunk
-from .results import IngestError, Summary
+from .results import IngestError, Summary, guarded
 from .safejson import MAX_INFOJSON_BYTES
 from .store import store
 
@@ -48,8 +48,6 @@ logger = logging.getLogger(__name__)
 
 def import_infojson(data, *, name):
     """Import the contents (bytes or str) of one .info.json file."""
-    from . import guarded
-
     return guarded(name, _import_infojson, data, name)
 
 
@@ -152,14 +150,10 @@ class _Parsed:
 
 def _read_batch(paths):
     """Each file read and parsed into a _Parsed, or the ItemResult of its failure."""
-    from . import guarded
-
     return [guarded(str(path), _read_infojson_file, path) for path in paths]
 
 
 def _store_parsed(parsed):
-    from . import guarded
-
     items = [(p.name, p.record) for p in parsed if isinstance(p, _Parsed)]
 
     def store_one(name, record, cache):

@@ -1,5 +1,8 @@
 """Background ingestion jobs: create one, run it in the worker, resume it after a crash.
 
+The worker (django.tasks' database backend, `manage.py db_worker`) runs the one
+task `run_ingest_job` defined here.
+
 A job's items are written before the work starts (for URLs: once the playlists
 are expanded), and each item is marked done as soon as its import returns. A
 worker killed half-way leaves the job "running" with an old heartbeat;
@@ -12,6 +15,7 @@ import logging
 from datetime import timedelta
 
 from django.db.models import Max
+from django.tasks import task
 from django.utils import timezone
 
 from catalog.models import Clip, FollowedSource, IngestJob, IngestJobItem
@@ -20,7 +24,7 @@ from .batch import expand_urls, ingest_page, known_clips
 from .follow import check_source
 from .infojson_files import MAX_INFOJSON_FILE, import_infojson
 from .refresh import due_clips, refresh_clip
-from .results import ItemResult, Outcome
+from .results import ItemResult, Outcome, guarded
 
 logger = logging.getLogger(__name__)
 
@@ -101,11 +105,21 @@ def requeue_job(job):
     return _enqueue(job)
 
 
+@task
+def run_ingest_job(job_id):
+    """The background task (`manage.py db_worker` runs it): `run_job`, by id.
+
+    One task runs every kind of job: the job row holds what to do and records
+    each item's outcome, so the editor follows progress in the admin and a re-run
+    after a crash resumes where the last one stopped. The argument is an id only,
+    so it stays JSON-serialisable and small.
+    """
+    return run_job(job_id)
+
+
 def _enqueue(job):
     # The database backend writes the task row in the caller's transaction, so a
     # worker never sees the task without its job.
-    from catalog.tasks import run_ingest_job
-
     result = run_ingest_job.enqueue(job.pk)
     job.task_id = str(result.id)
     job.save(update_fields=["task_id"])
@@ -163,8 +177,6 @@ def _run_infojson(job):
 
 
 def _run_refresh(job):
-    from . import guarded
-
     if not job.items.exists():
         ids = job.options.get("clip_ids")
         clips = list(

@@ -26,6 +26,7 @@ import urllib.request
 import zlib
 
 import yt_dlp
+from django.conf import settings
 from yt_dlp.networking._helper import create_connection
 from yt_dlp.networking._urllib import (
     HTTPHandler,
@@ -368,6 +369,4 @@ class GuardedYoutubeDL(yt_dlp.YoutubeDL):
 
 
 def _setting(name, default):
-    from django.conf import settings
-
     return getattr(settings, name, None) or default

@@ -9,6 +9,8 @@ import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from catalog.models import Tag
+
 
 @dataclass(frozen=True)
 class LinkRecord:
@@ -31,8 +33,6 @@ class TagRecord:
 @functools.lru_cache(maxsize=10_000)
 def tag_slug(name):
     """Tag.normalise, remembered: a bulk import meets the same tags in file after file."""
-    from catalog.models import Tag  # models import nothing from here, but keep records plain
-
     return Tag.normalise(name)
 
 

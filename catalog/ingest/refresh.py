@@ -17,7 +17,7 @@ from django.utils import timezone
 from catalog.models import AvailabilityCheck, Clip
 
 from . import ytdlp
-from .results import IngestError, ItemResult, Outcome, Summary
+from .results import IngestError, ItemResult, Outcome, Summary, guarded
 from .store import record_check, store
 
 # How often a clip is re-checked, by its age: news clips change (retitled,
@@ -106,8 +106,6 @@ def refresh_due(limit=50, *, progress=None):
 
 
 def refresh_clips(clips, *, progress=None):
-    from . import guarded
-
     summary = Summary()
     clips = list(clips)
     for clip in clips:

@@ -1,8 +1,11 @@
 """What an import reports back: per item, and added up for a batch."""
 
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+logger = logging.getLogger(__name__)
 
 
 class IngestError(Exception):
@@ -96,3 +99,22 @@ class Summary:
 
     def __str__(self):
         return ", ".join(f"{count} {outcome}" for outcome, count in self.counts.items())
+
+
+def guarded(name, import_one, *args, **kwargs):
+    """Run one item of a batch: its failure is reported by name and reason, never raised.
+
+    An IngestError carries a reason meant for the editor; anything else is a bug,
+    logged with its traceback, and still must not stop the rest of the batch.
+    """
+    try:
+        result = import_one(*args, **kwargs)
+    except IngestError as error:
+        return ItemResult(name=name, outcome=Outcome.FAILED, reason=error.reason)
+    except Exception as error:
+        logger.exception("import of %s failed", name)
+        return ItemResult(
+            name=name, outcome=Outcome.FAILED, reason=f"internal error ({type(error).__name__})"
+        )
+    result.name = name
+    return result

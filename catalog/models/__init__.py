@@ -1,5 +1,4 @@
-from .boilerplate import ChannelBoilerplate
-from .channels import Channel, ChannelLink
+from .channels import Channel, ChannelBoilerplate, ChannelLink
 from .clips import Clip, ClipTag, RelatedLink
 from .following import FollowedSource
 from .history import AvailabilityCheck, ClipRevision

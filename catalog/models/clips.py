@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from catalog.boilerplate_lines import split_description
 from catalog.languages import language_name
 from catalog.links import detail_url
 
@@ -69,10 +70,6 @@ class ClipQuerySet(models.QuerySet):
         )
 
     def for_detail(self):
-        # Imported here: those modules import Clip from this one.
-        from .history import AvailabilityCheck, ClipRevision
-        from .transcripts import TranscriptSegment
-
         # The channel's boilerplate, which the description folds away.
         details = self.for_list().select_related("channel__boilerplate")
         return details.prefetch_related(
@@ -80,14 +77,11 @@ class ClipQuerySet(models.QuerySet):
                 "related_links",
                 queryset=RelatedLink.objects.select_related("target__channel").order_by("position"),
             ),
-            models.Prefetch(
-                "transcript_segments",
-                queryset=TranscriptSegment.objects.order_by("language", "kind", "start", "id"),
-            ),
-            models.Prefetch("revisions", queryset=ClipRevision.objects.order_by("-changed_at")),
-            models.Prefetch(
-                "availability_checks", queryset=AvailabilityCheck.objects.order_by("-checked_at")
-            ),
+            # By name, in their models' Meta.ordering (by language and time; newest
+            # change first): those models import Clip from this module.
+            "transcript_segments",
+            "revisions",
+            "availability_checks",
         )
 
     def tagged(self, *tags):
@@ -304,8 +298,6 @@ class Clip(models.Model):
     @property
     def description_parts(self):
         """(description, channel boilerplate): the clip page folds the second away."""
-        from catalog.search.boilerplate import split_description
-
         boilerplate = getattr(self.channel, "boilerplate", None) if self.channel else None
         return split_description(self.description, boilerplate.lines if boilerplate else ())
 

@@ -13,6 +13,8 @@ in sync by itself, so nothing else needs to know it exists.
 from django.db import connections, router
 from django.db.models import F, Q
 
+from catalog.models import ChannelBoilerplate, Clip, TranscriptSegment
+
 from .backends import (
     COMMON_TERM_CLIPS,
     ClipMatches,
@@ -56,8 +58,6 @@ def after_bulk_load():
     channel's boilerplate and compact the index. Returns how many channels have
     boilerplate. The index itself needs nothing: the database filled it.
     """
-    from catalog.models import Clip
-
     with_boilerplate = detect_boilerplate()
     connection = connections[router.db_for_write(Clip)]
     with connection.cursor() as cursor:
@@ -123,8 +123,6 @@ def attach_snippets(clips, q):
     boilerplate, and the transcripts of clips whose metadata does not explain
     the match. Returns the clips as a list.
     """
-    from catalog.models import ChannelBoilerplate, TranscriptSegment
-
     clips = list(clips)
     terms = parse_query(q).positive
     if not terms or not clips:

@@ -8,88 +8,23 @@ Detection reads the newest clips of a channel and keeps the lines that occur
 under a good share of them. It runs after an import commits, when a channel's
 clip count has grown by a fifth since the last detection (so O(log n) times per
 channel, never inside the import's transaction), and for every channel through
-`detect_boilerplate()` — the one call a bulk load needs afterwards
-(`manage.py detect_boilerplate` runs it).
+`detect_boilerplate()` — which a bulk load needs afterwards (`after_bulk_load()`,
+`manage.py update_search`). What counts as boilerplate is catalog.boilerplate_lines.
 """
 
-import json
-import logging
-import math
-import re
-from collections import Counter
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import lru_cache
 
 from django.db import transaction
 
-MIN_CLIPS = 5  # a channel needs this many clips before any line counts as boilerplate
-SHARE = 0.4  # ...and a line must be under this share of the sampled clips
+from catalog.boilerplate_lines import MIN_CLIPS, detect_lines
+from catalog.models import Channel, ChannelBoilerplate, Clip
+
 SAMPLE = 300  # the newest clips read per detection
-MIN_LINE_LENGTH = 12  # shorter lines ("Mehr:", "---") are left alone
-MAX_LINES = 200
-
-logger = logging.getLogger(__name__)
-
-_BLANK_LINES_RE = re.compile(r"\n{3,}")
-
-
-def normalise_line(line):
-    """A line as stored and compared: whitespace runs become one space, ends trimmed."""
-    return " ".join(line.split())
-
-
-def split_description(description, lines):
-    """(the description without the boilerplate lines, the boilerplate lines as text)."""
-    description = (description or "").replace("\r\n", "\n")
-    if not lines:
-        return description, ""
-    lines = set(lines)
-    kept, folded = [], []
-    for line in description.split("\n"):
-        # The database calls this for every clip it indexes: a line too short to be
-        # boilerplate, or one stored as is, needs no normalising.
-        if len(line) >= MIN_LINE_LENGTH and (line in lines or normalise_line(line) in lines):
-            folded.append(line)
-        else:
-            kept.append(line)
-    main = _BLANK_LINES_RE.sub("\n\n", "\n".join(kept)).strip("\n")
-    return main, "\n".join(folded)
-
-
-@lru_cache(maxsize=4096)
-def _lines(stored):
-    """The lines from their stored JSON (SQLite hands the column over as text)."""
-    try:
-        lines = json.loads(stored) if stored else []
-    except ValueError:
-        return frozenset()
-    return frozenset(line for line in lines if isinstance(line, str))
-
-
-def strip_boilerplate(description, stored_lines):
-    """The description as the index sees it; `stored_lines` is the JSON column's text."""
-    return split_description(description, _lines(stored_lines))[0]
-
-
-def detect_lines(descriptions):
-    """The lines under at least SHARE of the descriptions (counted once per description)."""
-    descriptions = list(descriptions)
-    if len(descriptions) < MIN_CLIPS:
-        return []
-    counts = Counter()
-    for description in descriptions:
-        lines = {normalise_line(line) for line in (description or "").splitlines()}
-        counts.update(line for line in lines if len(line) >= MIN_LINE_LENGTH)
-    threshold = max(MIN_CLIPS, math.ceil(len(descriptions) * SHARE))
-    common = [line for line, count in counts.most_common(MAX_LINES) if count >= threshold]
-    return sorted(common)
 
 
 def detect_channel(channel_id, clip_count=None):
     """Detect one channel's boilerplate from its newest clips and store it."""
-    from catalog.models import ChannelBoilerplate, Clip
-
     clips = Clip.objects.filter(channel_id=channel_id)
     if clip_count is None:
         clip_count = clips.count()
@@ -108,8 +43,6 @@ def detect_boilerplate(channel_ids=None):
     Call this once after loading clips in bulk (bulk_create bypasses the pipeline's
     per-import check); the search index follows by itself.
     """
-    from catalog.models import Channel, ChannelBoilerplate
-
     channels = Channel.objects.order_by("pk")  # clip_count is kept by the database
     if channel_ids is not None:
         channels = channels.filter(pk__in=channel_ids)
@@ -125,8 +58,6 @@ def detect_boilerplate(channel_ids=None):
 
 def _due(channel_id):
     """Detect again once the channel has grown by a fifth (at least MIN_CLIPS clips)."""
-    from catalog.models import ChannelBoilerplate, Clip
-
     clip_count = Clip.objects.filter(channel_id=channel_id).count()
     if clip_count < MIN_CLIPS:
         return None

@@ -9,7 +9,8 @@ piece and wraps the highlighted ones in <mark>, so stored text stays text.
 
 from dataclasses import dataclass
 
-from .boilerplate import split_description
+from catalog.boilerplate_lines import split_description
+
 from .text import WORD_RE, stem
 
 BEFORE, AFTER = 60, 180  # characters of context around the first hit

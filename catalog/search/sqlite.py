@@ -17,7 +17,8 @@ Rows are written once and rarely rewritten: FTS5 merges its segments as it goes
 every lookup slower.
 """
 
-from .boilerplate import strip_boilerplate
+from catalog.boilerplate_lines import strip_boilerplate
+
 from .text import STEMMED_LANGUAGES, index_text
 
 TOKENIZE = "unicode61 remove_diacritics 2"

@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
-from catalog.models import Tag
+from catalog.models import Channel, Tag
+from catalog.seo import clip_meta as build_clip_meta
 from catalog.text import HASHTAG_RE, iter_urls
 
 register = template.Library()
@@ -59,8 +60,6 @@ def list_links(context):
     Reads the page's `tag` or `channel` and the query string (minus the page
     cursor); reverses URLs only, so a list page gains no database query.
     """
-    from catalog.models import Channel
-
     request = context["request"]
     params = request.GET.copy()
     params.pop("page", None)
@@ -81,6 +80,4 @@ def list_links(context):
 @register.simple_tag(takes_context=True)
 def clip_meta(context, clip):
     """The clip page's canonical URL, Open Graph, Twitter and JSON-LD data (catalog.seo)."""
-    from catalog.seo import clip_meta as build
-
-    return build(clip, context["request"])
+    return build_clip_meta(clip, context["request"])
