@@ -51,12 +51,13 @@ def setup_django(data_dir):
 
 def clip_samples():
     """The sample dicts that import as clips (channels and playlists are refused)."""
-    from catalog.ingest import IngestError, ytdlp
+    from catalog.ingest import IngestError
+    from catalog.ingest.infojson import read_infojson
 
     good = []
     for path in sorted(SAMPLES.glob("*.json")):
         try:
-            ytdlp.read_infojson(path.read_bytes(), name=path.name)
+            read_infojson(path.read_bytes(), name=path.name)
         except IngestError:
             continue
         good.append(json.loads(path.read_bytes()))
@@ -85,11 +86,11 @@ def parse_only(folder):
 
 def read_only(folder):
     """read_infojson alone (guarded parse + normalise, no database): the import's ceiling."""
-    from catalog.ingest import ytdlp
+    from catalog.ingest.infojson import read_infojson
 
     start = time.perf_counter()
     for path in sorted(folder.glob("*.json")):
-        ytdlp.read_infojson(path.read_bytes(), name=path.name)
+        read_infojson(path.read_bytes(), name=path.name)
     return time.perf_counter() - start
 
 

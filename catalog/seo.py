@@ -19,6 +19,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from catalog.models import Channel, Clip, Tag
+from catalog.textlinks import http_url
 
 # As django.utils.html.json_script: inside <script> the HTML parser ends the
 # element at "</script" whatever the JSON says, so <, > and & become \u escapes
@@ -32,12 +33,6 @@ _JSON_SCRIPT_ESCAPES = {
 }
 
 DESCRIPTION_LENGTH = 300
-
-
-def _http_url(value):
-    """Only http(s) URLs leave the page: stored URLs come from the web."""
-    value = str(value or "").strip()
-    return value if value.lower().startswith(("http://", "https://")) else ""
 
 
 def iso_duration(seconds):
@@ -68,18 +63,18 @@ def clip_video_object(clip, page_url):
         "url": page_url,
         "uploadDate": clip.published_iso,  # "2023" for a year: its precision, no fake day
         "duration": iso_duration(clip.duration) if clip.duration is not None else "",
-        "thumbnailUrl": _http_url(clip.thumbnail_url),
+        "thumbnailUrl": http_url(clip.thumbnail_url),
         "embedUrl": clip.embed_url,
         "inLanguage": clip.language,
         "keywords": ", ".join(tag.slug for tag in clip.tags.all()),
     }
     if clip.channel:
         channel = {"@type": "Organization", "name": clip.channel.name}
-        if _http_url(clip.channel.url):
-            channel["url"] = _http_url(clip.channel.url)
+        if http_url(clip.channel.url):
+            channel["url"] = http_url(clip.channel.url)
         data["author"] = data["publisher"] = channel
-    if _http_url(clip.url):
-        data["sameAs"] = _http_url(clip.url)
+    if http_url(clip.url):
+        data["sameAs"] = http_url(clip.url)
     return {key: value for key, value in data.items() if value}
 
 
@@ -89,7 +84,7 @@ def clip_meta(clip, request):
     description = Truncator(" ".join((clip.description or clip.title).split())).chars(
         DESCRIPTION_LENGTH
     )
-    image = _http_url(clip.thumbnail_url)
+    image = http_url(clip.thumbnail_url)
     return {
         "canonical": canonical,
         "title": clip.title,

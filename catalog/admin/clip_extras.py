@@ -11,7 +11,6 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from catalog import ingest
-from catalog.ingest.store import LOCKABLE_FIELDS
 from catalog.models import AvailabilityCheck, Clip, ClipRevision, ClipTag
 
 # A form field that, when changed, locks a lockable field of another name.
@@ -21,7 +20,7 @@ _LOCKS_VIA = {"published_precision": "published_at"}
 class ClipForm(forms.ModelForm):
     locked_fields = forms.MultipleChoiceField(
         label=_("Locked fields"),
-        choices=list(LOCKABLE_FIELDS.items()),
+        choices=list(Clip.LOCKABLE_FIELDS.items()),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=Clip._meta.get_field("locked_fields").help_text,
@@ -37,7 +36,9 @@ def lock_edited_fields(clip, form):
     if "locked_fields" in form.changed_data:
         return  # the editor chose the locks: respect them
     edited = {_LOCKS_VIA.get(name, name) for name in form.changed_data}
-    clip.locked_fields = sorted(set(clip.locked_fields or ()) | (edited & set(LOCKABLE_FIELDS)))
+    clip.locked_fields = sorted(
+        set(clip.locked_fields or ()) | (edited & set(Clip.LOCKABLE_FIELDS))
+    )
 
 
 def lock_edited_tags(clip, form, formsets):

@@ -9,7 +9,7 @@ from django.utils.dateparse import parse_datetime
 
 from catalog.ingest import ChannelRecord, ClipRecord, LinkRecord, RelatedRecord, TagRecord
 from catalog.models import Clip, ClipTag
-from catalog.text import find_links
+from catalog.textlinks import find_links
 
 CATALOGUE = Path(__file__).with_name("catalogue.json")
 

@@ -13,14 +13,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from catalog.models import Clip
-from catalog.text import youtube_video_id
+from catalog.youtube import CHANNEL_PATHS, is_youtube_url, youtube_video_id
 
 from . import ytdlp
 from .results import IngestError, ItemResult, Outcome, Summary, guarded
 from .store import store
 
-_YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "music.youtube.com"}
-_YOUTUBE_COLLECTION_PREFIXES = ("/@", "/channel/", "/c/", "/user/", "/playlist")
+_YOUTUBE_COLLECTION_PATHS = (*CHANNEL_PATHS, "/playlist")
 
 
 def is_collection_url(url):
@@ -32,10 +31,10 @@ def is_collection_url(url):
     """
     if youtube_video_id(url):
         return False
-    parts = urlsplit(url)
-    if (parts.hostname or "").lower() not in _YOUTUBE_HOSTS:
+    if not is_youtube_url(url):
         return False
-    return parts.path.startswith(_YOUTUBE_COLLECTION_PREFIXES) or "list" in parse_qs(parts.query)
+    parts = urlsplit(url)
+    return parts.path.startswith(_YOUTUBE_COLLECTION_PATHS) or "list" in parse_qs(parts.query)
 
 
 def expand_urls(urls, *, limit=None):

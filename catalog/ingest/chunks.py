@@ -3,35 +3,31 @@
 `store_chunk` writes up to a chunk of parsed records with the same rows and the
 same guarantees as `store` record by record (idempotent, a failing record fails
 alone, nothing half-written), but with fewer queries: lookups made once per
-chunk (ChunkCache), new clips and their tags inserted together, and a savepoint
+chunk (ChunkLookups), new clips and their tags inserted together, and a savepoint
 per record only when the chunk has to be stored again after a failure.
 """
+
+from dataclasses import astuple
 
 from django.db import connection, transaction
 from django.db.models import Q
 
 from catalog.models import Channel, Clip, ClipTag, RelatedLink, Tag
 
+from .lookups import DirectLookups
 from .records import tag_slug
+from .related import canonical_url, link_key, link_owner, no_open_links_to, target_key, target_keys
 from .results import Outcome
-from .store import (
-    _canonical_url,
-    _key,
-    _link_key,
-    _no_open_links_to,
-    _store,
-    _target_key,
-    _target_keys,
-)
+from .store import store_with
 
 
-class ChunkCache:
+class ChunkLookups(DirectLookups):
     """What a chunk of records stored in one outer transaction may look up only once.
 
-    `store_chunk` fills it before the chunk and `_store` consults it; every entry
-    is either exact for the running transaction or a superset that only costs a
-    query (`maybe_open`). Entries a failed record may have left behind (a channel
-    or tag created in its rolled-back savepoint) are dropped by `forget`.
+    `store_chunk` fills it before the chunk and `store_with` consults it; every
+    entry is either exact for the running transaction or a superset that only
+    costs a query (`maybe_open`). Entries a failed record may have left behind (a
+    channel or tag created in its rolled-back savepoint) are dropped by `forget`.
     """
 
     def __init__(self, records, *, savepoints=True):
@@ -47,7 +43,7 @@ class ChunkCache:
         self.forget()
         self.tags = _known_tags(records)
         self.platform_channels = _platform_channels(records)
-        self.targets = _link_targets(records)  # _target_key -> the first few clip ids it finds
+        self.targets = _link_targets(records)  # target_key -> the first few clip ids it finds
         self.targets_exact = True  # False once a clip changed in a way `targets` cannot follow
 
     def forget(self):
@@ -57,15 +53,96 @@ class ChunkCache:
         self.channel_links = {}  # channel id -> (known urls, next position)
         self.targets_exact = False
 
+    # The look-ups `store_with` asks for (lookups.DirectLookups), from what the chunk read.
+
+    def known_channel(self, record):
+        return self.channels.get(astuple(record))
+
+    def channel_by_platform_id(self, platform, platform_id):
+        if self.platform_channels is None:
+            return super().channel_by_platform_id(platform, platform_id)
+        # Missing here means missing in the database: the chunk read them all.
+        return self.platform_channels.get((platform, platform_id))
+
+    def channel_saved(self, channel, record):
+        if self.platform_channels is not None and channel.platform_id:
+            self.platform_channels[(channel.platform, channel.platform_id)] = channel  # may be new
+        # Another record may have changed this channel: storing it again would change it back.
+        for other in [key for key, known in self.channels.items() if known.pk == channel.pk]:
+            del self.channels[other]
+        self.channels[astuple(record)] = channel
+
+    def existing_clip(self, platform, external_id):
+        if (platform, external_id) in self.absent:
+            self.absent.discard((platform, external_id))  # a second record of it looks it up
+            return None
+        return super().existing_clip(platform, external_id)
+
+    def insert_clip(self, clip, record):
+        if self.may_wait(clip, record):
+            self.new_clips.append(clip)  # inserted with the chunk's other new clips
+            return True
+        if self.savepoints:
+            if not super().insert_clip(clip, record):
+                return False
+        else:
+            clip.save(force_insert=True)  # a concurrent insert fails the chunk's fast pass
+        self.add_target(clip)
+        return True
+
+    def clip_changed(self, clip, fields):
+        if {"title", "url"} & set(fields):
+            self.targets_exact = False  # links may now find this clip under other keys
+
+    def tag_ids(self, records_by_slug):
+        unknown = {s: r for s, r in records_by_slug.items() if s not in self.tags}
+        if unknown:
+            self.tags.update(super().tag_ids(unknown))
+        return {slug: self.tags[slug] for slug in records_by_slug}
+
+    def add_clip_tags(self, clip, tags, *, created):
+        if created:
+            self.new_clip_tags += [(clip, tag_id, origin) for tag_id, origin in tags]
+        else:
+            super().add_clip_tags(clip, tags, created=created)
+
+    def find_target(self, clip, title, url):
+        found = self.target(clip, target_key(title, url))
+        return super().find_target(clip, title, url) if found is ... else found
+
+    def add_related_links(self, clip, links):
+        if clip.pk is None:
+            self.new_links += links  # inserted after their clip, with the chunk's other new clips
+        else:
+            super().add_related_links(clip, links)
+        for link in links:
+            if link.target_id is None:
+                owners = self.maybe_open.setdefault(link_key(link.title, link.url), set())
+                owners.add(link_owner(clip))
+
+    def may_be_linked_to(self, clip, *, created):
+        return not (created and no_open_links_to(clip, self.maybe_open))
+
+    def channel_link_urls(self, channel):
+        if channel.pk in self.channel_links:
+            return self.channel_links[channel.pk]
+        return super().channel_link_urls(channel)
+
+    def add_channel_links(self, channel, links, urls, position):
+        super().add_channel_links(channel, links, urls, position)
+        self.channel_links[channel.pk] = (urls, position)
+
+    # The chunk's own bookkeeping.
+
     def add_target(self, clip):
         """A clip was inserted: links of later records may find it (after the clips before it)."""
-        for key in _target_keys(clip):
+        for key in target_keys(clip):
             found = self.targets.get(key)
             if found is not None and len(found) < _TARGETS_KEPT:
                 found.append(clip.pk)
 
     def target(self, clip, key):
-        """What `_find_target` finds for the key, or `...` if it must ask the database."""
+        """What `find_target` finds for the key, or `...` if it must ask the database."""
         if not self.targets_exact or key not in self.targets:
             return ...
         found = [pk for pk in self.targets[key] if pk != clip.pk]
@@ -75,7 +152,7 @@ class ChunkCache:
 
     def may_wait(self, clip, record):
         """Can this new clip's INSERT wait for the chunk's? Not if something needs its id now."""
-        return not record.transcripts and _no_open_links_to(clip, self)
+        return not record.transcripts and no_open_links_to(clip, self.maybe_open)
 
     def must_insert_before(self, record):
         """Does `record` need to see the waiting rows?
@@ -87,16 +164,16 @@ class ChunkCache:
         if _key(record) in self.created:
             return bool(self.new_clips or self.new_clip_tags or self.new_links)
         if self.new_links:
-            keys = {_link_key(record.title, "")}
+            keys = {link_key(record.title, "")}
             if record.url:
-                keys.add(_link_key("", _canonical_url(record.url)))
-            if any(_link_key(link.title, link.url) in keys for link in self.new_links):
+                keys.add(link_key("", canonical_url(record.url)))
+            if any(link_key(link.title, link.url) in keys for link in self.new_links):
                 return True
         if not (record.related and self.new_clips):
             return False
-        links = [(r.title, _canonical_url(r.url)) for r in record.related if r.title or r.url]
-        targets = {_target_key(title, url) for title, url in links}
-        return any(not targets.isdisjoint(_target_keys(clip)) for clip in self.new_clips)
+        links = [(r.title, canonical_url(r.url)) for r in record.related if r.title or r.url]
+        targets = {target_key(title, url) for title, url in links}
+        return any(not targets.isdisjoint(target_keys(clip)) for clip in self.new_clips)
 
     def insert_new(self):
         """The waiting new clips, their tags and links: one INSERT each, instead of one per clip.
@@ -155,7 +232,7 @@ def store_chunk(items, *, store_one):
 
 def _store_raising(name, record, cache):
     """Without a savepoint per record (two statements each), any failure raises."""
-    result = _store(record, name, None, cache)
+    result = store_with(cache, record, name=name)
     result.name = name
     return result
 
@@ -163,7 +240,7 @@ def _store_raising(name, record, cache):
 def _store_chunk_in(items, store_one, *, savepoints):
     """The chunk in one transaction, record by record through `store_one`."""
     with transaction.atomic():
-        cache = ChunkCache([record for _name, record in items], savepoints=savepoints)
+        cache = ChunkLookups([record for _name, record in items], savepoints=savepoints)
         results = []
         for name, record in items:
             if cache.must_insert_before(record):
@@ -183,8 +260,12 @@ def _store_chunk_in(items, store_one, *, savepoints):
 
 
 def store_cached(record, *, name="", cache):
-    """`store` within `store_chunk`: the same rows, fewer queries."""
-    return _store(record, name, None, cache)
+    """`store` within `store_chunk` (`cache` is its ChunkLookups): the same rows, fewer queries."""
+    return store_with(cache, record, name=name)
+
+
+def _key(record):
+    return (record.platform, record.external_id)
 
 
 def _absent_clips(records):
@@ -218,11 +299,11 @@ def _known_tags(records):
 def _link_targets(records):
     """For every related link of the records: the ids of the clips it could point to, lowest first.
 
-    `_find_target` for the whole chunk in three queries, kept up to date by
+    `find_target` for the whole chunk in three queries, kept up to date by
     `add_target` as the chunk inserts clips.
     """
     keys = {
-        _target_key(related.title, _canonical_url(related.url))
+        target_key(related.title, canonical_url(related.url))
         for record in records
         for related in record.related
         if related.title or related.url
@@ -249,11 +330,11 @@ def _link_targets(records):
 def _open_link_keys(records):
     """The open related links the records' new clips could resolve, as _link_key -> clip ids."""
     titles = {r.title for r in records}
-    urls = {_canonical_url(r.url) for r in records if r.url}
+    urls = {canonical_url(r.url) for r in records if r.url}
     keys = {}
     rows = RelatedLink.objects.filter(
         Q(url="", title__in=titles) | Q(url__in=urls), target=None
     ).values_list("title", "url", "clip_id")
     for title, url, clip_id in rows:
-        keys.setdefault(_link_key(title, url), set()).add(clip_id)
+        keys.setdefault(link_key(title, url), set()).add(clip_id)
     return keys

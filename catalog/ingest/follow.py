@@ -16,12 +16,13 @@ from yt_dlp.networking import Request
 from yt_dlp.networking.exceptions import RequestError
 
 from catalog.models import FollowedSource
+from catalog.youtube import CHANNEL_PATHS, is_youtube_url
 
 from . import ytdlp
 from .batch import ingest_url, known_clips
-from .feeds import parse_youtube_feed, youtube_feed_url
 from .netguard import GuardedYoutubeDL
 from .results import IngestError, Summary
+from .youtube_feed import parse_youtube_feed, youtube_feed_url
 
 MAX_FEED_BYTES = 2 * 1024 * 1024  # YouTube's feed of 15 entries is about 40 kB
 FEED_TIMEOUT = 20  # seconds
@@ -117,9 +118,7 @@ def _learn_channel(source, clips):
 
 
 def _is_youtube_channel_url(url):
-    parts = urlsplit(url)
-    host = (parts.hostname or "").removeprefix("www.").removeprefix("m.")
-    return host == "youtube.com" and parts.path.startswith(("/@", "/channel/", "/c/", "/user/"))
+    return is_youtube_url(url) and urlsplit(url).path.startswith(CHANNEL_PATHS)
 
 
 def check_due_sources(*, limit=None, progress=None):

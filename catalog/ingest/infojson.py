@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 from django.utils import timezone
 
 from catalog.models import Clip, ClipTag
-from catalog.text import find_hashtags, iter_urls, youtube_video_id
+from catalog.textlinks import find_hashtags, iter_urls
+from catalog.youtube import youtube_video_id
 
 from .rawinfo import is_http_url, trim_raw
 from .records import (

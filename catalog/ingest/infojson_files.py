@@ -26,8 +26,8 @@ from django.db import DatabaseError
 from catalog.search import checks_deferred
 from newsclips.processes import start_helper
 
-from . import ytdlp
 from .chunks import store_cached, store_chunk
+from .infojson import read_infojson
 from .results import IngestError, Summary, guarded
 from .safejson import MAX_INFOJSON_BYTES
 from .store import store
@@ -245,12 +245,12 @@ def _process_context():
 
 
 def _import_infojson(data, name):
-    return store(ytdlp.read_infojson(data, name=name), name=name)
+    return store(read_infojson(data, name=name), name=name)
 
 
 def _read_infojson_file(path):
     data = read_file(path, max_bytes=MAX_INFOJSON_FILE)
-    return _Parsed(ytdlp.read_infojson(data, name=str(path)))
+    return _Parsed(read_infojson(data, name=str(path)))
 
 
 def read_file(path, *, max_bytes=None):

@@ -13,7 +13,8 @@ from datetime import datetime
 from django.utils import timezone
 
 from catalog.models import Clip, ClipTag
-from catalog.text import find_hashtags, find_links, youtube_video_id
+from catalog.textlinks import find_hashtags, find_links
+from catalog.youtube import watch_url, youtube_video_id
 
 from .records import ChannelRecord, ClipRecord, LinkRecord, RelatedRecord, TagRecord
 from .results import IngestError
@@ -162,7 +163,7 @@ def _identity(title, published_at, source_url):
     if source_url:
         video_id = youtube_video_id(source_url)
         if video_id:
-            return "youtube", video_id, f"https://www.youtube.com/watch?v={video_id}"
+            return "youtube", video_id, watch_url(video_id)
         if len(source_url) <= 255:
             return "web", source_url, source_url
         digest = hashlib.sha256(source_url.encode()).hexdigest()

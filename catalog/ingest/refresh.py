@@ -10,15 +10,17 @@ failed check and changes nothing else, since it says nothing about the video.
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from catalog.models import AvailabilityCheck, Clip
+from catalog.models.availability import GONE
 
 from . import ytdlp
 from .results import IngestError, ItemResult, Outcome, Summary, guarded
-from .store import record_check, store
+from .store import store
 
 # How often a clip is re-checked, by its age: news clips change (retitled,
 # re-cut, taken down) mostly in their first days, rarely after a month.
@@ -27,12 +29,6 @@ REFRESH_SCHEDULE = (
     (timedelta(days=30), timedelta(days=1)),
     (None, timedelta(days=30)),
 )
-
-_STATUS_BY_KIND = {
-    "private": AvailabilityCheck.Status.PRIVATE,
-    "removed": AvailabilityCheck.Status.REMOVED,
-    "geo_blocked": AvailabilityCheck.Status.GEO_BLOCKED,
-}
 
 
 def refresh_clip(clip):
@@ -47,12 +43,10 @@ def refresh_clip(clip):
         records = ytdlp.extract_page(url, languages=settings.NEWSCLIPS_SUBTITLE_LANGUAGES)
     except ytdlp.FetchError as error:
         # Not found, unsupported, network trouble: no proof the video is gone.
-        status = _STATUS_BY_KIND.get(error.kind, AvailabilityCheck.Status.CHECK_FAILED)
+        status = error.kind if error.kind in GONE else Clip.Availability.CHECK_FAILED
         return _not_fetched(clip, url, status, error.reason, checked_at)
     except IngestError as error:
-        return _not_fetched(
-            clip, url, AvailabilityCheck.Status.CHECK_FAILED, error.reason, checked_at
-        )
+        return _not_fetched(clip, url, Clip.Availability.CHECK_FAILED, error.reason, checked_at)
     # A clip from a page of several videos is found again among them.
     records = [record for record in records if not isinstance(record, IngestError)]
     key = (clip.platform, clip.external_id)
@@ -64,7 +58,7 @@ def refresh_clip(clip):
             )
         else:
             reason = f"the page no longer shows this video ({len(records)} others)"
-        return _not_fetched(clip, url, AvailabilityCheck.Status.CHECK_FAILED, reason, checked_at)
+        return _not_fetched(clip, url, Clip.Availability.CHECK_FAILED, reason, checked_at)
     result = store(record, name=url, checked_at=checked_at)
     result.name = url
     return result
@@ -73,10 +67,35 @@ def refresh_clip(clip):
 def _not_fetched(clip, url, status, reason, checked_at):
     before = clip.availability
     clip = record_check(clip, status, reason, checked_at=checked_at)
-    if status == AvailabilityCheck.Status.CHECK_FAILED:
+    if status == Clip.Availability.CHECK_FAILED:
         return ItemResult(name=url, outcome=Outcome.FAILED, clip=clip, reason=reason)
     outcome = Outcome.UPDATED if clip.availability != before else Outcome.UNCHANGED
     return ItemResult(name=url, outcome=outcome, clip=clip, reason=reason)
+
+
+def record_check(clip, status, reason="", *, checked_at=None):
+    """Record a re-check that did not yield a record: the video is gone, or we could not tell.
+
+    A private, removed or geo-blocked video keeps every stored field; only its
+    availability changes. A failed check (network, rate limit) changes nothing but
+    the log and refreshed_at: a rate limit is not a removal.
+    """
+    checked_at = checked_at or timezone.now()
+    with transaction.atomic():
+        clip = Clip.objects.select_for_update().get(pk=clip.pk)
+        update = ["refreshed_at"]
+        if status in GONE and clip.availability != status:
+            clip.availability = status
+            update += ["availability", "updated_at"]
+        elif status in GONE:
+            status = None  # still gone: nothing new to record
+        if status:
+            AvailabilityCheck.objects.create(
+                clip=clip, checked_at=checked_at, status=status, reason=reason[:2000]
+            )
+        clip.refreshed_at = checked_at
+        clip.save(update_fields=update)
+    return clip
 
 
 def due_clips(now=None):

@@ -8,15 +8,15 @@ them: an empty string or None in the record means "not known".
 On an existing clip it also keeps the history: a changed title, description or
 tag set becomes a ClipRevision, a changed availability an AvailabilityCheck.
 Fields an editor corrected (Clip.locked_fields) are never overwritten.
+
+What it looks up besides the clip (channel, tags, related clips) it asks of a
+look-ups object: the database directly (lookups.DirectLookups), or what a chunk
+of records read together (chunks.ChunkLookups).
 """
 
-from dataclasses import astuple
-
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext_lazy as _
 
 from catalog.models import (
     AvailabilityCheck,
@@ -26,13 +26,13 @@ from catalog.models import (
     ClipRevision,
     ClipTag,
     RelatedLink,
-    Tag,
     TranscriptSegment,
 )
 from catalog.search import clip_stored
-from catalog.text import youtube_video_id
 
+from .lookups import DIRECT
 from .records import tag_slug
+from .related import canonical_url, resolve_links_to
 from .results import IngestError, ItemResult, Outcome
 
 # Clip fields copied from the record; None or "" in the record keeps what is stored.
@@ -51,29 +51,8 @@ CLIP_FIELDS = (
     "source_url",
 )
 
-# What an editor can lock against imports and refreshes. Locking the date locks
-# its precision too; locking tags keeps the clip's tag set as the editor left it.
-LOCKABLE_FIELDS = {
-    "title": _("title"),
-    "description": _("description"),
-    "tags": _("tags"),
-    "channel": _("channel"),
-    "url": _("URL"),
-    "published_at": _("publication date"),
-    "duration": _("duration"),
-    "language": _("language"),
-    "thumbnail_url": _("thumbnail"),
-}
-_LOCK_ALSO = {"published_at": ("published_precision",)}
-
 # Changes of these between fetches are kept as ClipRevisions.
 REVISED_FIELDS = ("title", "description")
-
-GONE = {
-    Clip.Availability.PRIVATE,
-    Clip.Availability.REMOVED,
-    Clip.Availability.GEO_BLOCKED,
-}
 
 
 def store(record, *, name="", checked_at=None):
@@ -83,80 +62,40 @@ def store(record, *, name="", checked_at=None):
     import): the clip's refreshed_at is set to it, whatever else changed.
     """
     try:
-        return _store(record, name, checked_at, None)
+        return store_with(DIRECT, record, name=name, checked_at=checked_at)
     except IntegrityError:
         # A concurrent import of the same video inserted its channel, tags or clip between
         # our look-up and our insert (PostgreSQL does not wait on a look-up). Its rows are
         # committed now, so a second try finds them and updates instead of inserting.
-        return _store(record, name, checked_at, None)
+        return store_with(DIRECT, record, name=name, checked_at=checked_at)
 
 
-def _store(record, name, checked_at, cache):
+def store_with(lookups, record, *, name="", checked_at=None):
+    """`store` through the given look-ups, without its second try after a race."""
     if not record.external_id or not record.platform:
         raise IngestError("the record has no platform id", name=name)
     if not record.title.strip():
         raise IngestError("the record has no title", name=name)
-    with transaction.atomic(savepoint=cache is None or cache.savepoints):
-        channel = _cached_channel(record.channel, cache) if record.channel else None
-        clip, created, changed = _clip(record, channel, checked_at, cache)
-        changed |= _sync_tags(clip, record.tags, created=created, cache=cache)
-        changed |= _sync_related(clip, record.related, created=created, cache=cache)
+    with transaction.atomic(savepoint=lookups.savepoints):
+        channel = _channel(record.channel, lookups) if record.channel else None
+        clip, created, changed = _clip(record, channel, checked_at, lookups)
+        changed |= _sync_tags(clip, record.tags, created=created, lookups=lookups)
+        changed |= _sync_related(clip, record.related, created=created, lookups=lookups)
         changed |= _sync_transcripts(clip, record.transcripts, created=created)
         if clip.channel_id:
-            _add_channel_links(clip.channel, record.links, cache)
-        if not (created and cache and _no_open_links_to(clip, cache)):
-            _resolve_links_to(clip)
+            _add_channel_links(clip.channel, record.links, lookups)
+        if lookups.may_be_linked_to(clip, created=created):
+            resolve_links_to(clip)
         if created:
             clip_stored(clip.channel_id)  # boilerplate detection, after the commit
     outcome = Outcome.CREATED if created else Outcome.UPDATED if changed else Outcome.UNCHANGED
     return ItemResult(name=name or record.title, outcome=outcome, clip=clip)
 
 
-def record_check(clip, status, reason="", *, checked_at=None):
-    """Record a re-check that did not yield a record: the video is gone, or we could not tell.
-
-    A private, removed or geo-blocked video keeps every stored field; only its
-    availability changes. A failed check (network, rate limit) changes nothing but
-    the log and refreshed_at: a rate limit is not a removal.
-    """
-    checked_at = checked_at or timezone.now()
-    with transaction.atomic():
-        clip = Clip.objects.select_for_update().get(pk=clip.pk)
-        update = ["refreshed_at"]
-        if status in GONE and clip.availability != status:
-            clip.availability = status
-            update += ["availability", "updated_at"]
-        elif status in GONE:
-            status = None  # still gone: nothing new to record
-        if status:
-            AvailabilityCheck.objects.create(
-                clip=clip, checked_at=checked_at, status=status, reason=reason[:2000]
-            )
-        clip.refreshed_at = checked_at
-        clip.save(update_fields=update)
-    return clip
-
-
-def _locked(clip):
-    locked = set(clip.locked_fields or ())
-    for field in list(locked):
-        locked.update(_LOCK_ALSO.get(field, ()))
-    return locked
-
-
-def _clip(record, channel, checked_at, cache=None):
+def _clip(record, channel, checked_at, lookups):
     values = {field: getattr(record, field) for field in CLIP_FIELDS}
     values = {field: value for field, value in values.items() if value not in ("", None)}
-    key = (record.platform, record.external_id)
-    if cache is not None and key in cache.absent:
-        cache.absent.discard(key)  # a second record of the same clip looks it up
-        clip = None
-    else:
-        clip = (
-            Clip.objects.select_for_update()
-            .filter(platform=record.platform, external_id=record.external_id)
-            .first()
-        )
+    clip = lookups.existing_clip(record.platform, record.external_id)
     if clip is None:
         clip = Clip(
             platform=record.platform,
@@ -168,29 +107,17 @@ def _clip(record, channel, checked_at, cache=None):
             refreshed_at=checked_at,
             **values,
         )
-        if cache is not None and cache.may_wait(clip, record):
-            cache.new_clips.append(clip)  # inserted with the chunk's other new clips
+        if lookups.insert_clip(clip, record):
             return clip, True, True
-        if cache is not None and not cache.savepoints:
-            clip.save(force_insert=True)  # a concurrent insert fails the chunk's fast pass
-            cache.add_target(clip)
-            return clip, True, True
-        try:
-            with transaction.atomic():
-                clip.save(force_insert=True)
-            if cache is not None:
-                cache.add_target(clip)
-            return clip, True, True
-        except IntegrityError:
-            # Another import created the same clip a moment ago: update that one.
-            clip = Clip.objects.select_for_update().get(
-                platform=record.platform, external_id=record.external_id
-            )
+        # Another import created the same clip a moment ago: update that one.
+        clip = Clip.objects.select_for_update().get(
+            platform=record.platform, external_id=record.external_id
+        )
     if channel is not None:
         values["channel"] = channel
     if record.raw:
         values["raw"] = record.raw
-    locked = _locked(clip)
+    locked = clip.all_locked_fields
     changed = [
         field
         for field, value in values.items()
@@ -201,8 +128,7 @@ def _clip(record, channel, checked_at, cache=None):
         # unchanged, and its raw metadata is renewed with the next real change.
         changed = []
     _keep_history(clip, changed, values)
-    if cache is not None and {"title", "url"} & set(changed):
-        cache.targets_exact = False  # links may now find this clip under other keys
+    lookups.clip_changed(clip, changed)
     update = []
     if changed:
         for field in changed:
@@ -227,39 +153,23 @@ def _keep_history(clip, changed, values):
         for field in REVISED_FIELDS
         if field in changed
     )
-    if "availability" in changed and values["availability"] in AvailabilityCheck.Status.values:
+    if "availability" in changed and values["availability"] != Clip.Availability.UNKNOWN:
         AvailabilityCheck.objects.create(clip=clip, checked_at=now, status=values["availability"])
 
 
-def _cached_channel(record, cache):
-    if cache is None:
-        return _channel(record)
-    key = astuple(record)
-    channel = cache.channels.get(key)
-    if channel is None:
-        channel = _channel(record, cache.platform_channels)
-        # Another record may have changed this channel: storing it again would change it back.
-        for other in [k for k, c in cache.channels.items() if c.pk == channel.pk]:
-            del cache.channels[other]
-        cache.channels[key] = channel
-    return channel
+def _channel(record, lookups):
+    return lookups.known_channel(record) or _upsert_channel(record, lookups)
 
 
-def _channel(record, platform_channels=None):
+def _upsert_channel(record, lookups):
     """The record's channel, found or created and brought up to date.
 
-    `platform_channels` may hold the channels a chunk's records name by platform id
-    ({(platform, platform_id): Channel}, filled before the chunk): missing there
-    means missing in the database, and a channel created here is added to it.
+    Found by its platform id, else by its name (unless that names another channel
+    of the platform); `lookups` may know the channels by platform id already.
     """
     channel = None
-    key = (record.platform, record.platform_id)
-    if record.platform and record.platform_id and platform_channels is not None:
-        channel = platform_channels.get(key)
-    elif record.platform and record.platform_id:
-        channel = Channel.objects.filter(
-            platform=record.platform, platform_id=record.platform_id
-        ).first()
+    if record.platform and record.platform_id:
+        channel = lookups.channel_by_platform_id(record.platform, record.platform_id)
     if channel is None:
         channel = Channel.objects.filter(name__iexact=record.name).order_by("id").first()
         if channel and record.platform_id and channel.platform_id not in ("", record.platform_id):
@@ -283,8 +193,7 @@ def _channel(record, platform_channels=None):
             for field in changed:
                 setattr(channel, field, values[field])
             channel.save(update_fields=[*changed, "updated_at"])
-    if platform_channels is not None and channel.platform_id:
-        platform_channels[(channel.platform, channel.platform_id)] = channel  # it may be new
+    lookups.channel_saved(channel, record)
     return channel
 
 
@@ -297,12 +206,12 @@ def _unique_slug(name):
     return slug
 
 
-def _sync_tags(clip, tag_records, *, created, cache=None):
+def _sync_tags(clip, tag_records, *, created, lookups):
     """Make the source's tags the clip's tags; tags an editor added stay.
 
     Locked tags are left alone altogether; a changed tag set becomes a revision.
     """
-    if not created and "tags" in _locked(clip):
+    if not created and "tags" in clip.all_locked_fields:
         return False
     wanted = {}
     for tag in tag_records:
@@ -320,16 +229,9 @@ def _sync_tags(clip, tag_records, *, created, cache=None):
     if stale:
         ClipTag.objects.filter(pk__in=stale).delete()
     if missing:
-        tag_ids = _tag_ids(missing, cache)
-        if created and cache is not None:
-            cache.new_clip_tags += [
-                (clip, tag_ids[slug], record.origin) for slug, record in missing.items()
-            ]
-        else:
-            ClipTag.objects.bulk_create(
-                ClipTag(clip=clip, tag_id=tag_ids[slug], origin=record.origin)
-                for slug, record in missing.items()
-            )
+        tag_ids = lookups.tag_ids(missing)
+        tags = [(tag_ids[slug], record.origin) for slug, record in missing.items()]
+        lookups.add_clip_tags(clip, tags, created=created)
     if (stale or missing) and not created:
         before = sorted(current)
         after = sorted({slug for slug, ct in current.items() if ct.pk not in stale} | set(missing))
@@ -376,32 +278,10 @@ def _sync_transcripts(clip, transcript_records, *, created):
     return bool(differ)
 
 
-def _tag_ids(records_by_slug, cache=None):
-    """{slug: Tag id} for the slugs, created where missing (concurrent imports may race)."""
-    if cache is not None:
-        unknown = {s: r for s, r in records_by_slug.items() if s not in cache.tags}
-        if unknown:
-            cache.tags.update(_tag_ids(unknown))
-        return {slug: cache.tags[slug] for slug in records_by_slug}
-    Tag.objects.bulk_create(
-        [
-            Tag(slug=slug, name=record.name.lstrip("#")[:100])
-            for slug, record in records_by_slug.items()
-        ],
-        ignore_conflicts=True,
-    )
-    return dict(Tag.objects.filter(slug__in=records_by_slug).values_list("slug", "pk"))
-
-
-def _canonical_url(url):
-    video_id = youtube_video_id(url) if url else None
-    return f"https://www.youtube.com/watch?v={video_id}" if video_id else url
-
-
-def _sync_related(clip, related_records, *, created=False, cache=None):
+def _sync_related(clip, related_records, *, created, lookups):
     if not related_records:
         return False
-    wanted = [(r.title, _canonical_url(r.url)) for r in related_records if r.title or r.url]
+    wanted = [(r.title, canonical_url(r.url)) for r in related_records if r.title or r.url]
     # A clip created in this transaction has no related links yet: no query.
     current = (
         [] if created else list(clip.related_links.order_by("position").values_list("title", "url"))
@@ -416,100 +296,24 @@ def _sync_related(clip, related_records, *, created=False, cache=None):
             position=i,
             title=title,
             url=url,
-            target_id=_find_target(clip, title, url, cache),
+            target_id=lookups.find_target(clip, title, url),
         )
         for i, (title, url) in enumerate(wanted)
     ]
-    if clip.pk is None:
-        cache.new_links += links  # inserted after their clip, with the chunk's other new clips
-    else:
-        RelatedLink.objects.bulk_create(links)
-    if cache is not None:
-        for link in links:
-            if link.target_id is None:
-                key = _link_key(link.title, link.url)
-                cache.maybe_open.setdefault(key, set()).add(_owner(clip))
+    lookups.add_related_links(clip, links)
     return True
 
 
-def _find_target(clip, title, url, cache=None):
-    """The id of the catalogued clip a related link points to: by URL or video id, else by title."""
-    if cache is not None:
-        found = cache.target(clip, _target_key(title, url))
-        if found is not ...:
-            return found
-    others = Clip.objects.exclude(pk=clip.pk).order_by("pk").values_list("pk", flat=True)
-    if url:
-        video_id = youtube_video_id(url)
-        if video_id:
-            return others.filter(platform="youtube", external_id=video_id).first()
-        return others.filter(url=url).first()
-    matches = list(others.filter(title=title)[:2])
-    return matches[0] if len(matches) == 1 else None
-
-
-def _target_key(title, url):
-    """What `_find_target` looks a link up by: a YouTube id, a URL or (without a URL) a title."""
-    if url:
-        video_id = youtube_video_id(url)
-        return ("youtube", video_id) if video_id else ("url", url)
-    return ("title", title)
-
-
-def _target_keys(clip):
-    """The `_target_key`s under which `_find_target` could find the clip once it is stored."""
-    keys = [("url", clip.url), ("title", clip.title)]
-    if clip.platform == "youtube":
-        keys.append(("youtube", clip.external_id))
-    return keys
-
-
-def _resolve_links_to(clip):
-    """Point open related links of other clips at this clip, now that it is catalogued."""
-    match = Q(title=clip.title, url="")
-    if clip.url:
-        match |= Q(url=_canonical_url(clip.url))
-    RelatedLink.objects.filter(match, target=None).exclude(clip=clip).update(target=clip)
-
-
-def _link_key(title, url):
-    """What an open related link waits for: a clip at its URL, else one with its title."""
-    return ("url", url) if url else ("title", title)
-
-
-def _no_open_links_to(clip, cache):
-    """Can no other clip's open related link point at this new clip? (Then no UPDATE.)"""
-    keys = [("title", clip.title)]
-    if clip.url:
-        keys.append(("url", _canonical_url(clip.url)))
-    return not any(cache.maybe_open.get(key, set()) - {_owner(clip)} for key in keys)
-
-
-def _owner(clip):
-    """The clip's id in `maybe_open`; a clip still waiting for its INSERT has none yet."""
-    return clip.pk if clip.pk is not None else ("waiting", id(clip))
-
-
-def _key(record):
-    return (record.platform, record.external_id)
-
-
-def _add_channel_links(channel, link_records, cache=None):
+def _add_channel_links(channel, link_records, lookups):
     if not link_records:
         return
-    if cache is not None and channel.pk in cache.channel_links:
-        known, position = cache.channel_links[channel.pk]
-    else:
-        urls = list(channel.links.values_list("url", flat=True))
-        known, position = set(urls), len(urls)
+    urls, position = lookups.channel_link_urls(channel)
     new = []
     for link in link_records:
-        if link.url not in known:
-            known.add(link.url)
+        if link.url not in urls:
+            urls.add(link.url)
             new.append(
                 ChannelLink(channel=channel, position=position, label=link.label, url=link.url)
             )
             position += 1
-    ChannelLink.objects.bulk_create(new)
-    if cache is not None:
-        cache.channel_links[channel.pk] = (known, position)
+    lookups.add_channel_links(channel, new, urls, position)

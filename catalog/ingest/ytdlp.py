@@ -15,27 +15,14 @@ from yt_dlp.networking.exceptions import HTTPError, RequestError, TransportError
 from yt_dlp.utils import DownloadError, ExtractorError, GeoRestrictedError, UnsupportedError
 
 from catalog.models import Clip
-from catalog.text import youtube_video_id
+from catalog.models.availability import GONE
+from catalog.youtube import is_video_id, watch_url
 
-from .feeds import parse_youtube_feed, youtube_feed_url
-from .infojson import normalise, read_infojson
+from .infojson import normalise
 from .netguard import AddressRefused, GuardedYoutubeDL, ResponseLimit, check_url
 from .records import TranscriptRecord
 from .results import IngestError
-from .safejson import MAX_INFOJSON_BYTES
 from .subtitles import parse_vtt
-
-__all__ = [
-    "MAX_INFOJSON_BYTES",
-    "FetchError",
-    "extract",
-    "extract_page",
-    "list_entries",
-    "normalise",
-    "parse_youtube_feed",
-    "read_infojson",
-    "youtube_feed_url",
-]
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +31,8 @@ SOCKET_TIMEOUT = 20  # seconds per network operation
 RETRIES = 1
 MAX_SUBTITLE_BYTES = 10 * 1024 * 1024
 PAGE_VIDEO_LIMIT = 100  # videos taken from one page when no limit is given
-FETCH_KINDS = ("unsupported", "not_found", "private", "removed", "geo_blocked", "network")
+# Besides the platform's word that a video is gone (an availability), what kept us from it.
+FETCH_KINDS = ("unsupported", "not_found", "network", *GONE)
 
 # yt-dlp's messages, most specific first; a network problem must never read as "removed".
 _MESSAGE_KINDS = (
@@ -163,12 +151,8 @@ def _entry_url(entry, playlist_url):
     """
     video_id = entry.get("id")
     is_youtube = "Youtube" in (entry.get("ie_key"), entry.get("extractor_key"))
-    if (
-        is_youtube
-        and isinstance(video_id, str)
-        and youtube_video_id(f"https://youtu.be/{video_id}")
-    ):
-        return f"https://www.youtube.com/watch?v={video_id}"
+    if is_youtube and is_video_id(video_id):
+        return watch_url(video_id)
     keys = ("url", "webpage_url")
     if entry.get("_type") not in ("url", "url_transparent"):
         keys = ("webpage_url", "url") if entry.get("webpage_url") != playlist_url else ("url",)

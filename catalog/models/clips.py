@@ -1,15 +1,16 @@
 """The catalogue: clips, the channels that publish them, tags and related links.
 
-Only the ingestion pipeline (catalog.ingest) writes clips; everything that
-reads them goes through the queryset verbs below.
+Clips are written by the ingestion pipeline (catalog.ingest), and in bulk only by
+the backup restore (catalog.backup) and the benchmark catalogue
+(catalog.benchdata); everything that reads them goes through the queryset verbs
+below.
 """
 
-import re
 from operator import attrgetter
 from urllib.parse import urlencode
 
 from django.db import models
-from django.db.models import F, OrderBy, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -17,45 +18,19 @@ from django.utils.translation import gettext_lazy as _
 from catalog.boilerplate_lines import split_description
 from catalog.languages import language_name
 from catalog.links import detail_url
+from catalog.timecode import timecode
+from catalog.youtube import embed_url, is_video_id
 
+from .availability import Availability
 from .channels import Channel
+from .indexes import NullsLastIndex  # migration 0003 names it catalog.models.clips.NullsLastIndex
 from .tags import Tag
-
-YOUTUBE_ID_RE = re.compile(r"^[A-Za-z0-9_-]{11}$")
 
 # A tag on more clips than this is "common": a tag filter then walks the newest-first
 # index and checks each clip for the tag (EXISTS) and soon has a page; a rarer tag's
 # few clips are fetched from the tag's index entries first (IN) and sorted. SQLite's
 # planner does not choose between the two by itself.
 COMMON_TAG_CLIPS = 5000
-
-
-class NullsLastIndex(models.Index):
-    """An index whose descending columns put NULLs last, as ClipQuerySet.newest() sorts.
-
-    PostgreSQL needs NULLS LAST spelled out in the index for an ORDER BY ... DESC
-    NULLS LAST to use it; SQLite's DESC already sorts NULLs last and rejects the
-    words in an index. One declaration, the right DDL per database.
-    """
-
-    def create_sql(self, model, schema_editor, using="", **kwargs):
-        if schema_editor.connection.vendor == "postgresql":
-
-            def nullable(expression):
-                name = getattr(expression, "name", None)
-                return bool(name) and model._meta.get_field(name).null
-
-            # Only nullable columns: ORDER BY id DESC means NULLS FIRST to PostgreSQL,
-            # and an index saying otherwise would not serve it.
-            index = self.clone()
-            index.expressions = [
-                OrderBy(e.expression, descending=True, nulls_last=True)
-                if isinstance(e, OrderBy) and e.descending and nullable(e.expression)
-                else e
-                for e in self.expressions
-            ]
-            return super(NullsLastIndex, index).create_sql(model, schema_editor, using, **kwargs)
-        return super().create_sql(model, schema_editor, using, **kwargs)
 
 
 class ClipQuerySet(models.QuerySet):
@@ -142,13 +117,23 @@ class Clip(models.Model):
         DAY = "day", _("day")
         TIME = "time", _("date and time")
 
-    class Availability(models.TextChoices):
-        UNKNOWN = "unknown", _("not checked")
-        AVAILABLE = "available", _("available")
-        PRIVATE = "private", _("private")
-        REMOVED = "removed", _("removed")
-        GEO_BLOCKED = "geo_blocked", _("geo-blocked")
-        CHECK_FAILED = "check_failed", _("check failed")
+    Availability = Availability
+
+    # What an editor can lock against imports and refreshes (locked_fields). Locking
+    # the date locks its precision too; locking tags keeps the clip's tag set as the
+    # editor left it.
+    LOCKABLE_FIELDS = {
+        "title": _("title"),
+        "description": _("description"),
+        "tags": _("tags"),
+        "channel": _("channel"),
+        "url": _("URL"),
+        "published_at": _("publication date"),
+        "duration": _("duration"),
+        "language": _("language"),
+        "thumbnail_url": _("thumbnail"),
+    }
+    LOCKED_WITH = {"published_at": ("published_precision",)}
 
     class Source(models.TextChoices):
         PAGETEXT = "pagetext", _("page text")
@@ -258,6 +243,14 @@ class Clip(models.Model):
         return detail_url("catalog:clip_detail", "pk", self.pk)
 
     @property
+    def all_locked_fields(self):
+        """The fields imports and refreshes leave alone: the locked ones and what goes with them."""
+        locked = set(self.locked_fields or ())
+        for field in list(locked):
+            locked.update(self.LOCKED_WITH.get(field, ()))
+        return locked
+
+    @property
     def published_display(self):
         """The date at the precision that is known ('2023', never a fake 1 January),
         in the reader's language: "Nov. 2, 2024" or "2. November 2024"."""
@@ -303,26 +296,18 @@ class Clip(models.Model):
 
     @property
     def duration_display(self):
-        if self.duration is None:
-            return ""
-        hours, rest = divmod(self.duration, 3600)
-        minutes, seconds = divmod(rest, 60)
-        if hours:
-            return f"{hours}:{minutes:02d}:{seconds:02d}"
-        return f"{minutes}:{seconds:02d}"
+        return "" if self.duration is None else timecode(self.duration)
 
     @property
     def youtube_id(self):
-        if self.platform == "youtube" and YOUTUBE_ID_RE.match(self.external_id):
+        if self.platform == "youtube" and is_video_id(self.external_id):
             return self.external_id
         return None
 
     @property
     def embed_url(self):
         """Privacy-enhanced player: no YouTube cookies until the reader plays."""
-        if self.youtube_id:
-            return f"https://www.youtube-nocookie.com/embed/{self.youtube_id}"
-        return ""
+        return embed_url(self.youtube_id) if self.youtube_id else ""
 
     def player_src(self, start=0):
         """The player's URL, starting at `start` seconds (transcript timestamps link here)."""

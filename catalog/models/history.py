@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .availability import CHECKED, GONE, Availability
 from .clips import Clip
 
 
@@ -50,12 +51,7 @@ class AvailabilityCheck(models.Model):
     says when the clip was last seen as it is.
     """
 
-    class Status(models.TextChoices):
-        AVAILABLE = "available", _("available")
-        PRIVATE = "private", _("private")
-        REMOVED = "removed", _("removed")
-        GEO_BLOCKED = "geo_blocked", _("geo-blocked")
-        CHECK_FAILED = "check_failed", _("check failed")
+    Status = Availability  # any but UNKNOWN: see `status`
 
     clip = models.ForeignKey(
         Clip,
@@ -64,7 +60,7 @@ class AvailabilityCheck(models.Model):
         db_index=False,  # availabilitycheck_clip_idx starts with the clip
     )
     checked_at = models.DateTimeField(default=timezone.now)
-    status = models.CharField(max_length=16, choices=Status.choices)
+    status = models.CharField(max_length=16, choices=CHECKED)
     reason = models.TextField(blank=True, help_text=_("The platform's message, as yt-dlp gave it."))
 
     class Meta:
@@ -80,4 +76,4 @@ class AvailabilityCheck(models.Model):
 
     @property
     def is_gone(self):
-        return self.status in {self.Status.PRIVATE, self.Status.REMOVED, self.Status.GEO_BLOCKED}
+        return self.status in GONE

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from catalog.languages import language_name
+from catalog.timecode import timecode
 
 from .clips import Clip
 
@@ -59,6 +60,4 @@ class TranscriptSegment(models.Model):
 
     @property
     def timestamp(self):
-        minutes, seconds = divmod(int(self.start), 60)
-        hours, minutes = divmod(minutes, 60)
-        return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+        return timecode(self.start)

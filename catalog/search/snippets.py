@@ -10,6 +10,7 @@ piece and wraps the highlighted ones in <mark>, so stored text stays text.
 from dataclasses import dataclass
 
 from catalog.boilerplate_lines import split_description
+from catalog.timecode import timecode
 
 from .text import WORD_RE, stem
 
@@ -28,9 +29,7 @@ class TranscriptHit:
 
     @property
     def timestamp(self):
-        minutes, seconds = divmod(int(self.start), 60)
-        hours, minutes = divmod(minutes, 60)
-        return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+        return timecode(self.start)
 
 
 def _hits(text, stems, language):

@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 
 from catalog.models import Channel, Tag
 from catalog.seo import clip_meta as build_clip_meta
-from catalog.text import HASHTAG_RE, iter_urls
+from catalog.textlinks import HASHTAG_RE, http_url, iter_urls
 
 register = template.Library()
 
@@ -46,11 +46,8 @@ def linkify(text):
     return mark_safe(html)  # noqa: S308
 
 
-@register.filter
-def http_url(value):
-    """The URL if it is http(s), else '' — stored URLs come from the web."""
-    value = str(value or "").strip()
-    return value if value.lower().startswith(("http://", "https://")) else ""
+# Only http(s) URLs become links: stored URLs come from the web.
+register.filter("http_url", http_url)
 
 
 @register.simple_tag(takes_context=True)

@@ -8,8 +8,8 @@ from django.apps import apps
 from django.db import models
 
 from catalog.ingest import Outcome, infojson_files, ingest_infojson_files, store
+from catalog.ingest.infojson import read_infojson
 from catalog.ingest.results import ClipRef
-from catalog.ingest.ytdlp import read_infojson
 from catalog.models import Clip, RelatedLink
 
 store_module = importlib.import_module("catalog.ingest.store")

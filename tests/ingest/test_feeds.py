@@ -3,7 +3,7 @@
 import pytest
 
 from catalog.ingest import IngestError
-from catalog.ingest.ytdlp import parse_youtube_feed, youtube_feed_url
+from catalog.ingest.youtube_feed import parse_youtube_feed, youtube_feed_url
 
 FEED = """<?xml version="1.0" encoding="UTF-8"?>
 <feed xmlns:yt="http://www.youtube.com/xml/schemas/2015"

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from catalog.ingest import IngestError, Outcome, store
+from catalog.ingest.infojson import normalise, read_infojson
 from catalog.ingest.safejson import MAX_INFOJSON_BYTES, SCAN_ABOVE
-from catalog.ingest.ytdlp import normalise, read_infojson
 from catalog.models import Clip, ClipTag
 
 

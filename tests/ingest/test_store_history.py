@@ -10,7 +10,7 @@ from catalog.ingest import (
     TranscriptRecord,
     store,
 )
-from catalog.ingest.store import record_check
+from catalog.ingest.refresh import record_check
 from catalog.models import AvailabilityCheck, Clip, ClipRevision, TranscriptSegment
 
 pytestmark = pytest.mark.django_db

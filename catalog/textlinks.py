@@ -1,13 +1,12 @@
-"""Finding URLs, hashtags and video ids in untrusted text.
+"""Finding the URLs and hashtags in untrusted text.
 
 One definition, used both when a source is parsed (catalog.ingest) and when a
 description is rendered (catalog.templatetags), so that what is stored as a tag
-or a link is exactly what the page shows as one.
+or a link is exactly what the page shows as one. (YouTube's video ids:
+catalog.youtube.)
 """
 
 import re
-from functools import lru_cache
-from urllib.parse import parse_qs, urlsplit
 
 # Only http(s): javascript:, data: and friends never become links.
 URL_RE = re.compile(r"\bhttps?://[^\s<>\"'«»“”‘’\[\]{}|\\^`]+", re.IGNORECASE)
@@ -17,10 +16,6 @@ _URL_TRAILING = ".,;:!?…"
 # '#' not preceded by a word character or '&' (so '&#39;' and 'C#' are not tags),
 # followed by a word that is not only digits ('#1' is a rank, not a topic).
 HASHTAG_RE = re.compile(r"(?<![\w&/])#(?!\d+\b)(\w[\w-]*\w|\w)", re.UNICODE)
-
-_YOUTUBE_ID_RE = re.compile(r"^[A-Za-z0-9_-]{11}$")
-_YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "music.youtube.com"}
-_YOUTUBE_EMBED_HOSTS = _YOUTUBE_HOSTS | {"youtube-nocookie.com", "www.youtube-nocookie.com"}
 
 
 def trim_url(url):
@@ -63,24 +58,7 @@ def find_hashtags(text):
     return tags
 
 
-@lru_cache(maxsize=4096)  # an import asks for the same URLs several times
-def youtube_video_id(url):
-    """The 11-character video id of a YouTube watch, short, shorts or embed URL, else None."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    host = (parts.hostname or "").lower()
-    path = parts.path.rstrip("/")
-    candidate = None
-    if host == "youtu.be":
-        candidate = path.lstrip("/")
-    elif host in _YOUTUBE_HOSTS and path == "/watch":
-        candidate = (parse_qs(parts.query).get("v") or [""])[0]
-    elif host in _YOUTUBE_EMBED_HOSTS:
-        for prefix in ("/embed/", "/shorts/", "/live/", "/v/"):
-            if path.startswith(prefix):
-                candidate = path[len(prefix) :]
-    if candidate and _YOUTUBE_ID_RE.match(candidate):
-        return candidate
-    return None
+def http_url(value):
+    """The URL if it is http(s), else '': stored URLs come from the web."""
+    value = str(value or "").strip()
+    return value if value.lower().startswith(("http://", "https://")) else ""

@@ -9,13 +9,14 @@ import re
 from datetime import datetime
 from xml.etree import ElementTree
 
+from catalog.youtube import is_video_id, watch_url
+
 from .results import IngestError
 
 MAX_FEED_BYTES = 5 * 1024 * 1024
 ATOM = "{http://www.w3.org/2005/Atom}"
 YT = "{http://www.youtube.com/xml/schemas/2015}"
 _CHANNEL_ID_RE = re.compile(r"^UC[A-Za-z0-9_-]{22}$")
-_VIDEO_ID_RE = re.compile(r"^[A-Za-z0-9_-]{11}$")
 
 
 def youtube_feed_url(channel_id):
@@ -51,8 +52,8 @@ def parse_youtube_feed(xml_text):
 
 def _entry(element):
     video_id = (element.findtext(f"{YT}videoId") or "").strip()
-    if _VIDEO_ID_RE.match(video_id):
-        url = f"https://www.youtube.com/watch?v={video_id}"
+    if is_video_id(video_id):
+        url = watch_url(video_id)
     else:
         link = element.find(f"{ATOM}link[@rel='alternate']")
         url = (link.get("href") or "").strip() if link is not None else ""

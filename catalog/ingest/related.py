@@ -1,0 +1,79 @@
+"""Related links and the catalogued clips they point to.
+
+A related link (a title, a URL or both) points at the clip found by its URL (a
+YouTube URL by its video id, whatever its form), else, when it has no URL, by a
+title that names exactly one clip. A link that finds nothing stays open: when
+the clip it names is stored later, `resolve_links_to` points it there.
+
+The keys below are what the bulk path (chunks.ChunkLookups) caches so that a
+chunk of records finds its links' targets without a query per link.
+"""
+
+from django.db.models import Q
+
+from catalog.models import Clip, RelatedLink
+from catalog.youtube import watch_url, youtube_video_id
+
+
+def canonical_url(url):
+    """A YouTube URL as its watch URL (one form per video); any other URL as it is."""
+    video_id = youtube_video_id(url) if url else None
+    return watch_url(video_id) if video_id else url
+
+
+def find_target(clip, title, url):
+    """The id of the catalogued clip a related link points to: by URL or video id, else by title."""
+    others = Clip.objects.exclude(pk=clip.pk).order_by("pk").values_list("pk", flat=True)
+    if url:
+        video_id = youtube_video_id(url)
+        if video_id:
+            return others.filter(platform="youtube", external_id=video_id).first()
+        return others.filter(url=url).first()
+    matches = list(others.filter(title=title)[:2])
+    return matches[0] if len(matches) == 1 else None
+
+
+def target_key(title, url):
+    """What `find_target` looks a link up by: a YouTube id, a URL or (without a URL) a title."""
+    if url:
+        video_id = youtube_video_id(url)
+        return ("youtube", video_id) if video_id else ("url", url)
+    return ("title", title)
+
+
+def target_keys(clip):
+    """The `target_key`s under which `find_target` could find the clip once it is stored."""
+    keys = [("url", clip.url), ("title", clip.title)]
+    if clip.platform == "youtube":
+        keys.append(("youtube", clip.external_id))
+    return keys
+
+
+def resolve_links_to(clip):
+    """Point open related links of other clips at this clip, now that it is catalogued."""
+    match = Q(title=clip.title, url="")
+    if clip.url:
+        match |= Q(url=canonical_url(clip.url))
+    RelatedLink.objects.filter(match, target=None).exclude(clip=clip).update(target=clip)
+
+
+def link_key(title, url):
+    """What an open related link waits for: a clip at its URL, else one with its title."""
+    return ("url", url) if url else ("title", title)
+
+
+def no_open_links_to(clip, maybe_open):
+    """Can no other clip's open related link point at this new clip? (Then no UPDATE.)
+
+    `maybe_open` maps each `link_key` to the `link_owner`s that may have such a
+    link open: a superset is safe, it only costs the UPDATE.
+    """
+    keys = [link_key(clip.title, "")]
+    if clip.url:
+        keys.append(link_key("", canonical_url(clip.url)))
+    return not any(maybe_open.get(key, set()) - {link_owner(clip)} for key in keys)
+
+
+def link_owner(clip):
+    """The clip's id among link owners; a clip still waiting for its INSERT has none yet."""
+    return clip.pk if clip.pk is not None else ("waiting", id(clip))
