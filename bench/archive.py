@@ -62,7 +62,7 @@ def fill(n):
 
 
 def export_bytes():
-    from catalog.ingest.archive import export_catalog
+    from catalog.backup import export_catalog
 
     out = io.StringIO()
     export_catalog(out)
@@ -70,7 +70,7 @@ def export_bytes():
 
 
 def wipe():
-    from catalog.ingest.archive import CATALOGUE_MODELS
+    from catalog.backup import CATALOGUE_MODELS
 
     for model in CATALOGUE_MODELS:
         model.objects.all().delete()
@@ -91,14 +91,14 @@ def peak_mib(function, *args):
 
 
 def export_to(path):
-    from catalog.ingest.archive import export_catalog
+    from catalog.backup import export_catalog
 
     with path.open("w", encoding="utf-8") as out:
         export_catalog(out)
 
 
 def import_from(path):
-    from catalog.ingest.archive import import_catalog
+    from catalog.backup import import_catalog
 
     with path.open(encoding="utf-8") as lines:
         import_catalog(lines)

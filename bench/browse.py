@@ -125,8 +125,8 @@ def pages():
     """(name, url, kind) for every page type, picked from the corpus."""
     from django.db.models import F
 
+    from catalog.benchdata import words
     from catalog.browse.pagination import AFTER, Key, encode_cursor
-    from catalog.demo import words
     from catalog.models import Channel, Clip, Tag, TranscriptSegment
 
     popular = Tag.objects.order_by("-clip_count", "slug")[:2]

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import CommandError, call_command
 
+from catalog.backup import CATALOGUE_MODELS, ArchiveError, import_catalog
 from catalog.ingest import (
     ChannelRecord,
     ClipRecord,
@@ -16,7 +17,6 @@ from catalog.ingest import (
     TranscriptRecord,
     store,
 )
-from catalog.ingest.archive import CATALOGUE_MODELS, ArchiveError, import_catalog
 from catalog.models import (
     AvailabilityCheck,
     Channel,
@@ -208,7 +208,7 @@ def test_an_export_is_one_snapshot_while_imports_go_on(full_catalogue):
 
     if connection.vendor == "sqlite":
         pytest.skip("the in-memory test database locks tables; file databases use WAL snapshots")
-    from catalog.ingest.archive import export_catalog
+    from catalog.backup import export_catalog
 
     def late_import():
         make_clip("Late", channel="New")

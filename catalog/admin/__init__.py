@@ -1,4 +1,5 @@
-"""The editors' tool: model admins (catalog.py) and the import pages (imports.py)."""
+"""The editors' tool: model admins (catalog.py), the page-text import (imports.py), and
+imports from the web with their jobs and followed sources (web_imports.py)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Channel, ChannelLink, Clip, ClipTag, RelatedLink, Tag
 
-from . import clip_extras, imports, ytdlp
+from . import clip_extras, imports, web_imports
 
 
 class ChannelLinkInline(admin.TabularInline):
@@ -139,12 +139,12 @@ class ClipAdmin(admin.ModelAdmin):
             ),
             path(
                 "add-from-urls/",
-                self.admin_site.admin_view(ytdlp.add_from_urls_view(self)),
+                self.admin_site.admin_view(web_imports.add_from_urls_view(self)),
                 name="catalog_clip_add_from_urls",
             ),
             path(
                 "upload-infojson/",
-                self.admin_site.admin_view(ytdlp.upload_infojson_view(self)),
+                self.admin_site.admin_view(web_imports.upload_infojson_view(self)),
                 name="catalog_clip_upload_infojson",
             ),
             *super().get_urls(),

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from catalog.models import Tag
 
-from .text import Term
+from .stemming import Term
 
 MAX_QUERY_LENGTH = 500
 MAX_TERMS = 20

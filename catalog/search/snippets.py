@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from catalog.boilerplate_lines import split_description
 from catalog.timecode import timecode
 
-from .text import WORD_RE, stem
+from .stemming import WORD_RE, stem
 
 BEFORE, AFTER = 60, 180  # characters of context around the first hit
 

@@ -19,7 +19,7 @@ every lookup slower.
 
 from catalog.boilerplate_lines import strip_boilerplate
 
-from .text import STEMMED_LANGUAGES, index_text
+from .stemming import STEMMED_LANGUAGES, index_text
 
 TOKENIZE = "unicode61 remove_diacritics 2"
 # A tag has no language: it is indexed plain and by every stemmer.

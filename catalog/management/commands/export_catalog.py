@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from catalog.ingest.archive import export_catalog
+from catalog.backup import export_catalog
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from types import SimpleNamespace
 
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.demo.corpus import CorpusExists, generate
+from catalog.benchdata.corpus import CorpusExists, generate
 from catalog.management.progress import ProgressBar
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.ingest.archive import ArchiveError, import_catalog
+from catalog.backup import ArchiveError, import_catalog
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Vocabulary of the synthetic corpus (catalog.demo.corpus): German and English news words.
+"""Vocabulary of the synthetic corpus (catalog.benchdata.corpus): German and English news words.
 
 Fictional and generic on purpose: no real channel names, no real people.
 """
