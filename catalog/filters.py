@@ -1,4 +1,4 @@
-"""The one FilterSet behind every clip list: HTML pages, and later feeds, exports and the API."""
+"""The one FilterSet behind every clip list: the HTML pages, feeds, exports and the API."""
 
 from datetime import datetime, time, timedelta
 from operator import itemgetter

@@ -9,7 +9,7 @@ generated benchmark catalogue, catalog.benchdata, write rows of their own.)
 from pathlib import Path
 
 from .batch import ingest_page, ingest_url, ingest_urls, is_collection_url
-from .follow import check_due_sources, check_source
+from .follow import check_source
 from .infojson_files import import_infojson, ingest_infojson_files, read_file
 from .jobs import (
     enqueue_due,
@@ -49,7 +49,6 @@ __all__ = [
     "Summary",
     "TagRecord",
     "TranscriptRecord",
-    "check_due_sources",
     "check_source",
     "due_clips",
     "enqueue_due",

@@ -119,15 +119,3 @@ def _learn_channel(source, clips):
 
 def _is_youtube_channel_url(url):
     return is_youtube_url(url) and urlsplit(url).path.startswith(CHANNEL_PATHS)
-
-
-def check_due_sources(*, limit=None, progress=None):
-    """Check every enabled source whose next check is due; one summary for all."""
-    summary = Summary()
-    sources = FollowedSource.objects.due().select_related("channel")
-    for source in sources[:limit] if limit else sources:
-        for result in check_source(source).results:
-            summary.add(result)
-            if progress is not None:
-                progress(summary.total, None, result)
-    return summary

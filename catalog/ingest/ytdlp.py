@@ -60,21 +60,11 @@ class FetchError(IngestError):
         self.kind = kind
 
 
-def extract(url, *, languages=None):
-    """Read one clip from the web: its metadata and the transcripts in the wanted languages.
-
-    `languages` defaults to the NEWSCLIPS_SUBTITLE_LANGUAGES setting; the clip's
-    original-language captions are fetched too. A page of several videos is
-    refused here (see `extract_page`).
-    """
-    with _youtube_dl(url, _clip_options(languages)) as ydl:
-        return _record(
-            ydl, _run(lambda: ydl.sanitize_info(ydl.extract_info(url, download=False))), url
-        )
-
-
 def extract_page(url, *, languages=None, limit=None):
     """The clips a URL shows: its one video, or each video of a page that has several.
+
+    `languages` (the subtitles wanted) defaults to the NEWSCLIPS_SUBTITLE_LANGUAGES
+    setting; the clip's original-language captions are fetched too.
 
     Returns a list in page order with a ClipRecord, or the IngestError that
     video gave, per video: at most `limit` (PAGE_VIDEO_LIMIT when None). The

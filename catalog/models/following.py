@@ -69,7 +69,7 @@ class FollowedSource(models.Model):
         verbose_name_plural = _("followed sources")
         ordering = ["url"]
         indexes = [
-            # check_due_sources: enabled sources whose time has come.
+            # FollowedSource.objects.due(): enabled sources whose time has come.
             models.Index(
                 fields=["next_check_at"],
                 condition=models.Q(enabled=True),

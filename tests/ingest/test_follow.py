@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from catalog.ingest import check_due_sources, check_source
+from catalog.ingest import check_source
 from catalog.models import Clip, FollowedSource
 from tests.ingest import newsroom as newsroom_site
 
@@ -65,7 +65,7 @@ def test_only_enabled_due_sources_are_checked(newsroom):
         next_check_at=timezone.now() + timezone.timedelta(hours=1),
     )
 
-    check_due_sources()
+    call_command("check_followed", stdout=io.StringIO())
 
     assert FollowedSource.objects.filter(last_checked_at__isnull=False).get() == due
     later.refresh_from_db()
