@@ -25,8 +25,7 @@ from .backends import (
 )
 from .boilerplate import checks_deferred, clip_stored, detect_boilerplate
 from .query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
-from .snippets import attach_snippets as _attach_snippets
-from .snippets import attach_transcript_hits
+from .snippets import attach_metadata_snippets, attach_transcript_hits
 
 __all__ = [
     "COMMON_RELEVANCE_WINDOW",
@@ -132,7 +131,7 @@ def attach_snippets(clips, q):
     if channel_ids:
         rows = ChannelBoilerplate.objects.filter(channel_id__in=channel_ids)
         boilerplate = dict(rows.values_list("channel_id", "lines"))
-    unexplained = _attach_snippets(clips, terms, boilerplate)
+    unexplained = attach_metadata_snippets(clips, terms, boilerplate)
     if unexplained:
         segments = (
             TranscriptSegment.objects.filter(clip__in=unexplained)

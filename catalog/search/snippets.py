@@ -69,7 +69,7 @@ def _explained(terms, text, language):
     return {term for term in terms if any(set(v) <= present for v in term.variants)}
 
 
-def attach_snippets(clips, terms, boilerplate):
+def attach_metadata_snippets(clips, terms, boilerplate):
     """Set `search_title`, `search_snippet` (description) and `transcript_hit` on each clip
     of a result page.
 
