@@ -6,7 +6,7 @@ import pytest
 
 from catalog.ingest import netguard
 from catalog.ingest.netguard import AddressRefused, GuardedUrllibRH, GuardedYoutubeDL, check_url
-from catalog.ingest.ytdlp import FetchError, extract, list_entries
+from catalog.ingest.ytdlp import FetchError, extract_page, list_entries
 
 PUBLIC_IP = "93.184.216.34"
 
@@ -51,14 +51,14 @@ def test_public_addresses_pass(address):
 def test_only_http_and_https(url, shown, settings):
     settings.NEWSCLIPS_ALLOW_PRIVATE_URLS = True  # the scheme rule holds even then
     with pytest.raises(FetchError) as raised:
-        extract(url)
+        extract_page(url)
     assert raised.value.kind == "unsupported"
     assert raised.value.reason == f"only http and https URLs can be imported, not {shown}"
 
 
 def test_loopback_is_refused_without_the_setting(site, fast_ytdlp):
     with pytest.raises(FetchError) as raised:
-        extract(site.url("/og.html"))
+        extract_page(site.url("/og.html"))
     assert raised.value.kind == "unsupported"
     assert raised.value.reason == (
         "refused: 127.0.0.1 is a loopback address; only public web addresses can be imported"
@@ -104,20 +104,21 @@ def public(site, fake_dns, fast_ytdlp):
 
 
 def test_a_public_host_is_fetched(public, site):
-    record = extract(public("/og.html"))
+    [record] = extract_page(public("/og.html"))
     assert record.title == "Sturm über der Nordsee"
     assert "/og.html" in site.requests
 
 
 def test_a_redirect_to_a_public_host_is_followed(public, site):
-    record = extract(site.redirect("ok", public("/og.html")).replace("127.0.0.1", "news.test"))
+    start = site.redirect("ok", public("/og.html")).replace("127.0.0.1", "news.test")
+    [record] = extract_page(start)
     assert record.title == "Sturm über der Nordsee"
 
 
 def test_a_redirect_to_loopback_is_refused(public, site):
     start = site.redirect("evil", site.url("/og.html")).replace("127.0.0.1", "news.test")
     with pytest.raises(FetchError) as raised:
-        extract(start)
+        extract_page(start)
     assert raised.value.kind == "unsupported"
     assert "127.0.0.1 is a loopback address" in raised.value.reason
     assert site.requests == ["/redirect/evil"]  # the target was never asked
@@ -126,13 +127,13 @@ def test_a_redirect_to_loopback_is_refused(public, site):
 def test_a_redirect_to_another_scheme_is_refused(public, site):
     start = site.redirect("ftp", "ftp://news.test/x").replace("127.0.0.1", "news.test")
     with pytest.raises(FetchError, match="only http and https URLs can be imported, not ftp:"):
-        extract(start)
+        extract_page(start)
 
 
 def test_every_dns_answer_must_be_public(public, fake_dns, site):
     fake_dns["mixed.test"] = [PUBLIC_IP, "10.0.0.7"]
     with pytest.raises(FetchError, match=r"mixed.test \(10.0.0.7\) is a private address"):
-        extract(public("/og.html").replace("news.test", "mixed.test"))
+        extract_page(public("/og.html").replace("news.test", "mixed.test"))
     assert site.requests == []
 
 
@@ -146,13 +147,13 @@ def test_dns_rebinding_is_caught_at_connect_time(public, fake_dns, site):
 
     fake_dns["rebind.test"] = rebinding
     with pytest.raises(FetchError, match=r"rebind.test \(127.0.0.1\) is a loopback address"):
-        extract(public("/og.html").replace("news.test", "rebind.test"))
+        extract_page(public("/og.html").replace("news.test", "rebind.test"))
     assert site.requests == []
 
 
 def test_unresolvable_host_is_a_network_error(fake_dns):
     with pytest.raises(FetchError) as raised:
-        extract("https://no-such-host.invalid/clip")
+        extract_page("https://no-such-host.invalid/clip")
     assert raised.value.kind == "network"
     assert "does not resolve" in raised.value.reason
 

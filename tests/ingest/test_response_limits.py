@@ -4,7 +4,7 @@ import pytest
 
 from catalog.ingest import Outcome, ingest_urls
 from catalog.ingest.netguard import GuardedYoutubeDL
-from catalog.ingest.ytdlp import FetchError, extract
+from catalog.ingest.ytdlp import FetchError, extract_page
 from catalog.models import Clip
 
 
@@ -17,7 +17,7 @@ def _limits(allow_private):
 @pytest.mark.parametrize("page", ["/endless.html", "/huge.html"])
 def test_a_page_longer_than_the_limit_is_refused(site, page):
     with pytest.raises(FetchError) as raised:
-        extract(site.url(page))
+        extract_page(site.url(page))
     assert raised.value.kind == "unsupported"
     assert raised.value.reason == (
         f"response too large: {site.url(page)} sent more than 1,000,000 bytes"
@@ -26,13 +26,13 @@ def test_a_page_longer_than_the_limit_is_refused(site, page):
 
 def test_a_compressed_page_that_unpacks_beyond_the_limit_is_refused(site):
     with pytest.raises(FetchError) as raised:
-        extract(site.url("/gzip-bomb.html"))
+        extract_page(site.url("/gzip-bomb.html"))
     assert raised.value.reason == "response too large: more than 1,000,000 bytes unpacked"
 
 
 def test_a_page_that_drips_is_cut_off(site):
     with pytest.raises(FetchError) as raised:
-        extract(site.url("/drip.html"))
+        extract_page(site.url("/drip.html"))
     assert raised.value.kind == "network"  # may be the network's fault: worth a retry later
     assert raised.value.reason == (
         f"response too slow: {site.url('/drip.html')} was still sending after 1 s"
@@ -40,7 +40,8 @@ def test_a_page_that_drips_is_cut_off(site):
 
 
 def test_pages_within_the_limits_are_read(site):
-    assert extract(site.url("/og.html")).title == "Sturm über der Nordsee"
+    [record] = extract_page(site.url("/og.html"))
+    assert record.title == "Sturm über der Nordsee"
 
 
 @pytest.mark.parametrize("size", [None, 10_000_000, 512])
