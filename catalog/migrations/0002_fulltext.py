@@ -8,6 +8,9 @@ from what is already catalogued, and dropped again when migrating back.
 import django.db.models.deletion
 from django.db import migrations, models
 
+# catalog.search is imported when the operations run, not when Django loads the
+# migration graph: it imports the app's current models, which loading must not need.
+
 
 def _backend(schema_editor):
     from catalog.search.backends import backend
