@@ -1,4 +1,13 @@
 from .boilerplate import ChannelBoilerplate
+from .captures import (
+    Capture,
+    CaptureFile,
+    CaptureRule,
+    CaptureTimestamp,
+    CustodyEvent,
+    FixityCheck,
+    StoredFile,
+)
 from .channels import Channel, ChannelLink
 from .clips import Clip, ClipTag, RelatedLink
 from .following import FollowedSource
@@ -9,16 +18,23 @@ from .transcripts import TranscriptSegment
 
 __all__ = [
     "AvailabilityCheck",
+    "Capture",
+    "CaptureFile",
+    "CaptureRule",
+    "CaptureTimestamp",
     "Channel",
     "ChannelBoilerplate",
     "ChannelLink",
     "Clip",
     "ClipRevision",
     "ClipTag",
+    "CustodyEvent",
+    "FixityCheck",
     "FollowedSource",
     "IngestJob",
     "IngestJobItem",
     "RelatedLink",
+    "StoredFile",
     "Tag",
     "TranscriptSegment",
 ]
