@@ -19,3 +19,16 @@ def data_dir(tmp_path, settings):
     """NEWSCLIPS_DATA_DIR in a fresh folder: a new instance signing key, files kept apart."""
     settings.DATA_DIR = tmp_path / "data"
     return settings.DATA_DIR
+
+
+@pytest.fixture
+def capture_storage(tmp_path, settings):
+    """STORAGES["captures"] as a local folder of its own."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "captures": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "captures")},
+        },
+    }
+    return tmp_path / "captures"
