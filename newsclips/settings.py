@@ -343,3 +343,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Proof of captures (catalog/capture/timestamps.py): RFC 3161 time-stamping authorities
+# asked for a token over every capture's manifest (none by default), the certificates
+# their tokens must chain to (default: the system's CAs), and how long one may take.
+NEWSCLIPS_TSA_URLS = env_list("NEWSCLIPS_TSA_URLS", "")
+NEWSCLIPS_TSA_CA_FILE = os.environ.get("NEWSCLIPS_TSA_CA_FILE", "")
+NEWSCLIPS_TSA_TIMEOUT = env_int("NEWSCLIPS_TSA_TIMEOUT", 20)
