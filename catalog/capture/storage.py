@@ -116,11 +116,17 @@ def store_file(path, *, mime_type=""):
         return StoredFile.objects.get(sha256=sha256)
 
 
-def _check_limits(size, *, reusing):
+def check_room(total):
+    """Raise StorageRefused if `total` more bytes would take the storage over its quota."""
+    _check_limits(0, reusing=False, total=total)
+
+
+def _check_limits(size, *, reusing, total=None):
     limit = max_file_bytes()
     if size > limit:
         raise StorageRefused(f"file too large: {size:,} bytes, the limit is {limit:,}")
     quota = quota_bytes()
+    size = size if total is None else total
     if quota and not reusing:
         used = used_bytes()
         if used + size > quota:

@@ -4,6 +4,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from catalog import ingest
+from catalog.capture.rules import enqueue_due_captures
 
 logger = logging.getLogger("catalog.ingest.jobs")
 
@@ -11,8 +12,9 @@ logger = logging.getLogger("catalog.ingest.jobs")
 class Command(BaseCommand):
     help = (
         "Queue the periodic work for the background worker: a refresh job if clips are due "
-        "for a re-check, a follow job if followed sources are due, and resume jobs whose "
-        "worker died. Run it every few minutes (cron, systemd timer) or with --every."
+        "for a re-check, a follow job if followed sources are due, captures that capture "
+        "rules ask for, and resume jobs and captures whose worker died. Run it every few "
+        "minutes (cron, systemd timer) or with --every."
     )
 
     def add_arguments(self, parser):
@@ -26,7 +28,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, every, **options):
         while True:
-            jobs = ingest.enqueue_due() + ingest.resume_stale_jobs()
+            jobs = ingest.enqueue_due() + ingest.resume_stale_jobs() + enqueue_due_captures()
             for job in jobs:
                 # Run once (cron), it answers on stdout; as a service (--every, the
                 # Procfile's clock) its lines join the structured log stream.
