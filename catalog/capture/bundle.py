@@ -41,7 +41,8 @@ from warcio.warcwriter import WARCWriter
 from catalog.models import CaptureFile, CustodyEvent
 
 from . import proof, timestamps
-from .fixity import READ_SIZE, capture_storage
+from .fixity import READ_SIZE
+from .storage import captures_storage
 
 # Hop-by-hop and encoding headers describe the transfer, not the stored body.
 DROPPED_HEADERS = {"content-encoding", "transfer-encoding", "content-length", "connection"}
@@ -98,7 +99,7 @@ def _write_warc(capture, files, path):
                 "WARC-Date": _warc_date(capture.finished_at),
                 "WARC-Payload-Digest": "sha256:" + _base32(stored.sha256),
             }
-            with capture_storage().open(stored.name, "rb") as payload:
+            with captures_storage().open(stored.name, "rb") as payload:
                 if capture_file.role == CaptureFile.Role.PAGE and capture.http_status:
                     record = writer.create_warc_record(
                         url,
@@ -184,7 +185,7 @@ def _write_files(package, files, listed):
             raise BundleError(f"{capture_file.name} is not the file the manifest lists")
         digest = hashlib.sha256()
         with (
-            capture_storage().open(stored.name, "rb") as source,
+            captures_storage().open(stored.name, "rb") as source,
             package.open(_entry(f"files/{capture_file.name}", size=stored.size), "w") as out,
         ):
             _copy(source, out, digest)

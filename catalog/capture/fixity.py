@@ -14,29 +14,25 @@ import math
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db.models import Exists, Max, OuterRef
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from catalog.models import CaptureFile, CustodyEvent, FixityCheck, StoredFile
 
+from .storage import captures_storage
+
 logger = logging.getLogger("catalog.capture.fixity")
 
-STORAGE_ALIAS = "captures"
 READ_SIZE = 1024 * 1024
 MAX_FILES_PER_RUN = 200  # check_due runs every few minutes; a backlog spreads over the day
-
-
-def capture_storage():
-    return storages[STORAGE_ALIAS]
 
 
 def rehash(stored_file):
     """(sha256 hex, size, reason) of the stored bytes; reason is "" unless they cannot be read."""
     digest, size = hashlib.sha256(), 0
     try:
-        with capture_storage().open(stored_file.name, "rb") as handle:
+        with captures_storage().open(stored_file.name, "rb") as handle:
             while chunk := handle.read(READ_SIZE):
                 digest.update(chunk)
                 size += len(chunk)

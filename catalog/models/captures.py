@@ -137,8 +137,8 @@ class Capture(models.Model):
         self._loaded_status = self.status
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
         instance._loaded_status = instance.__dict__.get("status")
         return instance
 

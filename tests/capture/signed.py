@@ -1,35 +1,31 @@
 """Complete, signed captures for the proof tests, made as the capture job makes them.
 
 Files go into STORAGES["captures"] under their content address, the manifest is
-the contract's canonical JSON, signed by the instance key and time-stamped by
+catalog.capture.manifest's canonical JSON, signed by the instance key and time-stamped by
 every configured TSA. The media is a real MP4 made by ffmpeg.
 """
 
 import hashlib
-import subprocess
+import tempfile
 from functools import cache
+from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from catalog.capture import proof, timestamps
-from catalog.capture.fixity import capture_storage
+from catalog.capture.manifest import manifest_bytes
+from catalog.capture.storage import captures_storage, storage_name
 from catalog.models import Capture, CaptureFile, CaptureTimestamp, StoredFile
+
+from .media import make_media
 
 
 @cache
 def tiny_mp4():
-    """One second of test picture and tone, H.264/AAC, a few KiB."""
-    return subprocess.run(
-        [
-            "ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=size=160x90:rate=10",
-            "-f", "lavfi", "-i", "sine=frequency=440", "-t", "1", "-c:v", "libx264",
-            "-pix_fmt", "yuv420p", "-c:a", "aac", "-movflags", "+faststart+frag_keyframe",
-            "-f", "mp4", "pipe:1",
-        ],
-        check=True,
-        capture_output=True,
-    ).stdout  # fmt: skip
+    """One second of ffmpeg's test picture and tone (tests/capture/media.py), as bytes."""
+    with tempfile.TemporaryDirectory() as folder:
+        return make_media(Path(folder) / "clip.mp4", seconds=1).read_bytes()
 
 
 def default_files(clip):
@@ -45,8 +41,8 @@ def store_bytes(data, mime_type):
     sha = hashlib.sha256(data).hexdigest()
     stored = StoredFile.objects.filter(sha256=sha).first()
     if stored is None:
-        name = f"sha256/{sha[:2]}/{sha[2:4]}/{sha}"
-        capture_storage().save(name, ContentFile(data))
+        name = storage_name(sha)
+        captures_storage().save(name, ContentFile(data))
         stored = StoredFile.objects.create(
             sha256=sha, size=len(data), mime_type=mime_type, name=name
         )
@@ -56,7 +52,6 @@ def store_bytes(data, mime_type):
 def make_signed_capture(clip, files=None, *, tsa_urls=None):
     """A complete capture of `clip` with `files` [(role, name, mime, bytes, url)]."""
     files = default_files(clip) if files is None else files
-    started = timezone.now()
     capture = Capture.objects.create(
         clip=clip,
         status=Capture.Status.RUNNING,
@@ -66,33 +61,17 @@ def make_signed_capture(clip, files=None, *, tsa_urls=None):
         format_id="18",
         http_status=200,
         http_headers={"Content-Type": "text/html; charset=utf-8", "Server": "test"},
-        started_at=started,
+        started_at=timezone.now(),
         worker_host="worker-1",
     )
-    entries = []
-    for role, name, mime, data, url in files:
-        stored = store_bytes(data, mime)
+    files = [
         CaptureFile.objects.create(
-            capture=capture, stored_file=stored, role=role, name=name, url=url
+            capture=capture, stored_file=store_bytes(data, mime), role=role, name=name, url=url
         )
-        entries.append(
-            {"role": role, "name": name, "size": stored.size, "mime_type": mime,
-             "sha256": stored.sha256, "url": url}
-        )  # fmt: skip
-    finished = timezone.now()
-    manifest = proof.canonical_json(
-        {
-            "version": 1,
-            "clip": {"id": clip.pk, "platform": clip.platform, "platform_id": clip.external_id,
-                     "url": clip.url, "title": clip.title},
-            "capture": {"id": capture.pk, "source_url": capture.source_url,
-                        "started_at": started.isoformat(), "finished_at": finished.isoformat(),
-                        "worker_host": capture.worker_host, "ytdlp_version": capture.ytdlp_version,
-                        "format_id": capture.format_id, "http_status": 200, "cert_sha256": ""},
-            "files": entries,
-            "media_urls": capture.media_urls,
-        }
-    )  # fmt: skip
+        for role, name, mime, data, url in files
+    ]
+    capture.finished_at = timezone.now()
+    manifest = manifest_bytes(capture, files)
     capture.manifest = manifest
     capture.signature = proof.sign(manifest)
     capture.key_fingerprint = proof.key_fingerprint()
@@ -100,6 +79,5 @@ def make_signed_capture(clip, files=None, *, tsa_urls=None):
         assert error is None, error
         CaptureTimestamp.objects.create(capture=capture, tsa_url=url, token=token)
     capture.status = Capture.Status.COMPLETE
-    capture.finished_at = finished
     capture.save()
     return Capture.objects.get(pk=capture.pk)
