@@ -42,23 +42,45 @@ def run(command, cwd):
 def test_bundle_verified_with_standard_tools(capture, tsa, tmp_path):
     target = tmp_path / "bundle.wacz"
     assert "written to" in export(capture, target)
-    folder = tmp_path / "unzipped"
-    run(f"unzip -q {target} -d {folder}", tmp_path)
+    folder = walk_by_hand(target, capture, tsa)
+    assert sorted(path.name for path in (folder / "files").iterdir()) == [
+        "media.info.json",
+        "media.mp4",
+        "page.html",
+    ]
+    assert (folder / "files/media.mp4").read_bytes() == tiny_mp4()
+
+
+def test_a_real_capture_verifies_and_its_bundle_too(capture_settings, tsa, media_site, tmp_path):
+    """yt-dlp downloads from the local site (catalog.capture.jobs), then verify and export."""
+    clip = make_clip("Tagesschau am Abend", url=media_site.url("/v/"))
+    call_command("capture", str(clip.pk), stdout=StringIO(), stderr=StringIO())
+    capture = clip.captures.complete().get()
+    out = StringIO()
+    call_command("verify", str(clip.pk), stdout=out)
+    assert ", 0 failed" in out.getvalue()
+    target = tmp_path / "real.wacz"
+    export(capture, target)
+    folder = walk_by_hand(target, capture, tsa)
+    media = capture.media_file()
+    assert (folder / "files" / media.name).stat().st_size == media.stored_file.size
+
+
+def walk_by_hand(target, capture, tsa):
+    """docs/evidence.md's verification, command by command; the unzipped folder."""
+    folder = target.parent / f"{target.stem}-unzipped"
+    run(f"unzip -q {target} -d {folder}", target.parent)
+    files = json.loads(bytes(capture.manifest))["files"]
 
     # 1. The files are the ones the manifest lists.
     checked = run("sha256sum -c evidence/SHA256SUMS", folder)
-    assert checked.splitlines() == [
-        "files/media.info.json: OK",
-        "files/media.mp4: OK",
-        "files/page.html: OK",
-    ]
+    assert sorted(checked.splitlines()) == sorted(f"files/{f['name']}: OK" for f in files)
     from_manifest = run(
         """jq -r '.files[] | "\\(.sha256)  files/\\(.name)"' evidence/manifest.json """
         "| sha256sum -c",
         folder,
     )
-    assert from_manifest.count(": OK") == 3
-    assert (folder / "files/media.mp4").read_bytes() == tiny_mp4()
+    assert from_manifest.count(": OK") == len(files)
     # 2. The manifest is signed by the instance's key, the one it publishes.
     verified = run(
         "openssl pkeyutl -verify -pubin -inkey evidence/signing-key.pem -rawin "
@@ -80,6 +102,7 @@ def test_bundle_verified_with_standard_tools(capture, tsa, tmp_path):
     assert "Verification: OK" in stamped
     assert "Time stamp:" in run("openssl ts -reply -in evidence/timestamp-1.tsr -text", folder)
     assert (folder / "evidence/manifest.json").read_bytes() == bytes(capture.manifest)
+    return folder
 
 
 def test_bundle_is_a_wacz_with_the_page_and_files_as_warc_records(capture, tmp_path):
