@@ -4,6 +4,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from . import exports, feeds, seo, views
+from .capture import media_views
 
 app_name = "catalog"
 
@@ -64,5 +65,11 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("robots.txt", seo.robots_txt, name="robots_txt"),
+    # A capture's files for the clip page's player: staff only unless captures are public.
+    path(
+        "captures/<int:pk>/files/<str:name>",
+        media_views.capture_file,
+        name="capture_file",
+    ),
     path("favicon.ico", seo.favicon, name="favicon"),
 ]
