@@ -4,7 +4,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from . import exports, feeds, seo, views
-from .capture import media_views
+from .capture import evidence_views, media_views
 
 app_name = "catalog"
 
@@ -70,6 +70,13 @@ urlpatterns = [
         "captures/<int:pk>/files/<str:name>",
         media_views.capture_file,
         name="capture_file",
+    ),
+    # The key that signs captures' manifests (docs/evidence.md), and bundles for staff.
+    path("capture-signing-key.pem", evidence_views.signing_key, name="capture_signing_key"),
+    path(
+        "captures/<int:pk>/evidence.wacz",
+        evidence_views.export_bundle,
+        name="capture_evidence",
     ),
     path("favicon.ico", seo.favicon, name="favicon"),
 ]

@@ -350,3 +350,6 @@ SPECTACULAR_SETTINGS = {
 NEWSCLIPS_TSA_URLS = env_list("NEWSCLIPS_TSA_URLS", "")
 NEWSCLIPS_TSA_CA_FILE = os.environ.get("NEWSCLIPS_TSA_CA_FILE", "")
 NEWSCLIPS_TSA_TIMEOUT = env_int("NEWSCLIPS_TSA_TIMEOUT", 20)
+# Re-hash this share of the stored capture files per day (`manage.py check_due`), the
+# longest unchecked first: 5 means every file about every 20 days; 0 switches it off.
+NEWSCLIPS_FIXITY_PERCENT = float(os.environ.get("NEWSCLIPS_FIXITY_PERCENT", "5"))

@@ -63,3 +63,9 @@ def media_site(media_files):
             }
         )
         yield site
+
+
+@pytest.fixture
+def capture_storage(capture_settings):
+    """The folder of STORAGES["captures"] (capture_settings), to reach stored files."""
+    return capture_settings / "captures"
