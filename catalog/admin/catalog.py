@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Channel, ChannelLink, Clip, ClipTag, RelatedLink, Tag
 
-from . import clip_extras, imports, ytdlp
+from . import captures, clip_extras, imports, ytdlp
 
 
 class ChannelLinkInline(admin.TabularInline):
@@ -56,7 +56,7 @@ class RelatedLinkInline(admin.TabularInline):
 @admin.register(Clip)
 class ClipAdmin(admin.ModelAdmin):
     form = clip_extras.ClipForm
-    actions = [clip_extras.refresh_metadata]
+    actions = [clip_extras.refresh_metadata, captures.capture_now]
     list_display = [
         "title",
         "channel",
@@ -86,6 +86,8 @@ class ClipAdmin(admin.ModelAdmin):
         RelatedLinkInline,
         clip_extras.ClipRevisionInline,
         clip_extras.AvailabilityCheckInline,
+        captures.CaptureInline,
+        captures.CustodyEventInline,
     ]
     fieldsets = [
         (None, {"fields": ["title", "channel", "description", "url", "thumbnail_url"]}),
@@ -143,12 +145,20 @@ class ClipAdmin(admin.ModelAdmin):
                 name="catalog_clip_add_from_urls",
             ),
             path(
+                "<int:object_id>/capture/",
+                self.admin_site.admin_view(captures.capture_clip_view(self)),
+                name="catalog_clip_capture",
+            ),
+            path(
                 "upload-infojson/",
                 self.admin_site.admin_view(ytdlp.upload_infojson_view(self)),
                 name="catalog_clip_upload_infojson",
             ),
             *super().get_urls(),
         ]
+
+    def has_capture_permission(self, request):
+        return request.user.has_perm("catalog.add_capture")
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -11,8 +11,10 @@ names and are renamed when complete; a download that was killed resumes from
 its `.part` file (HTTP range requests) when the capture runs again.
 """
 
+import errno
 import hashlib
 import logging
+import re
 import shutil
 import socket
 import ssl
@@ -23,7 +25,12 @@ from pathlib import Path
 import yt_dlp
 from django.conf import settings
 from yt_dlp.networking.exceptions import HTTPError, RequestError
-from yt_dlp.utils import ContentTooShortError, DownloadError, ExtractorError
+from yt_dlp.utils import (
+    ContentTooShortError,
+    DownloadError,
+    ExtractorError,
+    UnavailableVideoError,
+)
 
 from catalog.ingest.netguard import (
     AddressRefused,
@@ -156,7 +163,7 @@ def download(url, work_dir, *, max_bytes, on_progress=None):
             info = ydl.sanitize_info(ydl.extract_info(url, download=True))
         except CaptureFailed:
             raise
-        except (DownloadError, ExtractorError, RequestError) as error:
+        except (DownloadError, ExtractorError, RequestError, UnavailableVideoError) as error:
             raise failure(error) from None
         if not isinstance(info, dict) or info.get("_type") in ("playlist", "multi_video"):
             raise CaptureFailed("the URL is not a single video")
@@ -302,9 +309,17 @@ def failure(error):
                 f"truncated: the server sent {item.downloaded:,} of {item.expected:,} bytes",
                 retry=True,
             )
-        if isinstance(item, OSError) and item.errno is not None and "space" in str(item):
-            return CaptureFailed(f"disk full while writing: {item}")
+        if isinstance(item, OSError) and item.errno in (errno.ENOSPC, errno.EDQUOT):
+            return CaptureFailed(f"disk full while writing: {item.strerror}")
     message = str(error)
+    short = re.search(r"Downloaded (\d+) bytes, expected (\d+) bytes", message)
+    if short:
+        got, expected = (int(n) for n in short.groups())
+        return CaptureFailed(
+            f"truncated: the server sent {got:,} of {expected:,} bytes", retry=True
+        )
+    if "Did not get any data blocks" in message:
+        return CaptureFailed("truncated: the server sent less than it announced", retry=True)
     if "unable to write data" in message or "No space left" in message:
         return CaptureFailed(f"disk full while writing ({message.split(':', 1)[-1].strip()})")
     if "File is larger than max-filesize" in message or "max-filesize" in message:

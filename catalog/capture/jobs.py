@@ -119,9 +119,10 @@ def run_capture(capture_id, *, retry=True, host_limit=True):
         return status or "deleted"
     if host_limit and _host_busy(capture):
         delay = timedelta(seconds=random.randint(*HOST_BUSY_DELAY))  # noqa: S311 - jitter
-        _release(capture, delay)
+        when = timezone.now() + delay
+        _release(capture, when)
         if retry:
-            _enqueue(capture, run_after=timezone.now() + delay)
+            _enqueue(capture, run_after=when)
         return "busy"
     try:
         perform(capture)
@@ -169,10 +170,10 @@ def _host_busy(capture):
     return running.count() >= limit
 
 
-def _release(capture, delay):
+def _release(capture, when):
     Capture.objects.filter(pk=capture.pk, status=Capture.Status.RUNNING).update(
         status=Capture.Status.QUEUED,
-        not_before=timezone.now() + delay,
+        not_before=when,
         attempts=F("attempts") - 1,  # waiting for the host is not an attempt
     )
 

@@ -108,7 +108,8 @@ class MediaSite:
         return self
 
     def __exit__(self, *exc):
-        self.server.shutdown()
+        if self.thread.is_alive():
+            self.server.shutdown()
         self.server.server_close()
 
     def url(self, path):
