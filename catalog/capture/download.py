@@ -203,6 +203,9 @@ def _params(work_dir, max_bytes, progress):
         "overwrites": False,
         "updatetime": False,
         "hls_prefer_native": True,
+        # 1 MiB reads: yt-dlp's adaptive size starts at 1 KiB and costs CPU per read.
+        "buffersize": 1024 * 1024,
+        "noresizebuffer": True,
         "max_filesize": max_bytes,
         "retries": RETRIES,
         "fragment_retries": RETRIES,
