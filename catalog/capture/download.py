@@ -321,6 +321,10 @@ def failure(error):
         return CaptureFailed(
             f"truncated: the server sent {got:,} of {expected:,} bytes", retry=True
         )
+    limit = re.search(r"response too (large|slow): .*?(?= Giving up|$)", message)
+    if limit:  # the guard's ResponseLimit, as yt-dlp's retries report it
+        reason = re.sub(r"\.$", "", limit.group(0))
+        return CaptureFailed(reason, retry=limit.group(1) == "slow")
     if "Did not get any data blocks" in message:
         return CaptureFailed("truncated: the server sent less than it announced", retry=True)
     if "unable to write data" in message or "No space left" in message:

@@ -36,7 +36,7 @@ from . import proof, timestamps
 from .custody import log_event
 from .download import CaptureFailed, clear, download, failure
 from .manifest import manifest_bytes
-from .storage import StorageRefused, check_room, room_left, store_file
+from .storage import StorageRefused, check_room, max_file_bytes, room_left, store_file
 
 logger = logging.getLogger(__name__)
 
@@ -188,7 +188,15 @@ def perform(capture):
     """Download, store, sign, time-stamp, then mark complete in one transaction."""
     folder = work_dir(capture)
     beat = _Heartbeat(capture)
-    result = download(capture.source_url, folder, max_bytes=room_left(), on_progress=beat)
+    room = room_left()
+    try:
+        result = download(capture.source_url, folder, max_bytes=room, on_progress=beat)
+    except CaptureFailed as error:
+        if room < max_file_bytes() and "too large" in error.reason:
+            raise CaptureFailed(
+                f"storage quota exceeded: the file is larger than the {room:,} bytes left"
+            ) from error
+        raise
     beat(force=True)
     check_room(sum(file.path.stat().st_size for file in result.files))
     files = []
