@@ -20,7 +20,14 @@ from django.utils.translation import ngettext
 from catalog.capture.custody import log_event
 from catalog.capture.jobs import request_capture
 from catalog.capture.storage import delete_unused
-from catalog.models import Capture, CaptureFile, CaptureTimestamp, Clip, CustodyEvent
+from catalog.models import (
+    Capture,
+    CaptureFile,
+    CaptureRule,
+    CaptureTimestamp,
+    Clip,
+    CustodyEvent,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -218,3 +225,12 @@ def delete_capture(capture, *, actor, reason):
         )
         capture.delete()
     delete_unused(stored)
+
+
+@admin.register(CaptureRule)
+class CaptureRuleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "enabled", "created_at"]
+    list_filter = ["enabled"]
+    list_select_related = ["followed_source", "channel", "tag"]
+    autocomplete_fields = ["followed_source", "channel", "tag"]
+    fields = ["followed_source", "channel", "tag", "enabled"]
