@@ -3,9 +3,10 @@
 A WACZ (Webrecorder's web archive package, written with the `wacz` and `warcio`
 libraries) is a zip that replay tools open as an archived web page. Ours holds:
 
-  archive/data.warc.gz   the page (its HTTP status and headers as fetched) and every
+  archive/data.warc      the page (its HTTP status and headers as fetched) and every
                          file of the capture (media, thumbnail, subtitles, .info.json)
-                         as WARC records, for replay tools (ReplayWeb.page, pywb)
+                         as WARC records, for replay tools (ReplayWeb.page, pywb); not
+                         gzipped: media are compressed already, and it is much faster
   indexes/, pages/, datapackage.json, datapackage-digest.json   the WACZ structure
   files/<name>           the same files as plain files, for `sha256sum`
   evidence/manifest.json the exact signed bytes; .sig, signing-key.pem, timestamp-N.tsr
@@ -72,7 +73,7 @@ def write_bundle(capture, target, *, actor=None):
         detail=f"evidence bundle {target.name}",
     )
     with tempfile.TemporaryDirectory(prefix="newsclips-bundle-") as work:
-        warc = Path(work) / "data.warc.gz"
+        warc = Path(work) / "data.warc"
         _write_warc(capture, files, warc)
         fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
         os.close(fd)
@@ -89,16 +90,16 @@ def write_bundle(capture, target, *, actor=None):
 
 def _write_warc(capture, files, path):
     with open(path, "wb") as output:
-        writer = WARCWriter(output, gzip=True)
+        writer = WARCWriter(output, gzip=False)
         info = {"software": "newsclips", "format": "WARC File Format 1.1"}
         writer.write_record(writer.create_warcinfo_record(path.name, info))
         for capture_file in files:
             stored = capture_file.stored_file
             url = capture_file.url or f"urn:newsclips:capture:{capture.pk}:{capture_file.name}"
-            headers = {
-                "WARC-Date": _warc_date(capture.finished_at),
-                "WARC-Payload-Digest": "sha256:" + _base32(stored.sha256),
-            }
+            # The digests are known (the content address): warcio need not read the file
+            # an extra time to compute its own.
+            digest = "sha256:" + _base32(stored.sha256)
+            headers = {"WARC-Date": _warc_date(capture.finished_at), "WARC-Payload-Digest": digest}
             with captures_storage().open(stored.name, "rb") as payload:
                 if capture_file.role == CaptureFile.Role.PAGE and capture.http_status:
                     record = writer.create_warc_record(
@@ -116,7 +117,7 @@ def _write_warc(capture, files, path):
                         payload=payload,
                         length=stored.size,
                         warc_content_type=stored.mime_type or "application/octet-stream",
-                        warc_headers_dict=headers,
+                        warc_headers_dict={**headers, "WARC-Block-Digest": digest},
                     )
                 writer.write_record(record)
 
@@ -152,7 +153,7 @@ def _write_wacz(capture, package, warc, files, listed, export):
             )
             indexer.process_all()
         package.writestr(_entry("indexes/index.idx"), index_buffer.getvalue())
-        warc_entry = _entry("archive/data.warc.gz", size=warc.stat().st_size)
+        warc_entry = _entry("archive/data.warc", size=warc.stat().st_size)
         with open(warc, "rb") as source, package.open(warc_entry, "w") as out:
             _copy(source, out)
         page = {"url": capture.source_url, "ts": _iso(capture.finished_at)}

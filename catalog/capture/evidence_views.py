@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
@@ -51,7 +52,11 @@ def export_bundle(request, pk):
         try:
             bundle.write_bundle(capture, target, actor=user)
         except bundle.BundleError as error:
-            messages.error(request, f"Capture {capture.pk} cannot be exported: {error}")
+            messages.error(
+                request,
+                _("Capture %(id)s cannot be exported: %(reason)s")
+                % {"id": capture.pk, "reason": error},
+            )
             return HttpResponseRedirect(
                 reverse("admin:catalog_clip_change", args=[capture.clip_id])
             )

@@ -64,7 +64,7 @@ def verify_capture(capture, *, actor=None, rehashed=None):
         results.append(_result(capture, f"file {name}", "listed in the manifest, not stored"))
     failed = [r for r in results if not r.ok]
     detail = (
-        "verified: " + "; ".join(f"{r.subject}: {r.problem}" for r in failed)
+        "verification FAILED: " + "; ".join(f"{r.subject}: {r.problem}" for r in failed)
         if failed
         else f"verified: ok ({len(results)} checks: signature, "
         f"{len(capture.timestamps.all())} timestamps, {len(capture.files.all())} files)"

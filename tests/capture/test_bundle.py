@@ -109,16 +109,17 @@ def test_bundle_is_a_wacz_with_the_page_and_files_as_warc_records(capture, tmp_p
     target = tmp_path / "bundle.wacz"
     export(capture, target)
     with zipfile.ZipFile(target) as package:
+        package.extract("archive/data.warc", tmp_path)
         names = set(package.namelist())
         datapackage = json.loads(package.read("datapackage.json"))
-        with package.open("archive/data.warc.gz") as warc:
+        with package.open("archive/data.warc") as warc:
             records = [
                 (record.rec_type, record.rec_headers.get_header("WARC-Target-URI"),
                  record.content_stream().read())
                 for record in ArchiveIterator(warc)
             ]  # fmt: skip
         report = package.read("evidence/report.html").decode()
-    assert {"indexes/index.cdx.gz", "pages/pages.jsonl", "archive/data.warc.gz"} <= names
+    assert {"indexes/index.cdx.gz", "pages/pages.jsonl", "archive/data.warc"} <= names
     assert {item["path"] for item in datapackage["resources"]} == names - {
         "datapackage.json",
         "datapackage-digest.json",
@@ -129,7 +130,13 @@ def test_bundle_is_a_wacz_with_the_page_and_files_as_warc_records(capture, tmp_p
     # The clip's title is text in the report, never markup.
     assert "Hochwasser im Ahrtal &lt;live&gt;" in report and "<live>" not in report
     assert "openssl ts -verify -data evidence/manifest.json" in report
-    # The wacz library's own validator accepts the package.
+    # warcio checks every record's digests; the wacz library's validator the package.
+    checked = subprocess.run(
+        [".venv/bin/warcio", "check", "-v", str(tmp_path / "archive/data.warc")],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0 and "digest pass" in checked.stdout, checked.stdout
     result = subprocess.run(
         [".venv/bin/wacz", "validate", "-f", str(target)], capture_output=True, text=True
     )

@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from catalog.capture import fixity
@@ -66,3 +67,19 @@ def test_a_mismatch_is_recorded_logged_and_shown_for_the_clip(stored, capture_st
     (capture_storage / page.name).write_bytes(original)
     assert fixity.check_file(page).ok
     assert not fixity.failing_checks(capture.clip).exists()
+
+
+def test_the_clip_admin_page_shows_a_mismatch(stored, capture_storage, admin_client):
+    capture = stored[5]
+    url = reverse("admin:catalog_clip_change", args=[capture.clip_id])
+    assert 'id="fixity-alert"' not in admin_client.get(url).content.decode()
+    page = capture.files.get(name="page.html").stored_file
+    (capture_storage / page.name).unlink()
+    fixity.check_file(page)
+    html = admin_client.get(url).content.decode()
+    assert 'id="fixity-alert"' in html
+    assert f"page.html (capture {capture.pk}):" in html
+    assert "failed: missing from storage" in html
+    # Another clip's page stays quiet.
+    other = reverse("admin:catalog_clip_change", args=[stored[6].clip_id])
+    assert 'id="fixity-alert"' not in admin_client.get(other).content.decode()
