@@ -29,18 +29,7 @@ from catalog.models import (
     CustodyEvent,
 )
 
-
-class ReadOnlyInline(admin.TabularInline):
-    """A record shown, never edited here."""
-
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+from .clip_extras import ReadOnlyInline
 
 
 @admin.action(description=_("Capture now (media, page and proof)"), permissions=["capture"])

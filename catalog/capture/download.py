@@ -39,7 +39,7 @@ from catalog.ingest.netguard import (
     check_address,
     check_url,
 )
-from catalog.ingest.ytdlp import fetch_error
+from catalog.ingest.ytdlp import exception_chain, fetch_error
 
 logger = logging.getLogger(__name__)
 
@@ -300,7 +300,7 @@ def _chain(raw, host, context, *, verified=True):
 
 def failure(error):
     """The CaptureFailed for an error from yt-dlp or its requests."""
-    for item in _chain_of(error):
+    for item in exception_chain(error):
         if isinstance(item, CaptureFailed):
             return item
         if isinstance(item, AddressRefused):
@@ -333,21 +333,6 @@ def failure(error):
         return CaptureFailed("file too large: the server announces more than the per-file limit")
     fetched = fetch_error(error)
     return CaptureFailed(fetched.reason, retry=fetched.kind == "network")
-
-
-def _chain_of(error):
-    seen, pending, chain = set(), [error], []
-    while pending and len(chain) < 20:
-        item = pending.pop(0)
-        if not isinstance(item, BaseException) or id(item) in seen:
-            continue
-        seen.add(id(item))
-        chain.append(item)
-        exc_info = getattr(item, "exc_info", None)
-        if isinstance(exc_info, tuple) and len(exc_info) == 3:
-            pending.append(exc_info[1])
-        pending.extend(getattr(item, name, None) for name in ("cause", "__cause__", "__context__"))
-    return chain
 
 
 def clear(work_dir):
