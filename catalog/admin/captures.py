@@ -1,4 +1,8 @@
-"""The editors' side of captures: "Capture now", the captures and custody log of a clip.
+"""The editors' side of captures: "Capture now", the capture pages, deleting with a reason.
+
+A clip's captures and custody log show on its change page as tables, not as
+inlines (templatetags/captures.py: clip_captures), so saving a clip posts no
+forms for them.
 
 Captures are records, not documents to edit: every field is read-only. A
 capture is deleted only through a form that asks for the reason, and the
@@ -20,20 +24,16 @@ from django.utils.translation import ngettext
 from catalog.capture.custody import log_event
 from catalog.capture.jobs import request_capture
 from catalog.capture.storage import delete_unused
-from catalog.models import Capture, CaptureFile, CaptureTimestamp, Clip, CustodyEvent
+from catalog.models import (
+    Capture,
+    CaptureFile,
+    CaptureRule,
+    CaptureTimestamp,
+    Clip,
+    CustodyEvent,
+)
 
-
-class ReadOnlyInline(admin.TabularInline):
-    """A record shown, never edited here."""
-
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+from .clip_extras import ReadOnlyInline
 
 
 @admin.action(description=_("Capture now (media, page and proof)"), permissions=["capture"])
@@ -66,38 +66,6 @@ def capture_clip_view(model_admin):
     return view
 
 
-class CaptureInline(ReadOnlyInline):
-    model = Capture
-    fields = ["link", "status", "finished_at", "media_sha256", "reason"]
-    readonly_fields = fields
-    verbose_name_plural = _("captures")
-    ordering = ["-created_at", "-id"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("files__stored_file")
-
-    @admin.display(description=_("capture"))
-    def link(self, obj):
-        url = reverse("admin:catalog_capture_change", args=[obj.pk])
-        return format_html('<a href="{}">#{}</a>', url, obj.pk)
-
-    @admin.display(description=_("media SHA-256"))
-    def media_sha256(self, obj):
-        media = obj.media_file()
-        return media.stored_file.sha256 if media else "—"
-
-
-class CustodyEventInline(ReadOnlyInline):
-    model = CustodyEvent
-    fields = ["at", "action", "actor", "capture", "detail"]
-    readonly_fields = fields
-    classes = ["collapse"]
-    verbose_name_plural = _("custody log")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
-
-
 class CaptureFileInline(ReadOnlyInline):
     model = CaptureFile
     fields = ["role", "name", "size", "mime_type", "sha256", "url"]
@@ -118,6 +86,16 @@ class CaptureFileInline(ReadOnlyInline):
     @admin.display(description=_("SHA-256"))
     def sha256(self, obj):
         return obj.stored_file.sha256
+
+
+class CustodyEventInline(ReadOnlyInline):
+    model = CustodyEvent
+    fields = ["at", "action", "actor", "detail"]
+    readonly_fields = fields
+    verbose_name_plural = _("custody log")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
 
 
 class CaptureTimestampInline(ReadOnlyInline):
@@ -218,3 +196,12 @@ def delete_capture(capture, *, actor, reason):
         )
         capture.delete()
     delete_unused(stored)
+
+
+@admin.register(CaptureRule)
+class CaptureRuleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "enabled", "created_at"]
+    list_filter = ["enabled"]
+    list_select_related = ["followed_source", "channel", "tag"]
+    autocomplete_fields = ["followed_source", "channel", "tag"]
+    fields = ["followed_source", "channel", "tag", "enabled"]

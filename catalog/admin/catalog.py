@@ -86,8 +86,6 @@ class ClipAdmin(admin.ModelAdmin):
         RelatedLinkInline,
         clip_extras.ClipRevisionInline,
         clip_extras.AvailabilityCheckInline,
-        captures.CaptureInline,
-        captures.CustodyEventInline,
     ]
     fieldsets = [
         (None, {"fields": ["title", "channel", "description", "url", "thumbnail_url"]}),

@@ -39,7 +39,7 @@ from catalog.ingest.netguard import (
     check_address,
     check_url,
 )
-from catalog.ingest.ytdlp import fetch_error
+from catalog.ingest.ytdlp import exception_chain, fetch_error
 
 logger = logging.getLogger(__name__)
 
@@ -203,6 +203,9 @@ def _params(work_dir, max_bytes, progress):
         "overwrites": False,
         "updatetime": False,
         "hls_prefer_native": True,
+        # 1 MiB reads: yt-dlp's adaptive size starts at 1 KiB and costs CPU per read.
+        "buffersize": 1024 * 1024,
+        "noresizebuffer": True,
         "max_filesize": max_bytes,
         "retries": RETRIES,
         "fragment_retries": RETRIES,
@@ -297,7 +300,7 @@ def _chain(raw, host, context, *, verified=True):
 
 def failure(error):
     """The CaptureFailed for an error from yt-dlp or its requests."""
-    for item in _chain_of(error):
+    for item in exception_chain(error):
         if isinstance(item, CaptureFailed):
             return item
         if isinstance(item, AddressRefused):
@@ -318,6 +321,10 @@ def failure(error):
         return CaptureFailed(
             f"truncated: the server sent {got:,} of {expected:,} bytes", retry=True
         )
+    limit = re.search(r"response too (large|slow): .*?(?= Giving up|$)", message)
+    if limit:  # the guard's ResponseLimit, as yt-dlp's retries report it
+        reason = re.sub(r"\.$", "", limit.group(0))
+        return CaptureFailed(reason, retry=limit.group(1) == "slow")
     if "Did not get any data blocks" in message:
         return CaptureFailed("truncated: the server sent less than it announced", retry=True)
     if "unable to write data" in message or "No space left" in message:
@@ -326,21 +333,6 @@ def failure(error):
         return CaptureFailed("file too large: the server announces more than the per-file limit")
     fetched = fetch_error(error)
     return CaptureFailed(fetched.reason, retry=fetched.kind == "network")
-
-
-def _chain_of(error):
-    seen, pending, chain = set(), [error], []
-    while pending and len(chain) < 20:
-        item = pending.pop(0)
-        if not isinstance(item, BaseException) or id(item) in seen:
-            continue
-        seen.add(id(item))
-        chain.append(item)
-        exc_info = getattr(item, "exc_info", None)
-        if isinstance(exc_info, tuple) and len(exc_info) == 3:
-            pending.append(exc_info[1])
-        pending.extend(getattr(item, name, None) for name in ("cause", "__cause__", "__context__"))
-    return chain
 
 
 def clear(work_dir):

@@ -36,11 +36,11 @@ from . import proof, timestamps
 from .custody import log_event
 from .download import CaptureFailed, clear, download, failure
 from .manifest import manifest_bytes
-from .storage import StorageRefused, check_room, room_left, store_file
+from .storage import StorageRefused, check_room, max_file_bytes, room_left, store_file
 
 logger = logging.getLogger(__name__)
 
-STALE_AFTER = timedelta(minutes=10)  # the heartbeat beats every few seconds while downloading
+STALE_SECONDS = 600  # the heartbeat beats every few seconds while downloading
 HEARTBEAT_EVERY = 5  # seconds
 HOST_BUSY_DELAY = (10, 40)  # seconds before a capture over the per-host limit is tried again
 BACKOFF_BASE = timedelta(minutes=1)  # then 4, 16, ... minutes
@@ -82,10 +82,16 @@ def _enqueue(capture, *, run_after=None):
     return capture
 
 
-def resume_stale_captures(*, older_than=STALE_AFTER):
+def stale_after():
+    """How long a running capture's worker may be silent before it counts as dead."""
+    seconds = getattr(settings, "NEWSCLIPS_CAPTURE_STALE_SECONDS", 0) or STALE_SECONDS
+    return timedelta(seconds=int(seconds))
+
+
+def resume_stale_captures():
     """Queue again the running captures whose worker has not been heard of for a while."""
     stale = Capture.objects.filter(
-        status=Capture.Status.RUNNING, heartbeat_at__lt=timezone.now() - older_than
+        status=Capture.Status.RUNNING, heartbeat_at__lt=timezone.now() - stale_after()
     )
     resumed = []
     for capture in stale:
@@ -142,7 +148,7 @@ def claim(capture_id):
     """The capture, now running on this worker; None if it is not queued or stale-running."""
     now = timezone.now()
     claimable = Q(status=Capture.Status.QUEUED) | Q(
-        status=Capture.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER
+        status=Capture.Status.RUNNING, heartbeat_at__lt=now - stale_after()
     )
     claimed = (
         Capture.objects.filter(claimable, pk=capture_id)
@@ -165,7 +171,7 @@ def _host_busy(capture):
     running = Capture.objects.filter(
         status=Capture.Status.RUNNING,
         host=capture.host,
-        heartbeat_at__gte=timezone.now() - STALE_AFTER,
+        heartbeat_at__gte=timezone.now() - stale_after(),
     ).exclude(pk=capture.pk)
     return running.count() >= limit
 
@@ -182,7 +188,15 @@ def perform(capture):
     """Download, store, sign, time-stamp, then mark complete in one transaction."""
     folder = work_dir(capture)
     beat = _Heartbeat(capture)
-    result = download(capture.source_url, folder, max_bytes=room_left(), on_progress=beat)
+    room = room_left()
+    try:
+        result = download(capture.source_url, folder, max_bytes=room, on_progress=beat)
+    except CaptureFailed as error:
+        if room < max_file_bytes() and "too large" in error.reason:
+            raise CaptureFailed(
+                f"storage quota exceeded: the file is larger than the {room:,} bytes left"
+            ) from error
+        raise
     beat(force=True)
     check_room(sum(file.path.stat().st_size for file in result.files))
     files = []

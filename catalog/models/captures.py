@@ -8,7 +8,7 @@ which is append-only.
 """
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -312,3 +312,8 @@ class CaptureRule(models.Model):
     def __str__(self):
         target = self.followed_source or self.channel or self.tag
         return f"capture {target}"
+
+    def clean(self):
+        targets = [self.followed_source_id, self.channel_id, self.tag_id]
+        if sum(target is not None for target in targets) != 1:
+            raise ValidationError(_("Choose exactly one: a followed source, a channel or a tag."))

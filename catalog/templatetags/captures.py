@@ -1,9 +1,9 @@
-"""The clip page's "preserved copy" section."""
+"""Captures on clip pages: the public "preserved copy", and the admin's captures and custody log."""
 
 from django import template
 
 from catalog.capture.media_views import may_play
-from catalog.models import Capture
+from catalog.models import Capture, CustodyEvent
 
 register = template.Library()
 
@@ -27,3 +27,11 @@ def preserved_copy(context, clip):
         "poster": next((f for f in files if f.role == "thumbnail"), None),
         "can_play": bool(request and media and may_play(request.user)),
     }
+
+
+@register.inclusion_tag("admin/catalog/clip/captures.html")
+def clip_captures(clip):
+    """The admin clip page's tables: every capture with its media hash, and the custody log."""
+    captures = clip.captures.with_files().order_by("-created_at", "-id")
+    events = CustodyEvent.objects.filter(clip=clip).select_related("actor").order_by("-at", "-id")
+    return {"captures": list(captures), "events": list(events)}

@@ -83,6 +83,7 @@ class MediaSite:
         # path -> "drip", "lie", "truncate", "die", "endless", "stall" or ("redirect", url)
         self.behaviour = {}
         self.requests = []  # (path, Range header or None)
+        self.release = threading.Event()  # ends a "stall"
         self.lock = threading.Lock()
         site = self
 
@@ -168,6 +169,11 @@ class MediaSite:
                 chunk = b"\0" * 65536
                 while True:
                     out.write(chunk)
+            elif behaviour == "stall":  # half the bytes, then nothing until released
+                out.write(body[: len(body) // 2])
+                out.flush()
+                self.release.wait(60)
+                request.close_connection = True
             elif behaviour in ("truncate", "die", "lie"):
                 out.write(body[: len(body) // 2] if behaviour != "lie" else body)
                 out.flush()

@@ -6,7 +6,7 @@ from django_tasks_db.models import DBTaskResult
 
 from catalog.capture.jobs import request_capture, run_capture
 from catalog.capture.storage import captures_storage
-from catalog.models import Capture, CustodyEvent, StoredFile
+from catalog.models import Capture, CaptureRule, Channel, CustodyEvent, StoredFile
 from tests.factories import make_clip
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +107,12 @@ def test_no_bulk_delete_and_no_editing_of_captures(admin_client, complete):
     assert "delete_selected" not in changelist.content.decode()
     detail = admin_client.get(reverse("admin:catalog_capture_change", args=[complete.pk]))
     assert 'name="_save"' not in detail.content.decode()
+
+
+def test_a_capture_rule_names_exactly_one_target(admin_client):
+    channel = make_clip("Ruled", channel="Nordfunk").channel
+    url = reverse("admin:catalog_capturerule_add")
+    refused = admin_client.post(url, {"enabled": "on"})
+    assert "Choose exactly one" in refused.content.decode()
+    assert admin_client.post(url, {"channel": channel.pk, "enabled": "on"}).status_code == 302
+    assert CaptureRule.objects.get().channel == Channel.objects.get(name="Nordfunk")

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from catalog.capture.jobs import STALE_AFTER, request_capture, run_capture, run_capture_task
+from catalog.capture.jobs import request_capture, run_capture, run_capture_task, stale_after
 from catalog.capture.rules import enqueue_due_captures, ruled_clips
 from catalog.models import AvailabilityCheck, Capture, CaptureRule, Channel, FollowedSource, Tag
 from tests.factories import make_clip
@@ -81,7 +81,7 @@ def test_a_stale_running_capture_is_resumed_and_completes(
         source_url=clip.url,
         host="127.0.0.1",
         status=Capture.Status.RUNNING,
-        heartbeat_at=timezone.now() - STALE_AFTER - timedelta(minutes=1),
+        heartbeat_at=timezone.now() - stale_after() - timedelta(minutes=1),
     )
     fresh = Capture.objects.create(
         clip=make_clip("Alive"),
