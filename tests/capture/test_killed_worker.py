@@ -1,0 +1,73 @@
+"""A worker killed mid-download: nothing is marked complete, and the capture resumes."""
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from tests.processes import ROOT, manage, production_env
+
+CREATE_CLIP = (
+    "from catalog.ingest import ClipRecord, store; "
+    "print(store(ClipRecord(platform='web', external_id='killed', title='Killed', "
+    "source='editor', url='{url}')).clip.pk)"
+)
+STATUS = (
+    "from catalog.models import Capture; c = Capture.objects.get(); print(c.status, c.attempts)"
+)
+
+
+def test_a_killed_capture_resumes_from_its_part_file(tmp_path, media_site, media_files):
+    env = production_env(
+        tmp_path,
+        NEWSCLIPS_ALLOW_PRIVATE_URLS="1",
+        NEWSCLIPS_CAPTURE_STALE_SECONDS="2",
+        DJANGO_LOG_FORMAT="text",
+    )
+    assert manage("migrate", "--verbosity=0", env=env).returncode == 0
+    made = manage("shell", "-c", CREATE_CLIP.format(url=media_site.url("/v/")), env=env)
+    clip_id = made.stdout.split()[-1]
+    assert clip_id.isdigit(), made.stderr
+
+    media = media_files["clip"]
+    half = len(media) // 2
+    media_site.behaviour["/media/clip.mp4"] = "stall"  # half the bytes, then it hangs
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "capture", clip_id],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    part = tmp_path / "data" / "capture-work" / "capture-1" / "media.mp4.part"
+    try:
+        deadline = time.monotonic() + 60
+        while not (part.exists() and part.stat().st_size > 0):
+            assert time.monotonic() < deadline, "the download never started"
+            assert worker.poll() is None, "the capture ended before it could be killed"
+            time.sleep(0.1)
+        time.sleep(0.5)  # the stalled response has sent all it will
+    finally:
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait()
+    kept = part.stat().st_size  # what reached the disk; the rest died with the process
+    assert 0 < kept <= half
+    media_site.behaviour.pop("/media/clip.mp4")
+    media_site.release.set()
+
+    assert manage("shell", "-c", STATUS, env=env).stdout.split()[-2:] == ["running", "1"]
+    assert not [p for p in (tmp_path / "data" / "captures").rglob("*") if p.is_file()]
+    time.sleep(2.5)  # the dead worker's heartbeat goes stale
+
+    resumed = manage("capture", "--due", env=env)
+    assert resumed.returncode == 0, resumed.stderr
+    sha = hashlib.sha256(media).hexdigest()
+    assert f"complete, media sha256 {sha}" in resumed.stdout
+    ranges = [r for path, r in media_site.requests if path == "/media/clip.mp4"]
+    assert ranges == [None, f"bytes={kept}-"]  # resumed, not downloaded again
+    stored = tmp_path / "data" / "captures" / "sha256" / sha[:2] / sha[2:4] / sha
+    out = subprocess.run(["sha256sum", str(stored)], capture_output=True, text=True, check=True)
+    assert out.stdout.split()[0] == sha
+    assert manage("shell", "-c", STATUS, env=env).stdout.split()[-2:] == ["complete", "2"]
