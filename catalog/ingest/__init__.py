@@ -24,6 +24,7 @@ from .jobs import (
 from .pagetext import parse_pagetext
 from .records import (
     ChannelRecord,
+    ChapterRecord,
     ClipRecord,
     LinkRecord,
     RelatedRecord,
@@ -38,6 +39,7 @@ from .ytdlp import FetchError
 
 __all__ = [
     "ChannelRecord",
+    "ChapterRecord",
     "ClipRecord",
     "FetchError",
     "IngestError",

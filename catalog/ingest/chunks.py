@@ -152,7 +152,11 @@ class ChunkLookups(DirectLookups):
 
     def may_wait(self, clip, record):
         """Can this new clip's INSERT wait for the chunk's? Not if something needs its id now."""
-        return not record.transcripts and no_open_links_to(clip, self.maybe_open)
+        return (
+            not record.transcripts
+            and not record.chapters
+            and no_open_links_to(clip, self.maybe_open)
+        )
 
     def must_insert_before(self, record):
         """Does `record` need to see the waiting rows?

@@ -20,6 +20,7 @@ from catalog.youtube import youtube_video_id
 from .rawinfo import is_http_url, trim_raw
 from .records import (
     ChannelRecord,
+    ChapterRecord,
     ClipRecord,
     LinkRecord,
     RelatedRecord,
@@ -77,6 +78,7 @@ def normalise(info, *, source, source_url=""):
         tags=_tags(info, description),
         links=links,
         related=related,
+        chapters=_chapters(info),
         raw=trim_raw(info, thumbnail=best_thumbnail(info)),
     )
 
@@ -164,6 +166,50 @@ def _duration(value):
     if isinstance(value, int | float) and 0 <= value < 10**9:
         return round(value)
     return None
+
+
+MAX_CHAPTERS = 500
+
+
+def _chapters(info):
+    """yt-dlp's `chapters` ([{start_time, end_time, title}]): the usable ones, in order.
+
+    A chapter without a title, with a start below 0 or an end not after its
+    start is left out; a missing end is the next chapter's start (or the clip's
+    end), as yt-dlp itself fills it in.
+    """
+    chapters = info.get("chapters")
+    if not isinstance(chapters, list):
+        return []
+    duration = _duration(info.get("duration"))
+    found = []
+    for chapter in chapters[:MAX_CHAPTERS]:
+        if not isinstance(chapter, dict):
+            continue
+        start = _seconds(chapter.get("start_time"))
+        try:
+            title = _text(chapter, "title", 500)
+        except IngestError:
+            continue  # a chapter is not worth refusing the clip for
+        if start is None or not title:
+            continue
+        found.append([start, _seconds(chapter.get("end_time")), title])
+    found.sort(key=lambda chapter: chapter[0])
+    for chapter, following in zip(found, [*found[1:], None], strict=True):
+        if chapter[1] is None:
+            chapter[1] = following[0] if following else duration
+    return [
+        ChapterRecord(start=start, end=end, title=title)
+        for start, end, title in found
+        if end is not None and end > start
+    ]
+
+
+def _seconds(value):
+    """A position in seconds (0 up), or None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return round(float(value), 3) if 0 <= value < 10**9 else None
 
 
 def _count(info, key):

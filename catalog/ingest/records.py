@@ -51,6 +51,15 @@ class SegmentRecord:
     text: str
 
 
+@dataclass(frozen=True)
+class ChapterRecord:
+    """A chapter the platform lists for the clip; stored as a chapter Moment."""
+
+    start: float  # seconds from the start of the clip
+    end: float
+    title: str
+
+
 @dataclass
 class TranscriptRecord:
     language: str
@@ -92,4 +101,5 @@ class ClipRecord:
     links: list[LinkRecord] = field(default_factory=list)
     related: list[RelatedRecord] = field(default_factory=list)
     transcripts: list[TranscriptRecord] = field(default_factory=list)
+    chapters: list[ChapterRecord] = field(default_factory=list)
     raw: dict = field(default_factory=dict)

@@ -25,6 +25,7 @@ from catalog.models import (
     Clip,
     ClipRevision,
     ClipTag,
+    Moment,
     RelatedLink,
     TranscriptSegment,
 )
@@ -82,6 +83,7 @@ def store_with(lookups, record, *, name="", checked_at=None):
         changed |= _sync_tags(clip, record.tags, created=created, lookups=lookups)
         changed |= _sync_related(clip, record.related, created=created, lookups=lookups)
         changed |= _sync_transcripts(clip, record.transcripts, created=created)
+        changed |= _sync_chapters(clip, record.chapters, created=created)
         if clip.channel_id:
             _add_channel_links(clip.channel, record.links, lookups)
         if lookups.may_be_linked_to(clip, created=created):
@@ -276,6 +278,27 @@ def _sync_transcripts(clip, transcript_records, *, created):
             for start, end, text in wanted[(language, kind)]
         )
     return bool(differ)
+
+
+def _sync_chapters(clip, chapter_records, *, created):
+    """Replace the clip's chapter moments when the platform's chapters differ.
+
+    Only chapters: moments editors made (segments, stories, claims) are theirs.
+    A record without chapters keeps the stored ones, as with transcripts.
+    """
+    wanted = sorted((round(c.start, 3), round(c.end, 3), c.title) for c in chapter_records)
+    if not wanted:
+        return False
+    chapters = clip.moments.filter(kind=Moment.Kind.CHAPTER)
+    if not created and sorted(chapters.values_list("start", "end", "title")) == wanted:
+        return False
+    if not created:
+        chapters.delete()
+    Moment.objects.bulk_create(
+        Moment(clip=clip, kind=Moment.Kind.CHAPTER, start=start, end=end, title=title)
+        for start, end, title in wanted
+    )
+    return True
 
 
 def _sync_related(clip, related_records, *, created, lookups):

@@ -12,6 +12,7 @@ from .clips import Clip, ClipTag, RelatedLink
 from .following import FollowedSource
 from .history import AvailabilityCheck, ClipRevision
 from .jobs import IngestJob, IngestJobItem
+from .moments import Moment
 from .tags import Tag
 from .transcripts import TranscriptSegment
 
@@ -32,6 +33,7 @@ __all__ = [
     "FollowedSource",
     "IngestJob",
     "IngestJobItem",
+    "Moment",
     "RelatedLink",
     "StoredFile",
     "Tag",
