@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Channel, ChannelLink, Clip, ClipTag, RelatedLink, Tag
 
-from . import captures, clip_extras, imports, web_imports
+from . import captures, clip_extras, imports, moments, web_imports
 
 
 class ChannelLinkInline(admin.TabularInline):
@@ -84,6 +84,7 @@ class ClipAdmin(admin.ModelAdmin):
     inlines = [
         ClipTagInline,
         RelatedLinkInline,
+        moments.MomentInline,
         clip_extras.ClipRevisionInline,
         clip_extras.AvailabilityCheckInline,
     ]
