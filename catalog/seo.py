@@ -75,7 +75,22 @@ def clip_video_object(clip, page_url):
         data["author"] = data["publisher"] = channel
     if http_url(clip.url):
         data["sameAs"] = http_url(clip.url)
+    data["hasPart"] = moment_parts(clip, page_url)
     return {key: value for key, value in data.items() if value}
+
+
+def moment_parts(clip, page_url):
+    """The clip's moments as schema.org Clips ("key moments"): name, offsets, a URL at the time."""
+    return [
+        {
+            "@type": "Clip",
+            "name": moment.title,
+            "startOffset": moment.start_seconds,
+            "endOffset": -int(-moment.end // 1),  # whole seconds, not cutting the moment short
+            "url": f"{page_url}?t={moment.start_seconds}",
+        }
+        for moment in clip.moments.all()
+    ]
 
 
 def clip_meta(clip, request):

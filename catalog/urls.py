@@ -3,7 +3,7 @@ from django.urls import path
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from . import exports, feeds, seo, views
+from . import annotations, exports, feeds, seo, views
 from .capture import evidence_views, media_views
 
 app_name = "catalog"
@@ -14,6 +14,11 @@ SITEMAP_CACHE = cache_control(max_age=3600, public=True)
 urlpatterns = [
     path("", views.clip_list, name="clip_list"),
     path("clips/<int:pk>/", views.clip_detail, name="clip_detail"),
+    path(
+        "clips/<int:pk>/annotations.jsonld",
+        annotations.annotations_jsonld,
+        name="clip_annotations",
+    ),
     path("tags/", views.tag_list, name="tag_list"),
     path("tags/<str:slug>/", views.tag_detail, name="tag_detail"),
     path("channels/", views.channel_list, name="channel_list"),

@@ -55,6 +55,7 @@ class ClipQuerySet(models.QuerySet):
             # By name, in their models' Meta.ordering (by language and time; newest
             # change first): those models import Clip from this module.
             "transcript_segments",
+            "moments__tags",
             "revisions",
             "availability_checks",
         )

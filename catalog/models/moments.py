@@ -84,14 +84,14 @@ class Moment(models.Model):
         return int(self.start)
 
     @property
-    def end_seconds(self):
-        # Rounded up: a fragment #t=5,8 must not cut a moment that ends at 7.5 short.
-        return int(-(-self.end // 1))
+    def time_fragment(self):
+        """W3C Media Fragments' temporal dimension: 't=462,470' (fractions kept: 't=1.5,3')."""
+        return f"t={_seconds_text(self.start)},{_seconds_text(self.end)}"
 
     @property
     def media_fragment(self):
-        """W3C Media Fragments: '#t=462,470' plays just this moment of a media file."""
-        return f"#t={self.start_seconds},{self.end_seconds}"
+        """'#t=462,470': on a media file's URL, the browser plays just this moment."""
+        return f"#{self.time_fragment}"
 
     @property
     def timestamp(self):
@@ -104,3 +104,7 @@ class Moment(models.Model):
     @property
     def language_name(self):
         return language_name(self.language)
+
+
+def _seconds_text(seconds):
+    return f"{seconds:.3f}".rstrip("0").rstrip(".")

@@ -1,0 +1,24 @@
+"""Moments on the clip page: each links to the player at its start and, for those who may
+play the preserved copy, to just that part of the captured media (Media Fragments #t=)."""
+
+from django import template
+from django.urls import reverse
+
+from catalog.capture.media_views import may_play
+from catalog.models import Capture
+
+register = template.Library()
+
+
+@register.inclusion_tag("catalog/includes/clip_moments.html", takes_context=True)
+def clip_moments(context, clip):
+    """`clip` from Clip.objects.for_detail(): its moments (and their tags) are prefetched."""
+    moments = list(clip.moments.all())
+    request = context.get("request")
+    media_url = ""
+    if moments and request and may_play(request.user):
+        capture = Capture.objects.complete().filter(clip=clip).with_files().latest_first().first()
+        media = capture.media_file() if capture else None
+        if media:
+            media_url = reverse("catalog:capture_file", args=[capture.pk, media.name])
+    return {"clip": clip, "moments": moments, "media_url": media_url, "request": request}
