@@ -2,8 +2,9 @@
 
 The response streams: a generator walks the matching clips in keyset chunks of
 EXPORT_CHUNK_SIZE, so memory stays flat and the query count grows with the number
-of chunks (two per chunk: the clips with their channels, then their tags), never
-with the number of clips.
+of chunks (three per chunk: the clips with their channels, their tags, their
+moments; and the moments' tags where there are moments), never with the number
+of clips.
 
 Exports are ordered by id, not by newest(): "id > last seen id" is a keyset on
 the primary key alone, so a chunk never skips or repeats a clip while imports
@@ -41,6 +42,7 @@ COLUMNS = [
     "availability",
     "description",
     "page_url",
+    "moments",
 ]
 
 # Spreadsheets run a cell that starts with one of these as a formula (OWASP "CSV
@@ -91,7 +93,27 @@ def clip_row(clip, page_url):
         "availability": clip.availability,
         "description": clip.description,
         "page_url": page_url,
+        "moments": [moment_record(moment, page_url) for moment in clip.moments.all()],
     }
+
+
+def moment_record(moment, page_url):
+    """A moment in an export: exact seconds, its kind and text, its link at the clip's page."""
+    return {
+        "kind": moment.kind,
+        "start": moment.start,
+        "end": moment.end,
+        "title": moment.title,
+        "description": moment.description,
+        "tags": [tag.slug for tag in moment.tags.all()],
+        "language": moment.language,
+        "url": f"{page_url}?t={moment.start_seconds}#{moment.anchor}",
+    }
+
+
+def moments_cell(moments):
+    """Moments in one CSV cell, a line each: "462-470.5 story: Die Wahl"."""
+    return "\n".join(f"{m['start']:g}-{m['end']:g} {m['kind']}: {m['title']}" for m in moments)
 
 
 def iter_clips(queryset):
@@ -100,7 +122,9 @@ def iter_clips(queryset):
     while True:
         # Read the module constant on each chunk so tests can make it small.
         size = EXPORT_CHUNK_SIZE
-        chunk = list(queryset.filter(pk__gt=last_id).order_by("pk").for_list()[:size])
+        chunk = list(
+            queryset.filter(pk__gt=last_id).order_by("pk").for_list().with_moments()[:size]
+        )
         yield from chunk
         if len(chunk) < size:
             return
@@ -132,6 +156,7 @@ def csv_lines(rows):
     yield "\ufeff" + writer.writerow(COLUMNS)
     for row in rows:
         row["tags"] = " ".join(row["tags"])
+        row["moments"] = moments_cell(row["moments"])
         yield writer.writerow([neutralise(row[column]) for column in COLUMNS])
 
 

@@ -4,7 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from catalog.models import Channel, Clip, Tag
+from catalog.models import Channel, Clip, Moment, Tag
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -50,6 +50,26 @@ class TagSerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "clip_count", "page_url"]
 
 
+class MomentSerializer(serializers.ModelSerializer):
+    tags = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    page_url = PageUrlField(help_text="The clip's page with the player at the moment's start.")
+
+    class Meta:
+        model = Moment
+        fields = [
+            "id",
+            "kind",
+            "start",
+            "end",
+            "title",
+            "description",
+            "tags",
+            "language",
+            "page_url",
+        ]
+        read_only_fields = fields
+
+
 class ClipSerializer(serializers.ModelSerializer):
     channel = ChannelRefSerializer(read_only=True, allow_null=True)
     published = serializers.CharField(
@@ -60,6 +80,7 @@ class ClipSerializer(serializers.ModelSerializer):
     duration_seconds = serializers.IntegerField(source="duration", read_only=True, allow_null=True)
     tags = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     page_url = PageUrlField()
+    moments = MomentSerializer(many=True, read_only=True)
 
     class Meta:
         model = Clip
@@ -79,5 +100,6 @@ class ClipSerializer(serializers.ModelSerializer):
             "thumbnail_url",
             "availability",
             "page_url",
+            "moments",
         ]
         read_only_fields = fields

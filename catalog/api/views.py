@@ -35,7 +35,7 @@ class ApiClipFilter(ClipFilter):
 class ClipViewSet(viewsets.ReadOnlyModelViewSet):
     """Clips, newest first; the same filters as the site (?q= with #tag and @channel)."""
 
-    queryset = Clip.objects.for_list()
+    queryset = Clip.objects.for_list().with_moments()
     serializer_class = ClipSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = ApiClipFilter
