@@ -1,7 +1,7 @@
 """The whole catalogue as JSON Lines and back: a backup that any database can restore.
 
 `export_catalog` writes one header line, then channels (with their links), tags,
-clips (each with its tags, related links, transcript, revisions and availability
+clips (each with its tags, related links, transcript, moments, revisions and availability
 history) and followed sources, each kind in a stable order, streamed in chunks so
 memory stays flat. References use natural keys: a channel or tag by its slug, a
 related clip by (platform, external_id). Clips keep their ids, because the public
@@ -20,6 +20,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 
+from catalog import backup_moments
 from catalog.models import (
     AvailabilityCheck,
     Channel,
@@ -28,6 +29,7 @@ from catalog.models import (
     ClipRevision,
     ClipTag,
     FollowedSource,
+    Moment,
     RelatedLink,
     Tag,
     TranscriptSegment,
@@ -51,6 +53,7 @@ SOURCE_FIELDS = ("url", "feed_url", "enabled", "interval", "limit", "last_checke
 SOURCE_FIELDS += ("last_outcome", "last_error", "next_check_at", "created_at")
 # What the catalogue is; the ingestion jobs are work in progress, not part of it.
 CATALOGUE_MODELS = (
+    Moment,
     AvailabilityCheck,
     ClipRevision,
     TranscriptSegment,
@@ -145,6 +148,7 @@ def _clips():
             _ordered("transcript_segments", TranscriptSegment.objects, "language", "kind", "start"),
             _ordered("revisions", ClipRevision.objects, "changed_at"),
             _ordered("availability_checks", AvailabilityCheck.objects, "checked_at"),
+            backup_moments.PREFETCH,
         )
     )
 
@@ -175,6 +179,7 @@ def _clip_row(clip):
         "transcript": [_values(s, SEGMENT_FIELDS) for s in clip.transcript_segments.all()],
         "revisions": [_values(r, REVISION_FIELDS) for r in clip.revisions.all()],
         "availability_history": [_values(c, CHECK_FIELDS) for c in clip.availability_checks.all()],
+        "moments": backup_moments.moment_rows(clip, _values),
     }
 
 
@@ -286,6 +291,8 @@ class _Restorer:
         for slug, _origin in row["tags"]:
             if slug not in self.tags:
                 raise ArchiveError(f"unknown tag {slug!r}")
+        for slug in backup_moments.unknown_moment_tags(row, self.tags):
+            raise ArchiveError(f"unknown tag {slug!r} of a moment")
 
     def _channel(self, slug):
         if slug is None:
@@ -334,6 +341,8 @@ class _Restorer:
             (AvailabilityCheck, checks),
         ]:
             model.objects.bulk_create(objects, batch_size=CHUNK_SIZE)
+        pairs = zip(clips, rows, strict=True)
+        backup_moments.restore_moments(pairs, self.tags, _fields, CHUNK_SIZE)
 
     def finish(self):
         if not self.started:
