@@ -352,11 +352,12 @@ def test_bulk_inserts_are_indexed_by_the_database(query_form):
     assert found("wind") == {"Strompreise 0"}
 
 
-@pytest.mark.parametrize(("clips", "queries"), [(1, 11), (30, 11)])
+@pytest.mark.parametrize(("clips", "queries"), [(1, 12), (30, 12)])
 def test_search_page_query_count(client, django_assert_num_queries, clips, queries):
-    """relevance window, count, clips with channels, their tags, boilerplate, transcripts
-    of transcript hits, and the list's five facet queries (catalog.browse.facets); the
-    terms' match estimates are cached (catalog.search.backends.matches_estimate)."""
+    """relevance window, count, clips with channels, their tags, boilerplate, moments and
+    transcripts of hits outside the metadata, and the list's five facet queries
+    (catalog.browse.facets); the terms' match estimates are cached
+    (catalog.search.backends.matches_estimate)."""
     for i in range(clips):
         make_clip(
             f"Clip {i}",

@@ -4,6 +4,26 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+# catalog.search is imported when the operations run (see 0002_fulltext).
+
+
+def install_search(apps, schema_editor):
+    from catalog.search.moment_index import install
+
+    if schema_editor.connection.vendor == "sqlite":
+        from catalog.search.sqlite import register_functions
+
+        schema_editor.connection.ensure_connection()
+        register_functions(schema_editor.connection.connection)
+    install(schema_editor.connection)
+
+
+def uninstall_search(apps, schema_editor):
+    from catalog.search.moment_index import uninstall
+
+    uninstall(schema_editor.connection)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -34,4 +54,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('start__gte', 0)), name='moment_start_not_negative'), models.CheckConstraint(condition=models.Q(('end__gt', models.F('start'))), name='moment_end_after_start')],
             },
         ),
+        migrations.RunPython(install_search, uninstall_search),
     ]

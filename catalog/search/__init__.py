@@ -2,7 +2,7 @@
 
     search(queryset, q)       the clips that match (words, "phrases", -excluded, #tag, @channel)
     by_relevance(queryset, q) best match first (among the RELEVANCE_WINDOW newest matches)
-    attach_snippets(clips, q) highlighted snippets and transcript hits for a result page
+    attach_snippets(clips, q) highlighted snippets and moment/transcript hits for a result page
     after_bulk_load()         the one call a bulk load (bulk_create) needs afterwards
 
 SQLite uses FTS5 and PostgreSQL tsvector + GIN (catalog.search.sqlite and
@@ -13,8 +13,9 @@ in sync by itself, so nothing else needs to know it exists.
 from django.db import connections, router
 from django.db.models import F, Q
 
-from catalog.models import ChannelBoilerplate, Clip, TranscriptSegment
+from catalog.models import ChannelBoilerplate, Clip, Moment, TranscriptSegment
 
+from . import moment_index
 from .backends import (
     COMMON_TERM_CLIPS,
     ClipMatches,
@@ -25,7 +26,7 @@ from .backends import (
 )
 from .boilerplate import checks_deferred, clip_stored, detect_boilerplate
 from .query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
-from .snippets import attach_metadata_snippets, attach_transcript_hits
+from .snippets import attach_metadata_snippets, attach_moment_hits, attach_transcript_hits
 
 __all__ = [
     "COMMON_RELEVANCE_WINDOW",
@@ -61,6 +62,8 @@ def after_bulk_load():
     connection = connections[router.db_for_write(Clip)]
     with connection.cursor() as cursor:
         backend(connection).optimize(cursor)
+        if connection.vendor == "sqlite":
+            moment_index.optimize(cursor)
     return with_boilerplate
 
 
@@ -118,9 +121,10 @@ def by_relevance(queryset, q):
 def attach_snippets(clips, q):
     """Give each clip of a result page its `search_snippet` and `transcript_hit` (or None).
 
-    At most two queries for the page, whatever its size: the channels'
-    boilerplate, and the transcripts of clips whose metadata does not explain
-    the match. Returns the clips as a list.
+    At most three queries for the page, whatever its size: the channels'
+    boilerplate, then the moments and the transcripts of clips whose metadata
+    does not explain the match (a moment's hit first: an editor named it).
+    Returns the clips as a list.
     """
     clips = list(clips)
     terms = parse_query(q).positive
@@ -132,6 +136,14 @@ def attach_snippets(clips, q):
         rows = ChannelBoilerplate.objects.filter(channel_id__in=channel_ids)
         boilerplate = dict(rows.values_list("channel_id", "lines"))
     unexplained = attach_metadata_snippets(clips, terms, boilerplate)
+    if unexplained:
+        moments = (
+            Moment.objects.filter(clip__in=unexplained)
+            .order_by("clip_id", "start", "id")
+            .values_list("clip_id", "start", "language", "title", "description")
+        )
+        attach_moment_hits(unexplained, terms, moments)
+        unexplained = [clip for clip in unexplained if clip.transcript_hit is None]
     if unexplained:
         segments = (
             TranscriptSegment.objects.filter(clip__in=unexplained)

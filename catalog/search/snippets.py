@@ -32,6 +32,13 @@ class TranscriptHit:
         return timecode(self.start)
 
 
+@dataclass
+class MomentHit(TranscriptHit):
+    """A hit in a moment's title or description: the card links to the moment's start."""
+
+    moment_title: str
+
+
 def _hits(text, stems, language):
     return [m.span() for m in WORD_RE.finditer(text) if stem(m.group(), language) in stems]
 
@@ -103,3 +110,20 @@ def attach_transcript_hits(clips, terms, segments):
         pieces = highlight(text, stems, language, window=False)
         if pieces:
             clip.transcript_hit = TranscriptHit(pieces, start, language)
+
+
+def attach_moment_hits(clips, terms, moments):
+    """The first moment with a hit per clip, as its `transcript_hit` (the card's link to the
+    time); `moments`: (clip_id, start, language, title, description), in time order."""
+    stems = set().union(*(term.stems for term in terms))
+    by_id = {clip.pk: clip for clip in clips}
+    for clip_id, start, language, title, description in moments:
+        clip = by_id.get(clip_id)
+        if clip is None or clip.transcript_hit is not None:
+            continue
+        language = language or clip.language
+        pieces = highlight(title, stems, language, window=False) or highlight(
+            description, stems, language
+        )
+        if pieces:
+            clip.transcript_hit = MomentHit(pieces, start, language, title)

@@ -31,7 +31,9 @@ TABLES = {
 }
 # Weights of a hit in the relevance score; a hit elsewhere (channel, description,
 # transcript) only decides between equal scores by date.
-TITLE, TAGS = 10, 4
+TITLE, TAGS, MOMENTS = 10, 4, 2
+# Moments' own index (catalog.search.moment_index), searched as transcripts are.
+_MOMENT_HITS = "SELECT clip_id FROM catalog_momentsearch WHERE catalog_momentsearch MATCH %s"
 
 # Re-index whole clips: {where} picks them from catalog_clip c.
 _REINDEX = (
@@ -209,9 +211,10 @@ def clips_matching_sql(term):
     sql = (
         "SELECT rowid FROM catalog_clipsearch WHERE catalog_clipsearch MATCH %s "
         f"UNION {_TAGGED} "
-        "UNION SELECT clip_id FROM catalog_segmentsearch WHERE catalog_segmentsearch MATCH %s"
+        "UNION SELECT clip_id FROM catalog_segmentsearch WHERE catalog_segmentsearch MATCH %s "
+        f"UNION {_MOMENT_HITS}"
     )
-    return sql, [match, match, match]
+    return sql, [match, match, match, match]
 
 
 # Above this many clips a term's metadata hits are looked up per clip (rowid =):
@@ -243,9 +246,9 @@ def clip_matches_sql(term, clip_id_sql, estimate):
         f"(EXISTS (SELECT 1 FROM catalog_cliptag t WHERE t.clip_id = {clip_id_sql} "
         f"AND t.tag_id IN (SELECT rowid FROM catalog_tagsearch WHERE catalog_tagsearch MATCH %s)) "
         f"OR {clip} OR +{clip_id_sql} IN (SELECT clip_id FROM catalog_segmentsearch WHERE "
-        f"catalog_segmentsearch MATCH %s))"
+        f"catalog_segmentsearch MATCH %s) OR +{clip_id_sql} IN ({_MOMENT_HITS}))"
     )
-    return sql, [match, match, match]
+    return sql, [match, match, match, match]
 
 
 def matches_estimate(cursor, terms, limit=VERY_COMMON):
@@ -284,6 +287,7 @@ def rank_sql(terms, clip_id_sql, common):
     sql = (
         f"({title} + (CASE WHEN EXISTS (SELECT 1 FROM catalog_cliptag t "
         f"WHERE t.clip_id = {clip_id_sql} AND t.tag_id IN (SELECT rowid FROM catalog_tagsearch "
-        f"WHERE catalog_tagsearch MATCH %s)) THEN {TAGS} ELSE 0 END))"
+        f"WHERE catalog_tagsearch MATCH %s)) THEN {TAGS} ELSE 0 END) "
+        f"+ (CASE WHEN +{clip_id_sql} IN ({_MOMENT_HITS}) THEN {MOMENTS} ELSE 0 END))"
     )
-    return sql, [f"title : {match}", match]
+    return sql, [f"title : {match}", match, match]

@@ -1,0 +1,125 @@
+"""Moments in the full-text index, installed by migration 0009_moments.
+
+SQLite: catalog_momentsearch (FTS5, rowid = moment id: title, description,
+clip_id), kept by triggers like catalog_segmentsearch, and searched beside it
+(catalog.search.sqlite). PostgreSQL: the moments' titles and descriptions join
+the clip's `transcript` tsvector at weight B (after the title, A; before the
+description, C, and what is said, D), so the one GIN index finds them and
+ts_rank weighs them; their triggers re-read the clip's part as transcript
+segments' do.
+
+Apart from catalog.search.sqlite/.postgres because migration 0002 installs
+those before catalog_moment exists.
+"""
+
+from . import sqlite
+
+SQLITE_TABLE = "catalog_momentsearch"
+_LANGUAGE = (
+    "coalesce(nullif(NEW.language, ''), (SELECT language FROM catalog_clip WHERE id = NEW.clip_id))"
+)
+_INDEX = f"""INSERT INTO {SQLITE_TABLE} (rowid, title, description, clip_id)
+    VALUES (NEW.id, newsclips_index(NEW.title, {_LANGUAGE}),
+            newsclips_index(NEW.description, {_LANGUAGE}), NEW.clip_id);"""
+_UNINDEX = f"DELETE FROM {SQLITE_TABLE} WHERE rowid = OLD.id;"
+SQLITE_TRIGGERS = {
+    "catalog_moment_search_insert": ("AFTER INSERT ON catalog_moment", _INDEX),
+    "catalog_moment_search_update": (
+        "AFTER UPDATE OF title, description, language, clip_id ON catalog_moment",
+        _UNINDEX + _INDEX,
+    ),
+    "catalog_moment_search_delete": ("AFTER DELETE ON catalog_moment", _UNINDEX),
+}
+
+# PostgreSQL: the clip's transcript part (as migration 0002 defines it), and its moments.
+_TRANSCRIPT = """
+CREATE OR REPLACE FUNCTION newsclips_clip_transcript(clip bigint) RETURNS tsvector
+LANGUAGE sql STABLE AS $$
+  SELECT setweight(coalesce((SELECT newsclips_tsvector_agg(part) FROM (
+    SELECT to_tsvector(newsclips_regconfig(language), string_agg(text, ' ' ORDER BY start, id))
+    FROM catalog_transcriptsegment WHERE clip_id = clip GROUP BY language
+  ) AS tracks(part)), ''), 'D'){moments}
+$$;
+"""
+_MOMENTS = """
+  || setweight(coalesce((SELECT newsclips_tsvector_agg(to_tsvector(
+       newsclips_regconfig(coalesce(nullif(m.language, ''), c.language)),
+       m.title || ' ' || m.description))
+     FROM catalog_moment m JOIN catalog_clip c ON c.id = m.clip_id WHERE m.clip_id = clip
+  ), ''), 'B')"""
+_REREAD = "UPDATE catalog_clipsearch SET transcript = newsclips_clip_transcript(clip_id) "
+_REREAD += "WHERE clip_id IN ({clips});"
+POSTGRES_TRIGGERS = {
+    "catalog_moment_search_insert": (
+        "AFTER INSERT ON catalog_moment REFERENCING NEW TABLE AS changed FOR EACH STATEMENT",
+        _REREAD.format(clips="SELECT clip_id FROM changed"),
+    ),
+    "catalog_moment_search_update": (
+        "AFTER UPDATE OF title, description, language, clip_id ON catalog_moment FOR EACH ROW",
+        _REREAD.format(clips="OLD.clip_id, NEW.clip_id"),
+    ),
+    "catalog_moment_search_delete": (
+        "AFTER DELETE ON catalog_moment REFERENCING OLD TABLE AS changed FOR EACH STATEMENT",
+        _REREAD.format(clips="SELECT clip_id FROM changed"),
+    ),
+}
+
+
+def install(connection):
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE {SQLITE_TABLE} USING fts5(title, description, "
+                f"clip_id UNINDEXED, tokenize = '{sqlite.TOKENIZE}')"
+            )
+            for name in SQLITE_TRIGGERS:
+                cursor.execute(_sqlite_trigger(name))
+            cursor.execute(
+                f"INSERT INTO {SQLITE_TABLE} (rowid, title, description, clip_id) "
+                "SELECT m.id, newsclips_index(m.title, coalesce(nullif(m.language, ''), "
+                "c.language)), newsclips_index(m.description, coalesce(nullif(m.language, ''), "
+                "c.language)), m.clip_id "
+                "FROM catalog_moment m JOIN catalog_clip c ON c.id = m.clip_id"
+            )
+        else:
+            cursor.execute(_TRANSCRIPT.format(moments=_MOMENTS))
+            for name, (definition, body) in POSTGRES_TRIGGERS.items():
+                cursor.execute(
+                    f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                    f"BEGIN {body} RETURN NULL; END $$"
+                )
+                cursor.execute(f"CREATE TRIGGER {name} {definition} EXECUTE FUNCTION {name}()")
+            cursor.execute(_REREAD.format(clips="SELECT DISTINCT clip_id FROM catalog_moment"))
+
+
+def uninstall(connection):
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for name in SQLITE_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cursor.execute(f"DROP TABLE IF EXISTS {SQLITE_TABLE}")
+        else:
+            for name in POSTGRES_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON catalog_moment")
+                cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+            cursor.execute(_TRANSCRIPT.format(moments=""))
+            cursor.execute(_REREAD.format(clips="SELECT DISTINCT clip_id FROM catalog_moment"))
+
+
+def _sqlite_trigger(name, if_not_exists=False):
+    when, body = SQLITE_TRIGGERS[name]
+    guard = "IF NOT EXISTS " if if_not_exists else ""
+    return f"CREATE TRIGGER {guard}{name} {when} BEGIN {body} END"
+
+
+def ensure_triggers(cursor):
+    """Re-create triggers a later migration dropped (SQLite rebuilds a table to alter it)."""
+    cursor.execute(f"SELECT 1 FROM sqlite_master WHERE name = '{SQLITE_TABLE}'")
+    if cursor.fetchone():
+        for name in SQLITE_TRIGGERS:
+            cursor.execute(_sqlite_trigger(name, if_not_exists=True))
+
+
+def optimize(cursor):
+    """After a bulk load (SQLite): one segment for the moments' index too."""
+    cursor.execute(f"INSERT INTO {SQLITE_TABLE} ({SQLITE_TABLE}) VALUES ('optimize')")
