@@ -228,7 +228,7 @@ LIST = 2 + 5
         # (relevance order pages by offset) and the boilerplate for the snippets; - the
         # channel facet (the term's match estimate is cached)
         ("/?tag=ukraine&channel=channel-0&q=clip", LIST + 4),
-        ("/tags/ukraine/", LIST + 1),  # + the tag
+        ("/tags/ukraine/", LIST + 2),  # + the tag, its moments
         ("/channels/channel-0/", LIST + 1),  # + the channel and its links, - the channel facet
         ("/tags/", 2),
         ("/channels/", 2),

@@ -2,6 +2,7 @@
 play the preserved copy, to just that part of the captured media (Media Fragments #t=)."""
 
 from django import template
+from django.db.models import F
 from django.urls import reverse
 
 from catalog.capture.media_views import may_play
@@ -22,3 +23,21 @@ def clip_moments(context, clip):
         if media:
             media_url = reverse("catalog:capture_file", args=[capture.pk, media.name])
     return {"clip": clip, "moments": moments, "media_url": media_url, "request": request}
+
+
+TAG_PAGE_MOMENTS = 20
+_LISTED = ("id", "start", "title", "kind", "language", "clip__id", "clip__title", "clip__language")
+
+
+@register.inclusion_tag("catalog/includes/tagged_moments.html")
+def tagged_moments(tag):
+    """The moments carrying `tag` on its page, beside its clips: the newest clips' first."""
+    moments = (
+        tag.moments.select_related("clip")
+        .order_by(F("clip__published_at").desc(nulls_last=True), "-clip_id", "start")
+        .only(
+            "id", "start", "title", "kind", "language", "clip__id", "clip__title", "clip__language"
+        )
+    )
+    shown = list(moments[: TAG_PAGE_MOMENTS + 1])
+    return {"moments": shown[:TAG_PAGE_MOMENTS], "more": len(shown) > TAG_PAGE_MOMENTS}
