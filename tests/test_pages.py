@@ -251,8 +251,9 @@ def test_clip_page_query_count_does_not_grow_with_related_links(client, django_a
     many = make_clip("Many related", related=[f"Clip {i}" for i in range(1)] + ["x", "y", "z"])
     _clips(10)
     # The clip with its channel, tags, related links with their targets, transcript,
-    # moments, revisions, availability checks and the preserved copy.
-    with django_assert_num_queries(8):
+    # moments, revisions, availability checks, the preserved copy, claims and the
+    # authenticity rating.
+    with django_assert_num_queries(10):
         client.get(one.get_absolute_url())
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         client.get(many.get_absolute_url())

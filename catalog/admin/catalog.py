@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Channel, ChannelLink, Clip, ClipTag, RelatedLink, Tag
 
-from . import captures, clip_extras, imports, moments, web_imports
+from . import captures, claims, clip_extras, imports, moments, web_imports
 
 
 class ChannelLinkInline(admin.TabularInline):
@@ -85,6 +85,8 @@ class ClipAdmin(admin.ModelAdmin):
         ClipTagInline,
         RelatedLinkInline,
         moments.MomentInline,
+        claims.ClaimInline,
+        claims.MediaReviewInline,
         clip_extras.ClipRevisionInline,
         clip_extras.AvailabilityCheckInline,
     ]

@@ -8,6 +8,7 @@ from .captures import (
     StoredFile,
 )
 from .channels import Channel, ChannelBoilerplate, ChannelLink
+from .claims import Claim, ClaimReview, MediaReview
 from .clips import Clip, ClipTag, RelatedLink
 from .following import FollowedSource
 from .history import AvailabilityCheck, ClipRevision
@@ -25,6 +26,8 @@ __all__ = [
     "Channel",
     "ChannelBoilerplate",
     "ChannelLink",
+    "Claim",
+    "ClaimReview",
     "Clip",
     "ClipRevision",
     "ClipTag",
@@ -33,6 +36,7 @@ __all__ = [
     "FollowedSource",
     "IngestJob",
     "IngestJobItem",
+    "MediaReview",
     "Moment",
     "RelatedLink",
     "StoredFile",

@@ -115,7 +115,15 @@ def test_editing_a_title_in_the_admin_locks_it(admin_client):
             "locked_fields": [],
         }
     )
-    for prefix in ("clip_tags", "related_links", "moments", "revisions", "availability_checks"):
+    for prefix in (
+        "clip_tags",
+        "related_links",
+        "moments",
+        "claims",
+        "media_review",
+        "revisions",
+        "availability_checks",
+    ):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
 
     response = admin_client.post(url, data)

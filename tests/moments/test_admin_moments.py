@@ -9,7 +9,14 @@ from catalog.models import Moment, Tag
 
 pytestmark = pytest.mark.django_db
 
-INLINES = ("clip_tags", "related_links", "revisions", "availability_checks")
+INLINES = (
+    "clip_tags",
+    "related_links",
+    "claims",
+    "media_review",
+    "revisions",
+    "availability_checks",
+)
 
 
 @pytest.fixture
