@@ -9,6 +9,7 @@ generated benchmark catalogue, catalog.benchdata, write rows of their own.)
 from pathlib import Path
 
 from .batch import ingest_page, ingest_url, ingest_urls, is_collection_url
+from .factchecks import import_factcheck
 from .follow import check_source
 from .infojson_files import import_infojson, ingest_infojson_files, read_file
 from .jobs import (
@@ -55,6 +56,7 @@ __all__ = [
     "due_clips",
     "enqueue_due",
     "guarded",
+    "import_factcheck",
     "import_infojson",
     "import_pagetext",
     "import_pagetext_files",
