@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.languages import language_name
-from catalog.models import Channel, Clip, Tag
+from catalog.models import Channel, ClaimReview, Clip, MediaReview, Tag
 from catalog.search import by_relevance, parse_query, search
 
 
@@ -75,6 +75,23 @@ class ClipFilter(django_filters.FilterSet):
         method="filter_duration",
         empty_label=_("any"),
     )
+    fact_checked = django_filters.ChoiceFilter(
+        label=_("Fact-checks"),
+        choices=[("yes", _("has a fact-check"))],
+        method="filter_fact_checked",
+        empty_label=_("any"),
+    )
+    rating = django_filters.CharFilter(
+        label=_("Fact-check rating"),
+        method="filter_rating",
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. false")}),
+    )
+    authenticity = django_filters.ChoiceFilter(
+        label=_("Authenticity"),
+        choices=MediaReview.Rating.choices,
+        method="filter_authenticity",
+        empty_label=_("any"),
+    )
     # Read by ordered(), not a filter: feeds, exports and the API keep their own order.
     sort = django_filters.ChoiceFilter(
         label=_("Order"),
@@ -87,7 +104,8 @@ class ClipFilter(django_filters.FilterSet):
 
     class Meta:
         model = Clip
-        fields = ["q", "tag", "channel", "date_from", "date_to", "language", "duration", "sort"]
+        fields = ["q", "tag", "channel", "date_from", "date_to", "language", "duration"]
+        fields += ["fact_checked", "rating", "authenticity", "sort"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -132,3 +150,13 @@ class ClipFilter(django_filters.FilterSet):
 
     def filter_duration(self, queryset, name, value):
         return queryset.filter(DURATION_BUCKETS[value][1])
+
+    def filter_fact_checked(self, queryset, name, value):
+        return queryset.filter(pk__in=ClaimReview.objects.values("claim__clip_id"))
+
+    def filter_rating(self, queryset, name, value):
+        reviews = ClaimReview.objects.filter(rating__iexact=value.strip())
+        return queryset.filter(pk__in=reviews.values("claim__clip_id"))
+
+    def filter_authenticity(self, queryset, name, value):
+        return queryset.filter(media_review__rating=value)
