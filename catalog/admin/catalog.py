@@ -151,6 +151,11 @@ class ClipAdmin(admin.ModelAdmin):
                 name="catalog_clip_capture",
             ),
             path(
+                "<int:object_id>/import-factcheck/",
+                self.admin_site.admin_view(claims.import_factcheck_view(self)),
+                name="catalog_clip_import_factcheck",
+            ),
+            path(
                 "upload-infojson/",
                 self.admin_site.admin_view(web_imports.upload_infojson_view(self)),
                 name="catalog_clip_upload_infojson",

@@ -6,7 +6,9 @@ import json
 from html import escape
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from catalog.ingest import factchecks
 from catalog.models import Claim, ClaimReview, Moment
@@ -165,3 +167,31 @@ def test_bad_arguments_are_clear_errors(site, clip):
         _import(site, "/late.html", json_ld_page(claim_review()), clip, "--at", "1:00:00")
     with pytest.raises(CommandError, match="not an http"):
         call_command("import_factcheck", "file:///etc/passwd", "--clip", str(clip.pk))
+
+
+def test_editors_import_a_fact_check_on_the_clips_admin_page(site, clip, admin_client):
+    site.server.routes["/afp.html"] = MICRODATA_PAGE
+    url = reverse("admin:catalog_clip_import_factcheck", args=[clip.pk])
+    change = admin_client.get(reverse("admin:catalog_clip_change", args=[clip.pk])).content
+    assert url.encode() in change
+    response = admin_client.post(url, {"url": site.url("/afp.html"), "at": "3:00"})
+    assert response.status_code == 302
+    review = ClaimReview.objects.select_related("claim__moment").get()
+    assert review.organisation == "AFP Faktencheck" and review.claim.moment.start == 180
+
+    site.server.routes["/none.html"] = json_ld_page()
+    response = admin_client.post(url, {"url": site.url("/none.html"), "at": "3:00"})
+    assert response.status_code == 200
+    assert (
+        "Nothing was imported: the page has no schema.org ClaimReview" in response.content.decode()
+    )
+    response = admin_client.post(url, {"url": site.url("/afp.html"), "at": "99:00"})
+    assert "past the clip" in response.content.decode()
+    assert ClaimReview.objects.count() == 1
+
+
+def test_the_import_page_is_for_editors_who_may_add_claims(site, clip, client):
+
+    client.force_login(User.objects.create_user("viewer", password="x", is_staff=True))
+    url = reverse("admin:catalog_clip_import_factcheck", args=[clip.pk])
+    assert client.post(url, {"url": site.url("/x.html")}).status_code == 403
