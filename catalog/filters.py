@@ -77,10 +77,10 @@ class ClipFilter(django_filters.FilterSet):
     # Both ends make one DateRange, applied by filter_queryset (see DateRange for how a
     # clip known only by its year or month is decided).
     date_from = django_filters.DateFilter(
-        label=_("From"), method="keep_order", widget=DateInput, help_text=DATE_RANGE_HELP
+        label=_("From"), method="applied_elsewhere", widget=DateInput, help_text=DATE_RANGE_HELP
     )
     date_to = django_filters.DateFilter(
-        label=_("To"), method="keep_order", widget=DateInput, help_text=DATE_RANGE_HELP
+        label=_("To"), method="applied_elsewhere", widget=DateInput, help_text=DATE_RANGE_HELP
     )
     language = django_filters.ChoiceFilter(label=_("Language"), empty_label=_("any"))
     duration = django_filters.ChoiceFilter(
@@ -93,7 +93,7 @@ class ClipFilter(django_filters.FilterSet):
     sort = django_filters.ChoiceFilter(
         label=_("Order"),
         choices=[("relevance", _("best match")), ("newest", _("newest first"))],
-        method="keep_order",
+        method="applied_elsewhere",
         empty_label=None,
     )
     # Without words to rank by, the order is newest first: the select shows that.
@@ -159,7 +159,8 @@ class ClipFilter(django_filters.FilterSet):
     def filter_q(self, queryset, name, value):
         return search(queryset, value)
 
-    def keep_order(self, queryset, name, value):
+    def applied_elsewhere(self, queryset, name, value):
+        """The sort (by ordered()) and the date range (by filter_queryset())."""
         return queryset
 
     def filter_channel(self, queryset, name, value):

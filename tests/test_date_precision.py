@@ -11,6 +11,7 @@ from datetime import date
 from xml.etree import ElementTree
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -22,6 +23,14 @@ from catalog.models import Clip
 from .factories import make_clip
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The language choices and API throttle counts are cached: nothing leaks either way."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
