@@ -17,13 +17,40 @@ partial index of coarse dates (clip_coarse_date_idx).
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q
+from django.db.models import F, Lookup, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from catalog.models import Clip
 
 COARSE = (Clip.Precision.YEAR, Clip.Precision.MONTH)
+
+
+class LiteralIn(Lookup):
+    """`column IN ('year', 'month')` with the values written into the SQL, not bound.
+
+    SQLite uses a partial index only where the query repeats the index's condition
+    word for word, and a bound parameter never matches the index's literal: with
+    parameters, the clips a range leaves out were found by walking every clip of a
+    year in the newest-first index (80 ms at 100,000 clips), with literals in the
+    small clip_coarse_date_idx (under 1 ms). The values must be plain words (this
+    module's constants, never input); a Lookup, so no "= 1" follows it on SQLite.
+    """
+
+    lookup_name = "literal_in"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        if not all(isinstance(value, str) and value.isidentifier() for value in self.rhs):
+            raise ValueError(f"not plain words: {self.rhs!r}")
+        lhs, params = self.process_lhs(compiler, connection)
+        values = ", ".join(f"'{value}'" for value in self.rhs)
+        return f"{lhs} IN ({values})", params
+
+
+def _coarse():
+    """The condition of clip_coarse_date_idx, as SQLite must see it (see LiteralIn)."""
+    return LiteralIn(F("published_precision"), COARSE)
 
 
 def day_start(day):
@@ -121,9 +148,10 @@ class DateRange:
                 parts = [(overlap[0], inside[0]), (inside[1], overlap[1])]
                 parts = [part for part in parts if part[0] and part[1] and part[0] < part[1]]
             for part in parts:
-                straddling |= Q(published_precision=precision) & _between(*part)
-        # Spelled out for SQLite: it uses the partial index only for its very condition.
-        return Q(published_precision__in=COARSE) & straddling
+                # The index's condition in each branch: SQLite plans an OR's branches
+                # one by one, each on its own terms (see LiteralIn).
+                straddling |= Q(_coarse(), published_precision=precision) & _between(*part)
+        return straddling
 
     def note(self, rows):
         """A DateNote from (precision, published_at, count) rows of the straddling clips."""

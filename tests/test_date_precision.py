@@ -13,11 +13,12 @@ from xml.etree import ElementTree
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog.browse.histogram import DateCounts, histogram
-from catalog.dateranges import DateRange
+from catalog.dateranges import DateRange, LiteralIn
 from catalog.models import Clip
 
 from .factories import make_clip
@@ -124,6 +125,36 @@ def test_the_condition_bounds_published_at_by_the_whole_range():
     where = sql.split(" where ", 1)[1]
     assert where.startswith('("catalog_clip"."published_at" >= ')
     assert ' and "catalog_clip"."published_at" < ' in where
+
+
+def test_the_clips_left_out_are_found_in_the_small_index_of_coarse_dates(dated):
+    """The note's query reads clip_coarse_date_idx, not every clip of the edge years."""
+    make_clip("Another of 2023", published=(2023, 1, 1), precision="year")
+    straddling = Clip.objects.filter(
+        DateRange(date(2023, 3, 15), date(2024, 5, 20)).straddling_q()
+    ).order_by()
+    sql, params = straddling.values_list(
+        "published_precision", "published_at"
+    ).query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a test table is tiny
+            cursor.execute("EXPLAIN " + sql, params)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+    assert "clip_coarse_date_idx" in plan
+    assert sorted(straddling.values_list("title", flat=True)) == [
+        "Another of 2023",
+        "Known by its month",
+        "Known by its year",
+    ]
+
+
+def test_literal_in_takes_plain_words_only():
+    unsafe = Clip.objects.filter(LiteralIn(F("published_precision"), ("year", "x') OR 1=1 --")))
+    with pytest.raises(ValueError, match="not plain words"):
+        list(unsafe)
 
 
 def test_the_api_and_exports_filter_the_same_way(client, dated):
