@@ -11,6 +11,7 @@ from datetime import date
 from xml.etree import ElementTree
 
 import pytest
+import yaml
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import F
@@ -298,6 +299,13 @@ def test_the_api_carries_the_precision(client, dated):
     assert (year["published"], year["published_precision"]) == ("2023", "year")
     month = by_title[dated["month"].title]
     assert (month["published"], month["published_precision"]) == ("2024-05", "month")
+
+
+def test_the_api_docs_say_how_a_range_decides(client):
+    schema = yaml.safe_load(client.get(reverse("api:schema")).content)
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/clips/"]["get"]["parameters"]}
+    for name in ("date_from", "date_to"):
+        assert "known only by its year or month" in parameters[name]["description"]
 
 
 def json_ld(html):
