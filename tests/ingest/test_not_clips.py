@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from catalog.ingest import IngestError
+from catalog.ingest.infojson import read_infojson
 from catalog.ingest.kinds import CHANNEL, CLIP, PLAYLIST, record_kind
-from catalog.ingest.ytdlp import read_infojson
 from catalog.models import Clip
 
 CHANNEL_ID = "UCcRSMoQqXc_JrBZRHDFGbqA"
