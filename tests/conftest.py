@@ -4,6 +4,11 @@ from pathlib import Path
 
 import pytest
 
+from catalog.ingest import ytdlp
+
+from .support.newsroom import Newsroom
+from .support.website import Website
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = PROJECT_ROOT.parent / "shared" / "samples"
 
@@ -42,6 +47,34 @@ def catalogue(db):
         language="de",
     )
     return ukraine, bundestag
+
+
+@pytest.fixture
+def website():
+    """An empty web site on 127.0.0.1 (a random port) for this test: tests/support/website.py."""
+    with Website() as site:
+        yield site
+
+
+@pytest.fixture
+def newsroom(website, allow_private):
+    """A news site whose video pages the test publishes (tests/support/newsroom.py), fetched
+    with private addresses allowed and yt-dlp without retries."""
+    return Newsroom(website)
+
+
+@pytest.fixture
+def fast_ytdlp(monkeypatch):
+    """No retries and a short timeout: a failing request must fail at once in tests."""
+    monkeypatch.setattr(ytdlp, "SOCKET_TIMEOUT", 3)
+    monkeypatch.setattr(ytdlp, "RETRIES", 0)
+
+
+@pytest.fixture
+def allow_private(settings, fast_ytdlp):
+    """yt-dlp may fetch from 127.0.0.1: the local test web site."""
+    settings.NEWSCLIPS_ALLOW_PRIVATE_URLS = True
+    return settings
 
 
 pytest_plugins = ["tests.browser"]

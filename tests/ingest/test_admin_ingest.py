@@ -6,9 +6,6 @@ from django.urls import reverse
 
 from catalog.ingest import ClipRecord, store
 from catalog.models import Clip, FollowedSource, IngestJob
-from tests.ingest import newsroom as newsroom_site
-
-newsroom = newsroom_site.newsroom  # the fixture, for the tests below
 
 pytestmark = pytest.mark.django_db
 
