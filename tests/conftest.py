@@ -1,8 +1,9 @@
-"""Fixtures shared by the whole suite."""
+"""Fixtures shared by the whole suite, and the markers of the slow kinds of test."""
 
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 
 from catalog.ingest import ytdlp
 
@@ -11,6 +12,30 @@ from .support.website import Website
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = PROJECT_ROOT.parent / "shared" / "samples"
+
+# A test is given the marker the moment it asks for one of these fixtures (directly or
+# through another fixture), so that new tests are sorted without anyone remembering to.
+# Tests that start processes themselves say so: `pytestmark = pytest.mark.server`.
+MARKERS_BY_FIXTURE = {
+    "browser": "browser",  # headless Chromium (the `page` fixture uses it)
+    "website": "ytdlp",  # the local web site, fetched by yt-dlp (`newsroom`, `site`, ...)
+    "scratch": "server",  # the real commands in their own processes (tests/hostile)
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    postgres = django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    for item in items:
+        for fixture, marker in MARKERS_BY_FIXTURE.items():
+            if fixture in item.fixturenames:
+                item.add_marker(marker)
+        if not postgres and item.get_closest_marker("postgres"):
+            item.add_marker(
+                pytest.mark.skip(
+                    reason="needs PostgreSQL: runs in the PostgreSQL pass of `make test` "
+                    "(scripts/test-postgres)"
+                )
+            )
 
 
 @pytest.fixture
