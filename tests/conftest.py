@@ -7,6 +7,7 @@ from django.conf import settings as django_settings
 
 from catalog.ingest import ytdlp
 
+from .factories import make_clip
 from .support.newsroom import Newsroom
 from .support.website import Website
 
@@ -49,8 +50,6 @@ def samples():
 @pytest.fixture
 def catalogue(db):
     """Two clips that differ in every filter: tag, channel, date and precision, language, length."""
-    from .factories import make_clip
-
     ukraine = make_clip(
         "Frontline towns brace for winter",
         tags=["Ukraine", "war"],
