@@ -1,19 +1,25 @@
 """A real web site on 127.0.0.1 whose routes a test sets: pages, files, redirects, bad servers.
 
-    def test_import(website):
-        url = website.add("/clip.html", "<html>…</html>")       # a page (str: UTF-8 HTML)
+    def test_something(website, tmp_path):
+        url = website.add("/clip.html", "<html>…</html>")       # str: UTF-8, HTML by default
+        website.page("/fact-check.html", "<p>…</p>", title="…")  # a whole HTML document
         website.add("/media/clip.mp4", tmp_path / "clip.mp4")   # a file, with Range requests
-        website.redirect("/old", "/clip.html")                  # 302
-        website.add("/gone.html", "no", status=410)
+        website.add("/thumb.jpg", jpeg_bytes)                    # type from the extension
+        website.redirect("/old", "/clip.html")                  # 302 (status=301 ...)
+        website.add("/gone.html", "no", status=410, headers={"Retry-After": "5"})
         website.add("/slow.html", page, delay=3)                # answers after 3 s
         website.add("/drip.html", page, chunk_size=1, interval=0.05)
         website.add("/huge.html", b"<html>", content_length=50_000_000)  # lies about its size
         website.add("/feed", lambda request: feed(request.base))  # built per request
+        website.add("/same.html", page, parties=2)              # answered when two wait
         ...
-        assert website.requests == ["/clip.html"]               # the paths asked, in order
+        assert website.requests == ["/clip.html"]   # the paths asked, in order
+        website.log[0].headers["Range"]             # the whole requests
+        website.wait_for("/media/clip.mp4")         # from another thread or process
 
 The `website` fixture (tests/conftest.py) starts one per test on a random port, in a thread,
-and stops it afterwards; `with Website() as site:` does the same anywhere else.
+and stops it afterwards (tests that use it are marked `ytdlp`); `with Website() as site:`
+does the same anywhere else.
 """
 
 import contextlib
@@ -23,6 +29,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from email.message import Message
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -39,7 +46,7 @@ class Request:
     method: str
     path: str  # without the query
     query: str
-    headers: dict  # case-insensitive (an email.message.Message)
+    headers: Message  # case-insensitive: headers["range"] is headers["Range"]
     host: str  # the Host header: 127.0.0.1:<port>, or the name a test's DNS gave the site
 
     @property
