@@ -151,6 +151,25 @@ def test_streams_drips_and_lies(website):
         fetch(website.url("/lie"))
 
 
+def test_a_server_that_dies_half_way_through_a_file_or_a_range(website, video):
+    data = video.read_bytes()
+    url = website.add("/media/cut.mp4", video, close_after=1000)
+    with pytest.raises(http.client.IncompleteRead) as raised:
+        fetch(url)
+    assert raised.value.partial == data[:1000]
+    with pytest.raises(http.client.IncompleteRead) as raised:
+        fetch(url, Range="bytes=5000-")
+    assert raised.value.partial == data[5000:6000]
+
+
+def test_a_post_is_answered_by_what_it_sent(website):
+    website.add("/tsa", lambda request: request.method.encode() + b" " + request.body[::-1])
+    request = urllib.request.Request(website.url("/tsa"), data=b"query", method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.read() == b"POST yreuq"
+    assert website.log[0].body == b"query"
+
+
 def test_a_slow_answer_times_a_client_out(website):
     website.add("/slow", "late", delay=2)
     with pytest.raises(TimeoutError):

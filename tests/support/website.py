@@ -12,6 +12,8 @@
         website.add("/huge.html", b"<html>", content_length=50_000_000)  # lies about its size
         website.add("/feed", lambda request: feed(request.base))  # built per request
         website.add("/same.html", page, parties=2)              # answered when two wait
+        website.add("/media/cut.mp4", video, close_after=1000)  # dies after 1000 bytes
+        website.add("/tsa", lambda request: reply(request.body))  # POST: request.body
         ...
         assert website.requests == ["/clip.html"]   # the paths asked, in order
         website.log[0].headers["Range"]             # the whole requests
@@ -48,6 +50,7 @@ class Request:
     query: str
     headers: Message  # case-insensitive: headers["range"] is headers["Range"]
     host: str  # the Host header: 127.0.0.1:<port>, or the name a test's DNS gave the site
+    body: bytes = b""  # what a POST or PUT sent
 
     @property
     def base(self):
@@ -66,6 +69,7 @@ class Route:
     interval: float = 0
     content_length: int | None = None
     ranges: bool = True
+    close_after: int | None = None
     barrier: threading.Barrier | None = None
 
 
@@ -128,9 +132,11 @@ class Website:
         interval=0,
         content_length=None,
         ranges=True,
+        close_after=None,
         parties=1,
     ):
-        """Serve `body` at `path` (no query; the query is ignored); returns the URL.
+        """Serve `body` at `path` to every method (no query; the query is ignored); returns
+        the URL.
 
         body: bytes; str (sent as UTF-8); a pathlib.Path (the file, read when asked for);
             or a callable taking the Request and returning any of these or an iterable of
@@ -144,6 +150,8 @@ class Website:
         content_length: the Content-Length to announce when it should not be the truth.
         ranges: answer Range requests on bytes, text and files with 206 (as static file
             servers do); False: always the whole body, as servers that ignore Range do.
+        close_after: send only this many bytes of the body, then close the connection (a
+            server that dies half-way: the Content-Length announced stays the whole).
         parties: answer only once this many requests for the path are waiting, so that
             simultaneous fetches really overlap (gives up after 20 s).
         """
@@ -159,6 +167,7 @@ class Website:
             interval=interval,
             content_length=content_length,
             ranges=ranges,
+            close_after=close_after,
             barrier=threading.Barrier(parties) if parties > 1 else None,
         )
         return self.url(path)
@@ -222,6 +231,7 @@ class _Handler(BaseHTTPRequestHandler):
             query=target.query,
             headers=self.headers,
             host=self.headers.get("Host", site.host),
+            body=self.rfile.read(int(self.headers.get("Content-Length") or 0)),
         )
         site.log.append(request)
         try:
@@ -229,7 +239,7 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             return None  # the client stopped reading, as clients with limits should
 
-    do_HEAD = do_GET
+    do_HEAD = do_POST = do_PUT = do_DELETE = do_GET
 
     def log_message(self, *args):
         pass  # keep the test output readable
@@ -308,13 +318,20 @@ class _Handler(BaseHTTPRequestHandler):
         return 206, {"Content-Range": f"bytes {start}-{end - 1}/{size}"}, start, end
 
     def _write(self, route, pieces):
+        left = route.close_after
         for piece in pieces:
+            if left is not None:
+                piece, left = piece[:left], left - len(piece[:left])
             size = route.chunk_size or len(piece) or 1
             for start in range(0, len(piece), size):
                 self.wfile.write(piece[start : start + size])
                 if route.chunk_size:
                     self.wfile.flush()
                     time.sleep(route.interval)
+            if left == 0:
+                self.wfile.flush()
+                self.close_connection = True
+                return
 
 
 def _file_pieces(file, remaining):
