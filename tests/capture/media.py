@@ -83,7 +83,7 @@ class MediaSite:
         # path -> "drip", "slow", "lie", "truncate", "die", "endless", "stall",
         # or ("redirect", url)
         self.behaviour = {}
-        self.requests = []  # (path, Range header or None)
+        self.requests = []  # (path, Range header or None; "HEAD" for a HEAD request)
         self.release = threading.Event()  # ends a "stall"
         self.lock = threading.Lock()
         site = self
@@ -120,7 +120,8 @@ class MediaSite:
     def handle(self, request):
         path = request.path.split("?", 1)[0]
         with self.lock:
-            self.requests.append((path, request.headers.get("Range")))
+            wanted = "HEAD" if request.command == "HEAD" else request.headers.get("Range")
+            self.requests.append((path, wanted))
         behaviour = self.behaviour.get(path)
         if isinstance(behaviour, tuple) and behaviour[0] == "redirect":
             request.send_response(302)
