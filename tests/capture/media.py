@@ -80,7 +80,8 @@ class MediaSite:
 
     def __init__(self):
         self.files = {}
-        # path -> "drip", "lie", "truncate", "die", "endless", "stall" or ("redirect", url)
+        # path -> "drip", "slow", "lie", "truncate", "die", "endless", "stall",
+        # or ("redirect", url)
         self.behaviour = {}
         self.requests = []  # (path, Range header or None)
         self.release = threading.Event()  # ends a "stall"
@@ -169,6 +170,12 @@ class MediaSite:
                 chunk = b"\0" * 65536
                 while True:
                     out.write(chunk)
+            elif behaviour == "slow":  # the whole body, in 20 parts over a second
+                step = max(1, len(body) // 20)
+                for start in range(0, len(body), step):
+                    out.write(body[start : start + step])
+                    out.flush()
+                    time.sleep(0.05)
             elif behaviour == "stall":  # half the bytes, then nothing until released
                 out.write(body[: len(body) // 2])
                 out.flush()
