@@ -62,7 +62,10 @@ def write_bundle(capture, target, *, actor=None):
     if not capture.is_complete:
         raise BundleError(f"capture {capture.pk} is {capture.status}, not complete")
     target = Path(target)
-    listed = {entry["name"]: entry for entry in json.loads(bytes(capture.manifest))["files"]}
+    try:
+        listed = {entry["name"]: entry for entry in json.loads(bytes(capture.manifest))["files"]}
+    except (ValueError, KeyError, TypeError):
+        raise BundleError(f"capture {capture.pk} has no readable manifest") from None
     files = list(capture.files.select_related("stored_file").order_by("role", "name"))
     # The bundle's custody log ends with this export, saved once the bundle is whole.
     export = CustodyEvent(
@@ -72,7 +75,8 @@ def write_bundle(capture, target, *, actor=None):
         action=CustodyEvent.Action.EXPORT,
         detail=f"evidence bundle {target.name}",
     )
-    with tempfile.TemporaryDirectory(prefix="newsclips-bundle-") as work:
+    # Beside the target, not in /tmp (often memory): the WARC is as large as the media.
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}.") as work:
         warc = Path(work) / "data.warc"
         _write_warc(capture, files, warc)
         fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
