@@ -32,3 +32,5 @@ class CatalogConfig(AppConfig):
         # SQLite's search triggers call Python (the stemmer) on every connection.
         connection_created.connect(_register_search_functions)
         post_migrate.connect(_ensure_search_triggers, sender=self)
+        # Connects the receiver that captures clips at risk of removal.
+        from catalog.capture import rules  # noqa: F401

@@ -4,6 +4,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from . import exports, feeds, seo, views
+from .capture import evidence_views, media_views
 
 app_name = "catalog"
 
@@ -64,5 +65,18 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("robots.txt", seo.robots_txt, name="robots_txt"),
+    # A capture's files for the clip page's player: staff only unless captures are public.
+    path(
+        "captures/<int:pk>/files/<str:name>",
+        media_views.capture_file,
+        name="capture_file",
+    ),
+    # The key that signs captures' manifests (docs/evidence.md), and bundles for staff.
+    path("capture-signing-key.pem", evidence_views.signing_key, name="capture_signing_key"),
+    path(
+        "captures/<int:pk>/evidence.wacz",
+        evidence_views.export_bundle,
+        name="capture_evidence",
+    ),
     path("favicon.ico", seo.favicon, name="favicon"),
 ]

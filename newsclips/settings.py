@@ -189,6 +189,30 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Captures (preserved media): a local folder under the data directory, or an
+# S3-compatible bucket (django-storages) when several machines share them.
+if os.environ.get("NEWSCLIPS_CAPTURE_S3_BUCKET"):
+    STORAGES["captures"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["NEWSCLIPS_CAPTURE_S3_BUCKET"],
+            "endpoint_url": os.environ.get("NEWSCLIPS_CAPTURE_S3_ENDPOINT") or None,
+            "region_name": os.environ.get("NEWSCLIPS_CAPTURE_S3_REGION") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": True,  # content-addressed: a name always holds the same bytes
+        },
+    }
+else:
+    STORAGES["captures"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": Path(os.environ.get("NEWSCLIPS_CAPTURE_DIR", DATA_DIR / "captures")),
+            "base_url": "/no-public-url/",  # served only through the permission-checked view
+            "file_permissions_mode": 0o640,
+            "directory_permissions_mode": 0o750,
+        },
+    }
 if DEBUG:
     # runserver serves the source files; no collectstatic needed while developing.
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
@@ -282,6 +306,22 @@ NEWSCLIPS_SUBTITLE_LANGUAGES = env_list("NEWSCLIPS_SUBTITLE_LANGUAGES", "de,en")
 # What one page fetched for a URL import may cost: bytes read, seconds spent reading.
 NEWSCLIPS_MAX_RESPONSE_BYTES = env_int("NEWSCLIPS_MAX_RESPONSE_BYTES", 20 * 1024 * 1024)
 NEWSCLIPS_MAX_RESPONSE_SECONDS = env_int("NEWSCLIPS_MAX_RESPONSE_SECONDS", 60)
+# Captures: where downloads wait until complete (same file system as the local
+# captures folder, so that putting a file in place is a rename), the best height
+# kept, the limits per file and in total (0: no quota), how long one response may
+# take, captures at once per source host, attempts, and whether readers may play them.
+NEWSCLIPS_CAPTURE_WORK_DIR = Path(
+    os.environ.get("NEWSCLIPS_CAPTURE_WORK_DIR", DATA_DIR / "capture-work")
+)
+NEWSCLIPS_CAPTURE_MAX_HEIGHT = env_int("NEWSCLIPS_CAPTURE_MAX_HEIGHT", 720)
+NEWSCLIPS_CAPTURE_MAX_FILE_BYTES = env_int("NEWSCLIPS_CAPTURE_MAX_FILE_BYTES", 2 * 1024**3)
+NEWSCLIPS_CAPTURE_QUOTA_BYTES = env_int("NEWSCLIPS_CAPTURE_QUOTA_BYTES", 0)
+NEWSCLIPS_CAPTURE_MAX_SECONDS = env_int("NEWSCLIPS_CAPTURE_MAX_SECONDS", 3600)
+NEWSCLIPS_CAPTURE_PER_HOST = env_int("NEWSCLIPS_CAPTURE_PER_HOST", 2)
+NEWSCLIPS_CAPTURE_ATTEMPTS = env_int("NEWSCLIPS_CAPTURE_ATTEMPTS", 4)
+# A running capture whose worker is silent this long is resumed by check_due.
+NEWSCLIPS_CAPTURE_STALE_SECONDS = env_int("NEWSCLIPS_CAPTURE_STALE_SECONDS", 600)
+NEWSCLIPS_PUBLIC_CAPTURES = env_bool("NEWSCLIPS_PUBLIC_CAPTURES")
 
 # The read-only JSON API (/api/v1/). Everyone is anonymous (no logins through the
 # API, so no password guessing there) and throttled per IP in the default cache.
@@ -305,3 +345,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Proof of captures (catalog/capture/timestamps.py): RFC 3161 time-stamping authorities
+# asked for a token over every capture's manifest (none by default), the certificates
+# their tokens must chain to (default: the system's CAs), and how long one may take.
+NEWSCLIPS_TSA_URLS = env_list("NEWSCLIPS_TSA_URLS", "")
+NEWSCLIPS_TSA_CA_FILE = os.environ.get("NEWSCLIPS_TSA_CA_FILE", "")
+NEWSCLIPS_TSA_TIMEOUT = env_int("NEWSCLIPS_TSA_TIMEOUT", 20)
+# Re-hash this share of the stored capture files per day (`manage.py check_due`), the
+# longest unchecked first: 5 means every file about every 20 days; 0 switches it off.
+NEWSCLIPS_FIXITY_PERCENT = float(os.environ.get("NEWSCLIPS_FIXITY_PERCENT", "5"))

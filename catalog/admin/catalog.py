@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Channel, ChannelLink, Clip, ClipTag, RelatedLink, Tag
 
-from . import clip_extras, imports, web_imports
+from . import captures, clip_extras, imports, web_imports
 
 
 class ChannelLinkInline(admin.TabularInline):
@@ -56,7 +56,7 @@ class RelatedLinkInline(admin.TabularInline):
 @admin.register(Clip)
 class ClipAdmin(admin.ModelAdmin):
     form = clip_extras.ClipForm
-    actions = [clip_extras.refresh_metadata]
+    actions = [clip_extras.refresh_metadata, captures.capture_now]
     list_display = [
         "title",
         "channel",
@@ -143,12 +143,20 @@ class ClipAdmin(admin.ModelAdmin):
                 name="catalog_clip_add_from_urls",
             ),
             path(
+                "<int:object_id>/capture/",
+                self.admin_site.admin_view(captures.capture_clip_view(self)),
+                name="catalog_clip_capture",
+            ),
+            path(
                 "upload-infojson/",
                 self.admin_site.admin_view(web_imports.upload_infojson_view(self)),
                 name="catalog_clip_upload_infojson",
             ),
             *super().get_urls(),
         ]
+
+    def has_capture_permission(self, request):
+        return request.user.has_perm("catalog.add_capture")
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -49,7 +49,7 @@ def lock_edited_tags(clip, form, formsets):
         clip.save(update_fields=["locked_fields"])
 
 
-class _ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
@@ -60,7 +60,7 @@ class _ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class ClipRevisionInline(_ReadOnlyInline):
+class ClipRevisionInline(ReadOnlyInline):
     model = ClipRevision
     fields = ["changed_at", "field", "old", "new"]
     readonly_fields = fields
@@ -68,7 +68,7 @@ class ClipRevisionInline(_ReadOnlyInline):
     verbose_name_plural = _("changes at the source")
 
 
-class AvailabilityCheckInline(_ReadOnlyInline):
+class AvailabilityCheckInline(ReadOnlyInline):
     model = AvailabilityCheck
     fields = ["checked_at", "status", "reason"]
     readonly_fields = fields

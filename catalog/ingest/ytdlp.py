@@ -194,7 +194,7 @@ def _run(action):
 
 def fetch_error(error):
     """The FetchError for an exception raised by yt-dlp."""
-    chain = _exception_chain(error)
+    chain = exception_chain(error)
     for item in chain:
         if isinstance(item, AddressRefused):
             return FetchError("unsupported", item.reason)
@@ -239,7 +239,7 @@ def _from_message(kind, message):
     return FetchError(kind, reasons[kind][:500])
 
 
-def _exception_chain(error):
+def exception_chain(error):
     """The error and everything it wraps: yt-dlp keeps causes in exc_info, cause and reason."""
     seen, pending, chain = set(), [error], []
     while pending and len(chain) < 20:

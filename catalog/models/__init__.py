@@ -1,3 +1,12 @@
+from .captures import (
+    Capture,
+    CaptureFile,
+    CaptureRule,
+    CaptureTimestamp,
+    CustodyEvent,
+    FixityCheck,
+    StoredFile,
+)
 from .channels import Channel, ChannelBoilerplate, ChannelLink
 from .clips import Clip, ClipTag, RelatedLink
 from .following import FollowedSource
@@ -8,16 +17,23 @@ from .transcripts import TranscriptSegment
 
 __all__ = [
     "AvailabilityCheck",
+    "Capture",
+    "CaptureFile",
+    "CaptureRule",
+    "CaptureTimestamp",
     "Channel",
     "ChannelBoilerplate",
     "ChannelLink",
     "Clip",
     "ClipRevision",
     "ClipTag",
+    "CustodyEvent",
+    "FixityCheck",
     "FollowedSource",
     "IngestJob",
     "IngestJobItem",
     "RelatedLink",
+    "StoredFile",
     "Tag",
     "TranscriptSegment",
 ]

@@ -4,6 +4,8 @@ import time
 from django.core.management.base import BaseCommand
 
 from catalog import ingest
+from catalog.capture import fixity
+from catalog.capture.rules import enqueue_due_captures
 
 logger = logging.getLogger("catalog.ingest.jobs")
 
@@ -11,8 +13,10 @@ logger = logging.getLogger("catalog.ingest.jobs")
 class Command(BaseCommand):
     help = (
         "Queue the periodic work for the background worker: a refresh job if clips are due "
-        "for a re-check, a follow job if followed sources are due, and resume jobs whose "
-        "worker died. Run it every few minutes (cron, systemd timer) or with --every."
+        "for a re-check, a follow job if followed sources are due, captures that capture "
+        "rules ask for, and resume jobs and captures whose worker died; re-hash the day's "
+        "share of stored capture files (fixity). Run it every few minutes (cron, systemd "
+        "timer) or with --every."
     )
 
     def add_arguments(self, parser):
@@ -26,14 +30,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, every, **options):
         while True:
-            jobs = ingest.enqueue_due() + ingest.resume_stale_jobs()
-            for job in jobs:
+            jobs = ingest.enqueue_due() + ingest.resume_stale_jobs() + enqueue_due_captures()
+            lines = [f"queued {job}" for job in jobs]
+            checks = fixity.run_due_checks()
+            if checks:
+                failed = sum(not check.ok for check in checks)
+                lines.append(f"fixity: {len(checks)} stored files re-hashed, {failed} failed")
+            for line in lines:
                 # Run once (cron), it answers on stdout; as a service (--every, the
                 # Procfile's clock) its lines join the structured log stream.
                 if every > 0:
-                    logger.info("queued %s", job)
+                    logger.info("%s", line)
                 else:
-                    self.stdout.write(f"queued {job}")
+                    self.stdout.write(line)
             if every <= 0:
                 return
             time.sleep(every)

@@ -1,0 +1,1 @@
+"""Captures: preserved copies of clips (media, page, metadata), with proof they are unaltered."""

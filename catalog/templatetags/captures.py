@@ -1,0 +1,37 @@
+"""Captures on clip pages: the public "preserved copy", and the admin's captures and custody log."""
+
+from django import template
+
+from catalog.capture.media_views import may_play
+from catalog.models import Capture, CustodyEvent
+
+register = template.Library()
+
+
+@register.inclusion_tag("catalog/includes/clip_capture.html", takes_context=True)
+def preserved_copy(context, clip):
+    """The latest complete capture of `clip`: readers see that it exists; who may, plays it."""
+    capture = Capture.objects.complete().filter(clip=clip).with_files().latest_first().first()
+    request = context.get("request")
+    media = capture.media_file() if capture else None
+    files = list(capture.files.all()) if capture else []
+    return {
+        "capture": capture,
+        "media": media,
+        # subtitles.<language>.vtt, as the download names them
+        "subtitles": [
+            (f, f.name.split(".")[1])
+            for f in files
+            if f.role == "subtitle" and f.name.endswith(".vtt") and f.name.count(".") == 2
+        ],
+        "poster": next((f for f in files if f.role == "thumbnail"), None),
+        "can_play": bool(request and media and may_play(request.user)),
+    }
+
+
+@register.inclusion_tag("admin/catalog/clip/captures.html")
+def clip_captures(clip):
+    """The admin clip page's tables: every capture with its media hash, and the custody log."""
+    captures = clip.captures.with_files().order_by("-created_at", "-id")
+    events = CustodyEvent.objects.filter(clip=clip).select_related("actor").order_by("-at", "-id")
+    return {"captures": list(captures), "events": list(events)}
