@@ -7,7 +7,7 @@ DEV_ENV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint format migrate demo clean messages
+.PHONY: run serve test test-fast lint format migrate demo clean messages
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
@@ -57,6 +57,13 @@ test: $(VENV)/.test-deps
 		echo "PostgreSQL is not installed (apt-get install postgresql): the suite ran on SQLite only"; \
 		[ -z "$$CI" ]; \
 	fi
+
+## test-fast: the everyday loop: the suite on SQLite without the slow kinds (headless
+## Chromium, yt-dlp against the local test site, separate processes, PostgreSQL); pytest
+## arguments in ARGS, e.g. make test-fast ARGS="tests/test_search.py -x"
+FAST := not browser and not ytdlp and not server and not postgres
+test-fast: $(VENV)/.test-deps
+	$(BIN)/pytest -q -m "$(FAST)" $(ARGS)
 
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check .

@@ -151,6 +151,9 @@ def pages():
             "&date_from=2018-01-01&date_to=2023-12-31",
             "list",
         ),
+        # Part years and months at both ends: clips known only by their year or
+        # month there are decided, and the ones left out counted (catalog.dateranges).
+        ("dates, part years", "/?date_from=2021-03-15&date_to=2023-06-10", "list"),
         ("search: common term", "/?q=Regierung", "search"),
         ("search: rare term", f"/?q={words.RARE_WORD}", "search"),
         ("search: phrase", f'/?q="{words.PHRASE}"', "search"),

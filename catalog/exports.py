@@ -36,6 +36,7 @@ COLUMNS = [
     "channel",
     "channel_url",
     "published",
+    "published_precision",
     "duration_seconds",
     "language",
     "tags",
@@ -86,7 +87,10 @@ def clip_row(clip, page_url):
         "title": clip.title,
         "channel": channel.name if channel else "",
         "channel_url": channel.url if channel else "",
-        "published": clip.published_iso,  # "2023" for a year: never a fake 1 January
+        # "2023", "2023-05", "2023-05-17" or a timestamp: never a fake 1 January, and
+        # the precision beside it for a program that reads the column.
+        "published": clip.published_iso,
+        "published_precision": clip.published_precision,
         "duration_seconds": clip.duration,
         "language": clip.language,
         "tags": [tag.slug for tag in clip.tags.all()],

@@ -2,6 +2,13 @@
 
 A feed takes the list page's query string (?q=…&tag=…) through the same
 ClipFilter as the page, so "subscribe" follows exactly what the reader sees.
+
+Dates keep their precision. <published> / <pubDate> are exact instants, so only a
+clip known to the day or the moment has one, and <updated> is when the clip
+entered the catalogue. The entry's text says "Published 2023 (only the year is
+known)" where that is all, and every dated entry carries the date for programs
+as <newsclips:published precision="year">2023</newsclips:published>: not
+dc:date or dcterms:issued, which feed readers parse into 1 January 2023.
 """
 
 import re
@@ -12,10 +19,13 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from catalog.exports import filter_clips, list_scope
 from catalog.models import Clip
+
+FEED_NAMESPACE = "urn:x-newsclips:feed"
 
 FEED_SIZE = 50
 
@@ -36,10 +46,41 @@ class FeedScope:
     clips: object
 
 
+class DatedItems:
+    """A feed writer whose entries carry the publication date at its precision."""
+
+    def root_attributes(self):
+        return {**super().root_attributes(), "xmlns:newsclips": FEED_NAMESPACE}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("published_iso"):
+            handler.addQuickElement(
+                "newsclips:published",
+                item["published_iso"],
+                {"precision": item["published_precision"]},
+            )
+
+
+class DatedAtom1Feed(DatedItems, Atom1Feed):
+    pass
+
+
+class DatedRss201rev2Feed(DatedItems, Rss201rev2Feed):
+    pass
+
+
+# What an entry's text says of a date that is not a day.
+_KNOWN_ONLY = {
+    Clip.Precision.YEAR: gettext_lazy("Published %(date)s (only the year is known)."),
+    Clip.Precision.MONTH: gettext_lazy("Published %(date)s (only the month is known)."),
+}
+
+
 class ClipAtomFeed(Feed):
     """All clips; the tag and channel feeds below only change the scope."""
 
-    feed_type = Atom1Feed
+    feed_type = DatedAtom1Feed
     kind = None
 
     def __call__(self, request, *args, **kwargs):
@@ -92,9 +133,19 @@ class ClipAtomFeed(Feed):
         # Atom <summary type="html"> and RSS <description> hold HTML, so the plain
         # text is HTML-escaped here (then XML-escaped by the writer): a reader shows
         # "<script>" as text instead of interpreting it.
-        if not clip.description.strip():
-            return None  # no empty <summary>
-        return linebreaks(escape(xml_text(clip.description)))
+        parts = []
+        if clip.published_precision in _KNOWN_ONLY and clip.published_at:
+            known = _KNOWN_ONLY[clip.published_precision] % {"date": clip.published_display}
+            parts.append(f"<p>{escape(known)}</p>")
+        if clip.description.strip():
+            parts.append(linebreaks(escape(xml_text(clip.description))))
+        return "\n\n".join(parts) or None  # no empty <summary>
+
+    def item_extra_kwargs(self, clip):
+        return {
+            "published_iso": clip.published_iso,
+            "published_precision": clip.published_precision or Clip.Precision.DAY,
+        }
 
     def item_pubdate(self, clip):
         # Only a real day or moment: a year- or month-precision date stored as its
@@ -116,7 +167,7 @@ class ClipAtomFeed(Feed):
 
 
 class ClipRssFeed(ClipAtomFeed):
-    feed_type = Rss201rev2Feed
+    feed_type = DatedRss201rev2Feed
 
     def item_title(self, clip):
         # RSS readers treat <title> as HTML; escape once more so markup stays text.

@@ -1,15 +1,15 @@
 """The one FilterSet behind every clip list: the HTML pages, feeds, exports and the API."""
 
-from datetime import datetime, time, timedelta
+from functools import cached_property
 from operator import itemgetter
 
 import django_filters
 from django import forms
 from django.core.cache import cache
-from django.db.models import Q
-from django.utils import timezone
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from catalog.dateranges import DateRange
 from catalog.languages import language_name
 from catalog.models import Channel, ClaimReview, Clip, MediaReview, Tag
 from catalog.search import by_relevance, parse_query, search
@@ -42,6 +42,10 @@ DURATION_BUCKETS = {
 
 LANGUAGES_CACHE_SECONDS = 300
 
+# Clips left out by a range lie in at most one year and one month beyond each end, and
+# share a few instants (a year's clips its 1 January); this many groups is plenty.
+NOTE_GROUPS = 50
+
 
 def known_languages():
     """The languages that occur in the catalogue (cached: the list changes rarely)."""
@@ -50,8 +54,16 @@ def known_languages():
     )
 
 
-def _day_start(day):
-    return timezone.make_aware(datetime.combine(day, time.min))
+DATE_RANGE_HELP = _("A clip known only by its year or month counts when all of it is in range.")
+
+
+class DateInput(forms.DateInput):
+    """Both ends share one help text, shown once under the second (filter_form.html)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__({"aria-describedby": "date-range-help", **(attrs or {})}, format)
 
 
 class ClipFilter(django_filters.FilterSet):
@@ -62,11 +74,13 @@ class ClipFilter(django_filters.FilterSet):
     )
     tag = TagsFilter(label=_("Tags"))
     channel = django_filters.CharFilter(label=_("Channel"), method="filter_channel")
+    # Both ends make one DateRange, applied by filter_queryset (see DateRange for how a
+    # clip known only by its year or month is decided).
     date_from = django_filters.DateFilter(
-        label=_("From"), method="filter_date_from", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"), method="applied_elsewhere", widget=DateInput, help_text=DATE_RANGE_HELP
     )
     date_to = django_filters.DateFilter(
-        label=_("To"), method="filter_date_to", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"), method="applied_elsewhere", widget=DateInput, help_text=DATE_RANGE_HELP
     )
     language = django_filters.ChoiceFilter(label=_("Language"), empty_label=_("any"))
     duration = django_filters.ChoiceFilter(
@@ -96,7 +110,7 @@ class ClipFilter(django_filters.FilterSet):
     sort = django_filters.ChoiceFilter(
         label=_("Order"),
         choices=[("relevance", _("best match")), ("newest", _("newest first"))],
-        method="keep_order",
+        method="applied_elsewhere",
         empty_label=None,
     )
     # Without words to rank by, the order is newest first: the select shows that.
@@ -130,10 +144,41 @@ class ClipFilter(django_filters.FilterSet):
             return by_relevance(self.qs, self.form.cleaned_data["q"])
         return self.qs.newest()
 
+    @cached_property
+    def date_range(self):
+        """The reader's DateRange, or None without a (valid) date."""
+        data = self.form.cleaned_data if self.is_valid() else {}
+        first, last = data.get("date_from"), data.get("date_to")
+        return DateRange(first, last) if first or last else None
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # Kept for date_note: the list as it would be without the date range.
+        self._qs_before_dates = queryset
+        if self.date_range:
+            queryset = queryset.filter(self.date_range.q())
+        return queryset
+
+    @cached_property
+    def date_note(self):
+        """A DateNote on the clips known only by a year or month that reaches past the
+        range, which it left out (the list page shows it); None without a range."""
+        if not self.date_range:
+            return None
+        self.qs  # noqa: B018 - runs filter_queryset(), which keeps the list before the range
+        rows = (
+            self._qs_before_dates.filter(self.date_range.straddling_q())
+            .order_by()
+            .values_list("published_precision", "published_at")
+            .annotate(n=Count("pk"))
+        )
+        return self.date_range.note(rows[:NOTE_GROUPS])
+
     def filter_q(self, queryset, name, value):
         return search(queryset, value)
 
-    def keep_order(self, queryset, name, value):
+    def applied_elsewhere(self, queryset, name, value):
+        """The sort (by ordered()) and the date range (by filter_queryset())."""
         return queryset
 
     def filter_channel(self, queryset, name, value):
@@ -141,12 +186,6 @@ class ClipFilter(django_filters.FilterSet):
         # first, lets the database walk that channel's newest-first index alone.
         channels = Channel.objects.filter(Q(slug=value) | Q(name__iexact=value))
         return queryset.in_channel(*channels.order_by().values_list("pk", flat=True)[:5])
-
-    def filter_date_from(self, queryset, name, value):
-        return queryset.filter(published_at__gte=_day_start(value))
-
-    def filter_date_to(self, queryset, name, value):
-        return queryset.filter(published_at__lt=_day_start(value + timedelta(days=1)))
 
     def filter_duration(self, queryset, name, value):
         return queryset.filter(DURATION_BUCKETS[value][1])

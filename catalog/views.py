@@ -61,7 +61,7 @@ def _clip_list(request, template, queryset, context=None):
             "page_obj": page,
             "clips": page.object_list,
             "facets": facets,
-            "histogram": histogram(facets.months, estimated=not facets.exact),
+            "histogram": histogram(facets.dates, estimated=not facets.exact),
             "active_filters": _active_filters(request, filterset),
             **context,
         },

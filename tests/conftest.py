@@ -1,11 +1,42 @@
-"""Fixtures shared by the whole suite."""
+"""Fixtures shared by the whole suite, and the markers of the slow kinds of test."""
 
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
+
+from catalog.ingest import ytdlp
+
+from .factories import make_clip
+from .support.newsroom import Newsroom
+from .support.website import Website
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = PROJECT_ROOT.parent / "shared" / "samples"
+
+# A test is given the marker the moment it asks for one of these fixtures (directly or
+# through another fixture), so that new tests are sorted without anyone remembering to.
+# Tests that start processes themselves say so: `pytestmark = pytest.mark.server`.
+MARKERS_BY_FIXTURE = {
+    "browser": "browser",  # headless Chromium (the `page` fixture uses it)
+    "website": "ytdlp",  # the local web site, fetched by yt-dlp (`newsroom`, `site`, ...)
+    "scratch": "server",  # the real commands in their own processes (tests/hostile)
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    postgres = django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    for item in items:
+        for fixture, marker in MARKERS_BY_FIXTURE.items():
+            if fixture in item.fixturenames:
+                item.add_marker(marker)
+        if not postgres and item.get_closest_marker("postgres"):
+            item.add_marker(
+                pytest.mark.skip(
+                    reason="needs PostgreSQL: runs in the PostgreSQL pass of `make test` "
+                    "(scripts/test-postgres)"
+                )
+            )
 
 
 @pytest.fixture
@@ -19,8 +50,6 @@ def samples():
 @pytest.fixture
 def catalogue(db):
     """Two clips that differ in every filter: tag, channel, date and precision, language, length."""
-    from .factories import make_clip
-
     ukraine = make_clip(
         "Frontline towns brace for winter",
         tags=["Ukraine", "war"],
@@ -42,6 +71,34 @@ def catalogue(db):
         language="de",
     )
     return ukraine, bundestag
+
+
+@pytest.fixture
+def website():
+    """An empty web site on 127.0.0.1 (a random port) for this test: tests/support/website.py."""
+    with Website() as site:
+        yield site
+
+
+@pytest.fixture
+def newsroom(website, allow_private):
+    """A news site whose video pages the test publishes (tests/support/newsroom.py), fetched
+    with private addresses allowed and yt-dlp without retries."""
+    return Newsroom(website)
+
+
+@pytest.fixture
+def fast_ytdlp(monkeypatch):
+    """No retries and a short timeout: a failing request must fail at once in tests."""
+    monkeypatch.setattr(ytdlp, "SOCKET_TIMEOUT", 3)
+    monkeypatch.setattr(ytdlp, "RETRIES", 0)
+
+
+@pytest.fixture
+def allow_private(settings, fast_ytdlp):
+    """yt-dlp may fetch from 127.0.0.1: the local test web site."""
+    settings.NEWSCLIPS_ALLOW_PRIVATE_URLS = True
+    return settings
 
 
 pytest_plugins = ["tests.browser"]

@@ -10,7 +10,6 @@ from django.core.management import CommandError, call_command
 from catalog.backup import CATALOGUE_MODELS, ArchiveError, import_catalog
 from catalog.ingest import (
     ChannelRecord,
-    ClipRecord,
     LinkRecord,
     SegmentRecord,
     TagRecord,
@@ -28,7 +27,7 @@ from catalog.models import (
     TranscriptSegment,
 )
 
-from .factories import make_clip
+from .factories import clip_record, make_clip
 
 pytestmark = pytest.mark.django_db
 
@@ -61,10 +60,7 @@ def full_record(**changes):
         "availability": "available",
     }
     values.update(changes)
-    from catalog.ingest import RelatedRecord
-
-    values["related"] = [RelatedRecord(*pair) for pair in values["related"]]
-    return ClipRecord(**values)
+    return clip_record(**values)
 
 
 @pytest.fixture

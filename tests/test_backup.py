@@ -46,6 +46,7 @@ def test_a_missing_folder_is_a_clear_error(tmp_path):
         call_command("backup_sqlite", str(tmp_path / "nowhere" / "backup.sqlite3"))
 
 
+@pytest.mark.server
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="its own SQLite file; once is enough")
 def test_the_backup_runs_while_an_import_holds_the_write_lock(tmp_path):
     """Online: a file database in WAL mode, a writer in the middle of a transaction."""

@@ -163,22 +163,28 @@ def test_facets_are_estimated_from_a_sample_above_the_limit(client, monkeypatch)
 
 def test_histogram_shows_clips_per_month_as_accessible_svg(client, catalogue):
     make_clip("Same month", published=(2024, 11, 20))
+    make_clip("Earlier", published=(2024, 6, 3))
     html = client.get(HOME).content.decode()
     svg = html[html.index("<svg") : html.index("</svg>")]
 
     assert 'role="img"' in svg and 'aria-labelledby="histogram-title histogram-desc"' in svg
-    assert "Clips per month, 2023-01 to 2024-11" in svg
+    assert "Clips per month, 2024-06 to 2024-11" in svg
     assert "<title>2024-11: 2</title>" in svg
-    assert "<title>2023-01: 1</title>" in svg
+    assert "<title>2024-06: 1</title>" in svg
     assert svg.count("<rect") == 2  # empty months draw no bar
+    # The catalogue's clip known only by its year is no January bar: it is counted apart.
+    assert "+ 1 clip known only by year: 2023" in html
     assert "style=" not in html  # a strict CSP allows no inline styles
 
 
 def test_histogram_on_tag_and_channel_pages(client, catalogue):
-    for url in ("/tags/ukraine/", "/channels/nordfunk/"):
+    for url in ("/tags/ukraine/", "/channels/global-desk/"):
         response = client.get(url)
         assert response.context["histogram"] is not None
         assert "<svg" in response.content.decode()
+    # Only a clip known by its year: no bars to draw, the count alone.
+    html = client.get("/channels/nordfunk/").content.decode()
+    assert "<svg" not in html and "+ 1 clip known only by year: 2023" in html
 
 
 def test_filter_form_suggests_only_the_top_values(client):

@@ -20,10 +20,8 @@ from .processes import ROOT, free_port, get, production_env, wait_for
 
 PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), None)
 
-pytestmark = pytest.mark.skipif(
-    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="restarts a PostgreSQL server of its own: runs in the PostgreSQL pass of `make test`",
-)
+# Restarts a PostgreSQL server of its own: runs in the PostgreSQL pass of `make test`.
+pytestmark = [pytest.mark.postgres, pytest.mark.server]
 
 
 class ThrowawayPostgres:

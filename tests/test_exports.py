@@ -48,6 +48,7 @@ def test_csv_has_the_columns_and_values(client, catalogue):
         "channel": "Global Desk",
         "channel_url": "",
         "published": "2024-11-02T07:30:00+00:00",
+        "published_precision": "time",
         "duration_seconds": "754",
         "language": "en",
         "tags": "ukraine war",
@@ -57,6 +58,7 @@ def test_csv_has_the_columns_and_values(client, catalogue):
         "moments": "",
     }
     assert by_id[bundestag.pk]["published"] == "2023"  # its precision, not 2023-01-01
+    assert by_id[bundestag.pk]["published_precision"] == "year"
     assert by_id[bundestag.pk]["duration_seconds"] == "95"
 
 

@@ -52,7 +52,7 @@ def test_year_precision_claims_no_publication_day(client, catalogue):
 
     # Not "published 2023-01-01": only when it entered the catalogue.
     assert "published" not in entry
-    assert "summary" not in entry  # no description, no empty summary
+    assert entry.summary == "<p>Published 2023 (only the year is known).</p>"
     assert entry.updated_parsed[:3] == bundestag.created_at.utctimetuple()[:3]
 
 

@@ -188,18 +188,13 @@ def test_channel_pages(client, catalogue, sample_links_channel):
 
 @pytest.fixture
 def sample_links_channel():
-    from catalog.ingest import LinkRecord, store
-    from catalog.ingest.records import ChannelRecord, ClipRecord
+    from catalog.ingest import LinkRecord
 
-    store(
-        ClipRecord(
-            platform="test",
-            external_id="links",
-            title="Mit Links",
-            source="editor",
-            channel=ChannelRecord(name="WELT"),
-            links=[LinkRecord("https://www.youtube.com/c/WELTDoku", "WELT DOKUS Channel")],
-        )
+    make_clip(
+        "Mit Links",
+        channel="WELT",
+        published=None,
+        links=[LinkRecord("https://www.youtube.com/c/WELTDoku", "WELT DOKUS Channel")],
     )
     return Channel.objects.get(name="WELT")
 

@@ -15,7 +15,7 @@ from catalog.ingest import SegmentRecord, TranscriptRecord
 from catalog.models import Channel, ChannelBoilerplate, Clip, ClipTag, Tag, TranscriptSegment
 from catalog.search import RELEVANCE_WINDOW, by_relevance, detect_boilerplate, search
 
-from .factories import make_clip
+from .factories import clip_record, make_clip
 
 pytestmark = pytest.mark.django_db
 
@@ -312,15 +312,14 @@ def test_index_follows_updates_and_deletes(corpus):
 
 
 def test_the_pipeline_keeps_the_index_in_sync(corpus):
-    from catalog.ingest import ClipRecord, TagRecord, store
+    from catalog.ingest import store
 
     talk = corpus["talk"]
-    record = ClipRecord(
+    record = clip_record(
+        "Interview mit dem Kanzler",
         platform=talk.platform,
         external_id=talk.external_id,
-        title="Interview mit dem Kanzler",
-        source="editor",
-        tags=[TagRecord("Rente", "keyword")],
+        tags=["Rente"],
         transcripts=transcript("de", (3.0, 5.0, "Die Rente ist sicher.")),
     )
     store(record)

@@ -19,6 +19,7 @@ from .processes import ROOT, free_port, get, production_env, wait_for
 BIN = Path(sys.executable).parent
 
 
+@pytest.mark.server
 @pytest.mark.parametrize("value", ["1", "true", "on"])
 def test_serve_refuses_to_start_with_debug_and_touches_nothing(tmp_path, value):
     result = subprocess.run(
@@ -35,6 +36,7 @@ def test_serve_refuses_to_start_with_debug_and_touches_nothing(tmp_path, value):
     assert not (tmp_path / "data").exists()  # no migrate, no secret key, no server
 
 
+@pytest.mark.server
 def test_gunicorn_alone_refuses_debug_too(tmp_path):
     """The Procfile's `web: gunicorn` reads gunicorn.conf.py, which has the same guard."""
     result = subprocess.run(
@@ -50,6 +52,7 @@ def test_gunicorn_alone_refuses_debug_too(tmp_path):
     assert "refusing to serve" in result.stderr
 
 
+@pytest.mark.server
 @pytest.mark.skipif(
     os.environ.get("DATABASE_URL", "").startswith("postgres"),
     reason="runs its own SQLite server; once per `make test` is enough (the SQLite pass)",
@@ -144,6 +147,7 @@ for path in ("/healthz", "/", "/tags/", "/api/v1/clips/"):
 """
 
 
+@pytest.mark.server
 def test_without_a_database_pages_answer_503_with_retry_after_and_no_traceback(tmp_path):
     result = subprocess.run(
         [sys.executable, "-c", UNREACHABLE],

@@ -1,6 +1,10 @@
 """Production settings are safe by default: checked in a fresh process, as deployed."""
 
+import pytest
+
 from .processes import manage, production_env
+
+pytestmark = pytest.mark.server
 
 
 def _run(args, **env):

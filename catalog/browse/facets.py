@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.db.models import BigIntegerField, Count, Exists, Expression, OuterRef, Subquery
 from django.utils import timezone
 
+from catalog.browse.histogram import DateCounts
 from catalog.languages import language_name
 from catalog.models import Channel, Clip, ClipTag, Tag
 
@@ -74,7 +75,7 @@ class Facets:
     total: int
     exact: bool
     facets: list[Facet] = field(default_factory=list)
-    months: Counter = field(default_factory=Counter)  # (year, month) -> count
+    dates: DateCounts = field(default_factory=DateCounts)  # for the histogram
     undated: int = 0
 
     @property
@@ -116,7 +117,7 @@ class FacetCounter:
         while counting a big set's first EXACT_LIMIT rows can mean walking far down
         an index. Only a set the sample says is small is then read in full.
         """
-        fields = ("pk", "channel_id", "language", "published_at")
+        fields = ("pk", "channel_id", "language", "published_at", "published_precision")
         first = Clip.objects.order_by("pk").values("pk")[:1]
         last = Clip.objects.order_by("-pk").values("pk")[:1]
         span = Clip.objects.order_by().values_list(Subquery(first), Subquery(last))[:1]
@@ -148,26 +149,30 @@ class FacetCounter:
     def facets(self):
         rows, scale, exact = self.rows()
         result = Facets(total=len(rows) if exact else _rounded(len(rows) * scale), exact=exact)
-        months, channels, languages = Counter(), Counter(), Counter()
+        channels, languages, dates = Counter(), Counter(), DateCounts()
         # Looked up once: timezone.localtime() per row would fetch it a thousand times.
         zone = timezone.get_current_timezone()
-        for _pk, channel_id, language, published in rows:
+        for _pk, channel_id, language, published, precision in rows:
             if channel_id:
                 channels[channel_id] += 1
             if language:
                 languages[language] += 1
             if published is None:
                 result.undated += 1
+                continue
+            local = published.astimezone(zone)
+            # Each clip at its precision: a year-only date is no January (see histogram).
+            if precision == Clip.Precision.YEAR:
+                dates.year_only[local.year] += 1
+            elif precision == Clip.Precision.MONTH:
+                dates.month_only[(local.year, local.month)] += 1
             else:
-                local = published.astimezone(zone)
-                months[(local.year, local.month)] += 1
-        years = Counter()
-        for (year, _month), n in months.items():
-            years[year] += n
+                dates.days[(local.year, local.month, local.day)] += 1
+        years = dates.years
         if not exact:
-            months = Counter({key: n * scale for key, n in months.items()})
+            dates = dates.scaled(scale)
             result.undated = _rounded(result.undated * scale)
-        result.months = months
+        result.dates = dates
         pks = [row[0] for row in rows]
         if "tag" not in self.hide and pks:
             result.facets.append(self.tag_facet(pks, scale, exact))

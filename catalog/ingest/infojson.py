@@ -17,6 +17,7 @@ from catalog.models import Clip, ClipTag
 from catalog.textlinks import find_hashtags, iter_urls
 from catalog.youtube import youtube_video_id
 
+from .kinds import LINK, record_kind
 from .rawinfo import is_http_url, trim_raw
 from .records import (
     ChannelRecord,
@@ -87,17 +88,22 @@ def normalise(info, *, source, source_url=""):
 
 
 def _refuse_non_clips(info):
-    kind = info.get("_type")
+    """A playlist's, a channel's or a link's file is refused by name, saying what told it."""
+    kind = record_kind(info)
+    if kind.is_clip:
+        return
     label = _text(info, "title", 200) or _text(info, "id", 200) or "this"
-    if kind in ("playlist", "multi_video") or "entries" in info:
+    if kind.name == LINK:
+        raise IngestError(f"“{label}” is only a link to a video, not its metadata: import its URL")
+    told = ", ".join(kind.evidence)
+    if kind.listed:
         entries = info.get("entries")
         count = len(entries) if isinstance(entries, list) else _count(info, "playlist_count")
         listed = f"{count:,} entries" if count is not None else "no entries listed"
-        raise IngestError(
-            f"“{label}” is a playlist ({listed}), not a clip: import its videos one by one"
-        )
-    if kind in ("url", "url_transparent"):
-        raise IngestError(f"“{label}” is only a link to a video, not its metadata: import its URL")
+        told = f"{listed}; {told}" if told else listed
+    raise IngestError(
+        f"“{label}” is a {kind.name} ({told}), not a clip: import its videos one by one"
+    )
 
 
 def _external_id(info):

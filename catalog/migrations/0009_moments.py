@@ -27,7 +27,7 @@ def uninstall_search(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0006_captures'),
+        ('catalog', '0007_captures'),
     ]
 
     operations = [

@@ -34,6 +34,22 @@ class StoredFile(models.Model):
         return self.sha256
 
 
+def protect_complete(collector, field, sub_objs, using):
+    """on_delete of a clip's captures: a complete one protects the clip, others go with it.
+
+    Preserved evidence is deleted only on purpose (the admin asks for the reason
+    and logs it); a queued or failed capture is no evidence and must not stop an
+    editor from deleting a clip.
+    """
+    complete = [capture for capture in sub_objs if capture.status == "complete"]
+    if complete:
+        raise models.ProtectedError(
+            "Cannot delete a clip with complete captures: delete them first, with a reason.",
+            complete,
+        )
+    models.CASCADE(collector, field, sub_objs, using)
+
+
 class CaptureQuerySet(models.QuerySet):
     def complete(self):
         return self.filter(status=Capture.Status.COMPLETE)
@@ -68,7 +84,7 @@ class Capture(models.Model):
 
     clip = models.ForeignKey(
         "catalog.Clip",
-        on_delete=models.PROTECT,  # delete the captures first, with a reason (logged)
+        on_delete=protect_complete,
         related_name="captures",
         db_index=False,  # capture_clip_idx starts with the clip
     )
@@ -235,7 +251,8 @@ class CustodyEvent(models.Model):
 
     clip = models.ForeignKey(
         "catalog.Clip",
-        on_delete=models.PROTECT,  # the log outlives the captures; a logged clip stays
+        # A clip that can be deleted (no complete capture) takes its log with it.
+        on_delete=models.CASCADE,
         related_name="custody_events",
         db_index=False,  # custodyevent_clip_idx starts with the clip
     )

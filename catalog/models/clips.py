@@ -236,6 +236,13 @@ class Clip(models.Model):
             NullsLastIndex(
                 "channel", F("published_at").desc(), F("id").desc(), name="clip_channel_newest_idx"
             ),
+            # The few clips known only by their year or month: a date range finds the
+            # ones it leaves out at its ends here (catalog.dateranges).
+            models.Index(
+                fields=["published_precision", "published_at"],
+                condition=Q(published_precision__in=["year", "month"]),
+                name="clip_coarse_date_idx",
+            ),
             models.Index(fields=["language"], name="clip_language_idx"),
             models.Index(fields=["url"], name="clip_url_idx"),
             models.Index(fields=["title"], name="clip_title_idx"),

@@ -80,9 +80,10 @@ class MediaSite:
 
     def __init__(self):
         self.files = {}
-        # path -> "drip", "lie", "truncate", "die", "endless", "stall" or ("redirect", url)
+        # path -> "drip", "slow", "lie", "truncate", "die", "endless", "stall",
+        # or ("redirect", url)
         self.behaviour = {}
-        self.requests = []  # (path, Range header or None)
+        self.requests = []  # (path, Range header or None; "HEAD" for a HEAD request)
         self.release = threading.Event()  # ends a "stall"
         self.lock = threading.Lock()
         site = self
@@ -119,7 +120,8 @@ class MediaSite:
     def handle(self, request):
         path = request.path.split("?", 1)[0]
         with self.lock:
-            self.requests.append((path, request.headers.get("Range")))
+            wanted = "HEAD" if request.command == "HEAD" else request.headers.get("Range")
+            self.requests.append((path, wanted))
         behaviour = self.behaviour.get(path)
         if isinstance(behaviour, tuple) and behaviour[0] == "redirect":
             request.send_response(302)
@@ -169,6 +171,12 @@ class MediaSite:
                 chunk = b"\0" * 65536
                 while True:
                     out.write(chunk)
+            elif behaviour == "slow":  # the whole body, in 20 parts over a second
+                step = max(1, len(body) // 20)
+                for start in range(0, len(body), step):
+                    out.write(body[start : start + step])
+                    out.flush()
+                    time.sleep(0.05)
             elif behaviour == "stall":  # half the bytes, then nothing until released
                 out.write(body[: len(body) // 2])
                 out.flush()

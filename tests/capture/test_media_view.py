@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.template import Context, Template
 from django.urls import reverse
 
 from catalog.capture.jobs import request_capture, run_capture
@@ -120,3 +121,13 @@ def test_an_incomplete_capture_is_not_served(client, capture_settings, archivist
     client.force_login(archivist)
     assert client.get(media_url(capture)).status_code == 404
     assert "Preserved copy" not in client.get(clip.get_absolute_url()).content.decode()
+
+
+def test_the_preserved_copy_costs_two_queries_whatever_the_files(
+    client, captured, archivist, django_assert_num_queries
+):
+    """The capture, then its files with their stored files: one query each."""
+    template = Template("{% load captures %}{% preserved_copy clip %}")
+    with django_assert_num_queries(2):
+        html = template.render(Context({"clip": captured.clip}))
+    assert "Preserved copy" in html

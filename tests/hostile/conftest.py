@@ -1,4 +1,3 @@
 """Fixtures of the hostile-input and fault tests."""
 
 from .scratch import scratch  # noqa: F401
-from .site import hostile_site  # noqa: F401

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django.conf import settings
 
-from tests.conftest import PROJECT_ROOT
+from tests.processes import ROOT
 
 
 class Scratch:
@@ -28,7 +28,7 @@ class Scratch:
     def manage(self, *args, check=True, timeout=120):
         return subprocess.run(
             [sys.executable, "manage.py", *args],
-            cwd=PROJECT_ROOT,
+            cwd=ROOT,
             env=self.env,
             capture_output=True,
             text=True,
@@ -41,7 +41,7 @@ class Scratch:
         with (self.folder / f"{args[0]}.log").open("a") as log:
             return subprocess.Popen(
                 [sys.executable, "manage.py", *args],
-                cwd=PROJECT_ROOT,
+                cwd=ROOT,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,

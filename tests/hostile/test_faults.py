@@ -30,17 +30,16 @@ IngestJob.objects.filter(pk={pk}).update(heartbeat_at=timezone.now() - timedelta
 """
 
 
-def test_a_killed_worker_resumes_and_imports_every_item_exactly_once(scratch, hostile_site):
+def test_a_killed_worker_resumes_and_imports_every_item_exactly_once(scratch, newsroom):
     ids = [f"kill{n}" for n in range(6)]
-    urls = [hostile_site.publish(i, f"Meldung {i}", f"Bericht #{i}") for i in ids]
-    hostile_site.slow(0.2)
+    urls = [newsroom.publish(i, f"Meldung {i}", f"Bericht #{i}", delay=0.2) for i in ids]
     pk = scratch.python(
         "import json; from catalog import ingest; "
         f"print(json.dumps(ingest.start_url_job({urls!r}).pk))"
     )
     worker = scratch.start("db_worker", "--no-startup-delay", "--no-reload", "--interval", "0.1")
     try:
-        hostile_site.wait_for("/clips/kill3.html", timeout=60)  # the fourth page is being read
+        newsroom.wait_for("/clips/kill3.html", timeout=60)  # the fourth page is being read
     finally:
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(timeout=10)
@@ -66,14 +65,16 @@ def test_a_killed_worker_resumes_and_imports_every_item_exactly_once(scratch, ho
     assert [(i, title) for i, title, *_ in done["clips"]] == [(i, f"Meldung {i}") for i in ids]
     assert done["tags"] == [[i, i] for i in ids]
     # Items done before the kill were not fetched again.
-    assert hostile_site.fetched.count("/clips/kill0.html") == 1
+    assert newsroom.requests.count("/clips/kill0.html") == 1
 
 
-def test_two_editors_import_the_same_url_at_the_same_moment(scratch, hostile_site):
-    url = hostile_site.publish(
-        "same", "Gleichzeitig importiert", "Zwei Redakteure, ein Clip. #Doppelt https://ex.org/x"
+def test_two_editors_import_the_same_url_at_the_same_moment(scratch, newsroom):
+    url = newsroom.publish(
+        "same",
+        "Gleichzeitig importiert",
+        "Zwei Redakteure, ein Clip. #Doppelt https://ex.org/x",
+        parties=2,  # the page is answered once both have asked for it
     )
-    hostile_site.in_step(2)  # the page is answered once both have asked for it
     results = [None, None]
 
     def editor(n):
@@ -90,8 +91,8 @@ def test_two_editors_import_the_same_url_at_the_same_moment(scratch, hostile_sit
     assert "IntegrityError" not in "".join(r.stdout + r.stderr for r in results)
     summaries = sorted(out.strip().splitlines()[-1] for out in outputs)
     assert summaries[0].startswith("0 created") and summaries[1].startswith("1 created"), summaries
-    assert hostile_site.fetched == ["/clips/same.html"] * 2  # both really fetched it
-    host = hostile_site.base.removeprefix("http://")
+    assert newsroom.requests == ["/clips/same.html"] * 2  # both really fetched it
+    host = newsroom.base.removeprefix("http://")
     state = scratch.python(
         "import json; from catalog.models import Channel, Clip, ClipTag, Tag; print(json.dumps(["
         "list(Clip.objects.values_list('external_id', 'title')), "

@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from catalog import ingest
-from catalog.ingest import ytdlp
 from catalog.models import ChannelLink, Clip, IngestJob, RelatedLink, Tag, TranscriptSegment
 
 from .payloads import (
@@ -61,16 +60,13 @@ INFO = {
 
 
 @pytest.fixture
-def hostile(settings, monkeypatch, hostile_site):
+def hostile(newsroom):
     """One clip per way in, each carrying every payload it can carry."""
-    settings.NEWSCLIPS_ALLOW_PRIVATE_URLS = True
-    monkeypatch.setattr(ytdlp, "SOCKET_TIMEOUT", 3)
-    monkeypatch.setattr(ytdlp, "RETRIES", 0)
     results = {
         "pagetext": ingest.import_pagetext(PAGE_TEXT, channel_name=CHANNEL),
         "infojson": ingest.import_infojson(json.dumps(INFO), name="hostile.info.json"),
-        "url": ingest.ingest_url(hostile_site.publish("xss-url", TITLE, DESCRIPTION)),
-        "subtitles": ingest.ingest_url(hostile_site.publish_subtitled("xss-vtt", TITLE, VTT)),
+        "url": ingest.ingest_url(newsroom.publish("xss-url", TITLE, DESCRIPTION)),
+        "subtitles": ingest.ingest_url(newsroom.publish_subtitled("xss-vtt", TITLE, VTT)),
     }
     assert {name: r.outcome for name, r in results.items()} == dict.fromkeys(results, "created")
     return {name: Clip.objects.get(pk=result.clip.pk) for name, result in results.items()}

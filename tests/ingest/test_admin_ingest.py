@@ -4,11 +4,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from catalog.ingest import ClipRecord, store
+from catalog.ingest import store
 from catalog.models import Clip, FollowedSource, IngestJob
-from tests.ingest import newsroom as newsroom_site
-
-newsroom = newsroom_site.newsroom  # the fixture, for the tests below
+from tests.factories import clip_record
 
 pytestmark = pytest.mark.django_db
 
@@ -96,9 +94,7 @@ def test_an_oversized_file_is_refused_by_name(admin_client, settings):
 
 
 def test_editing_a_title_in_the_admin_locks_it(admin_client):
-    clip = store(
-        ClipRecord(platform="test", external_id="x1", title="Tippfeler", source="url")
-    ).clip
+    clip = store(clip_record("Tippfeler", source="url")).clip
     url = reverse("admin:catalog_clip_change", args=[clip.pk])
     form = admin_client.get(url).context["adminform"].form
     data = {
@@ -135,7 +131,7 @@ def test_editing_a_title_in_the_admin_locks_it(admin_client):
 
 
 def test_refresh_action_starts_a_refresh_job(admin_client):
-    clip = store(ClipRecord(platform="test", external_id="x2", title="T", source="url")).clip
+    clip = store(clip_record("T", source="url")).clip
     response = admin_client.post(
         reverse("admin:catalog_clip_changelist"),
         {"action": "refresh_metadata", "_selected_action": [clip.pk]},

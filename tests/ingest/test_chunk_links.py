@@ -5,9 +5,10 @@ import importlib
 
 import pytest
 
-from catalog.ingest import ClipRecord, Outcome, RelatedRecord, guarded, store
+from catalog.ingest import Outcome, guarded, store
 from catalog.ingest.chunks import store_cached, store_chunk
 from catalog.models import Clip, RelatedLink
+from tests.factories import clip_record
 from tests.ingest.test_bulk_import import dump, wipe
 
 pytestmark = pytest.mark.django_db
@@ -15,13 +16,13 @@ store_module = importlib.import_module("catalog.ingest.store")
 
 
 def clip(external_id, title, *, url="", related=()):
-    return ClipRecord(
+    return clip_record(
+        title,
         platform="web",
         external_id=external_id,
-        title=title,
         source=Clip.Source.PAGETEXT,
         url=url,
-        related=[RelatedRecord(title=t, url=u) for t, u in related],
+        related=related,
     )
 
 

@@ -7,9 +7,6 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from catalog.models import Clip
-from tests.ingest import newsroom as newsroom_site
-
-newsroom = newsroom_site.newsroom  # the fixture, for the tests below
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,6 @@ from django.utils import timezone
 
 from catalog.ingest import check_source
 from catalog.models import Clip, FollowedSource
-from tests.ingest import newsroom as newsroom_site
-
-newsroom = newsroom_site.newsroom  # the fixture, for the tests below
 
 pytestmark = pytest.mark.django_db
 
@@ -25,26 +22,26 @@ def test_feed_with_two_new_videos_ingests_exactly_two_then_none(newsroom):
     newsroom.publish("neu1", "Neu eins")
     newsroom.publish("neu2", "Neu zwei")
     newsroom.feed("/feeds/kanal.xml", ["neu2", "neu1", "alt1", "alt2"])
-    newsroom.fetched.clear()
+    newsroom.clear()
 
     summary = check_source(source)
 
     assert summary.counts == {"created": 2, "updated": 0, "unchanged": 0, "failed": 0}
     assert sorted(r.clip.external_id for r in summary.results) == ["neu1", "neu2"]
-    assert "/clips/alt1.html" not in newsroom.fetched  # known entries are never fetched
+    assert "/clips/alt1.html" not in newsroom.requests  # known entries are never fetched
     source.refresh_from_db()
     assert source.last_outcome.startswith("2 new of 4 listed")
     assert source.channel is not None
     assert source.next_check_at > timezone.now()
 
-    newsroom.fetched.clear()
+    newsroom.clear()
     assert check_source(source).results == []
-    assert newsroom.fetched == ["/feeds/kanal.xml"]
+    assert newsroom.requests == ["/feeds/kanal.xml"]
     assert Clip.objects.count() == 4
 
 
 def test_a_broken_feed_is_recorded_and_the_url_listed_instead(newsroom):
-    newsroom.routes["/feeds/bad.xml"] = (200, "application/xml", "<html>nope")
+    newsroom.add("/feeds/bad.xml", "<html>nope", content_type="application/xml")
     page = newsroom.publish("einzeln", "Einzeln")
     source = FollowedSource.objects.create(url=page, feed_url=newsroom.url("/feeds/bad.xml"))
 

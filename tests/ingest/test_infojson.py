@@ -179,8 +179,9 @@ def test_the_playlist_level_file_is_refused(samples):
     with pytest.raises(IngestError) as raised:
         read_sample(samples, "UCcRSMoQqXc_JrBZRHDFGbqA.info.json")
     assert raised.value.reason == (
-        "“Project Zombie - Videos” is a playlist (no entries listed), not a clip: "
-        "import its videos one by one"
+        "“Project Zombie - Videos” is a channel (no entries listed; extractor youtube:tab, "
+        "page https://youtube.com/channel/UCcRSMoQqXc_JrBZRHDFGbqA, "
+        "channel id UCcRSMoQqXc_JrBZRHDFGbqA), not a clip: import its videos one by one"
     )
 
 
@@ -236,10 +237,9 @@ def test_podcast_episode_keeps_its_stable_media_url(samples):
     assert record.duration == 3989  # the file says 3989.0
 
 
-@pytest.mark.parametrize("name", [*SAMPLES, "UCcRSMoQqXc_JrBZRHDFGbqA.info.json"])
+@pytest.mark.parametrize("name", SAMPLES)
 def test_raw_is_trimmed(samples, name):
     info = json.loads((samples / "infojson" / name).read_bytes())
-    info.pop("_type", None)  # trim the playlist file too
     info.setdefault("extractor_key", "Youtube")
     record = normalise(info, source=Clip.Source.INFOJSON)
     text = json.dumps(record.raw, allow_nan=False)

@@ -7,9 +7,6 @@ from django.utils import timezone
 
 from catalog.ingest import Outcome, due_clips, ingest_url, refresh_clip, refresh_due
 from catalog.models import AvailabilityCheck, Clip, ClipRevision
-from tests.ingest import newsroom as newsroom_site
-
-newsroom = newsroom_site.newsroom  # the fixture, for the tests below
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +34,10 @@ def test_url_import_then_changed_title_gives_exactly_one_revision(newsroom):
 def test_already_catalogued_url_is_unchanged_without_a_fetch(newsroom):
     url = newsroom.publish("wahl", "Wahlabend")
     ingest_url(url)
-    newsroom.fetched.clear()
+    newsroom.clear()
 
     assert ingest_url(url).outcome is Outcome.UNCHANGED
-    assert newsroom.fetched == []
+    assert newsroom.requests == []
 
 
 def test_rate_limited_refresh_keeps_everything_and_logs_a_failed_check(newsroom):

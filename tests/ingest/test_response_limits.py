@@ -1,5 +1,8 @@
 """A page may cost only so much: bytes read, bytes unpacked and seconds spent reading it."""
 
+import gzip
+import itertools
+
 import pytest
 
 from catalog.ingest import Outcome, ingest_urls
@@ -7,11 +10,34 @@ from catalog.ingest.netguard import GuardedYoutubeDL
 from catalog.ingest.ytdlp import FetchError, extract_page
 from catalog.models import Clip
 
+LARGE = b"<html>" + b"".join(b"%06d\n" % n for n in range(128_000))  # 900 kB
+
 
 @pytest.fixture(autouse=True)
 def _limits(allow_private):
     allow_private.NEWSCLIPS_MAX_RESPONSE_BYTES = 1_000_000
     allow_private.NEWSCLIPS_MAX_RESPONSE_SECONDS = 1
+
+
+@pytest.fixture(autouse=True)
+def _costly_pages(site):
+    # Never ends (no Content-Length, so it lasts until the connection closes).
+    head = b"<!DOCTYPE html><html><head><title>Endless</title></head><body>"
+    more = b"<p>and on and on</p>" * 4096
+    site.add("/endless.html", lambda request: itertools.chain([head], itertools.repeat(more)))
+    # Announces 50 MB.
+    site.add("/huge.html", b"<html>" + b" " * 65536, content_length=50 * 1024 * 1024)
+    # 30 kB on the wire that unpack to 30 MB of spaces.
+    site.add(
+        "/gzip-bomb.html",
+        lambda request: gzip.compress(b"<html>" + b" " * 30 * 1024 * 1024, compresslevel=9),
+        headers={"Content-Encoding": "gzip"},
+    )
+    # A byte every 50 ms: never slow enough for a socket timeout.
+    drip = b"<html><head><title>Drip</title></head><body>" * 100
+    site.add("/drip.html", drip, chunk_size=1, interval=0.05)
+    # Within the limits, sent in pieces as a real server does.
+    site.add("/large.html", LARGE, chunk_size=10_000)
 
 
 @pytest.mark.parametrize("page", ["/endless.html", "/huge.html"])
@@ -50,8 +76,7 @@ def test_a_read_returns_all_it_is_asked_for_not_one_socket_read(site, size):
     with GuardedYoutubeDL({"quiet": True}, allow_private=True) as ydl:
         response = ydl.urlopen(site.url("/large.html"))
         data = response.read(size)
-    expected = b"<html>" + b"".join(b"%06d\n" % n for n in range(128_000))
-    assert data == expected[:size]
+    assert data == LARGE[:size]
 
 
 @pytest.mark.django_db

@@ -3,7 +3,6 @@
 import pytest
 
 from catalog.ingest import (
-    ClipRecord,
     Outcome,
     SegmentRecord,
     TagRecord,
@@ -12,6 +11,7 @@ from catalog.ingest import (
 )
 from catalog.ingest.refresh import record_check
 from catalog.models import AvailabilityCheck, Clip, ClipRevision, TranscriptSegment
+from tests.factories import clip_record
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def record(**fields):
         "tags": [TagRecord("Ukraine", "keyword"), TagRecord("News", "keyword")],
     }
     values.update(fields)
-    return ClipRecord(**values)
+    return clip_record(**values)
 
 
 def transcript(language, *lines, kind="manual"):

@@ -3,8 +3,7 @@
 import pytest
 
 from catalog.ingest.subtitles import parse_vtt
-
-from .conftest import ROLLING_VTT
+from tests.support.newsroom import ROLLING_VTT
 
 
 def texts(segments):

@@ -14,9 +14,6 @@ from django_tasks_db.models import DBTaskResult
 
 from catalog import ingest
 from catalog.models import Clip, IngestJob, IngestJobItem
-from tests.ingest import newsroom as newsroom_site
-
-newsroom = newsroom_site.newsroom  # the fixture, for the tests below
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

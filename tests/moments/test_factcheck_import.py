@@ -13,7 +13,6 @@ from django.urls import reverse
 from catalog.ingest import factchecks
 from catalog.models import Claim, ClaimReview, Moment
 from tests.factories import make_clip
-from tests.hostile.site import hostile_site  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -63,14 +62,14 @@ def clip():
 
 
 @pytest.fixture
-def site(hostile_site, settings):  # noqa: F811
+def site(website, settings):
     settings.NEWSCLIPS_ALLOW_PRIVATE_URLS = True
-    return hostile_site
+    return website
 
 
-def _import(site, path, html, clip, *extra):
-    site.server.routes[path] = html
-    call_command("import_factcheck", site.url(path), "--clip", str(clip.pk), *extra)
+def _import(site, path, html, clip, *extra, **options):
+    url = site.add(path, html, **options)
+    call_command("import_factcheck", url, "--clip", str(clip.pk), *extra)
 
 
 def test_a_json_ld_claim_review_is_imported_at_its_time(site, clip):
@@ -137,11 +136,11 @@ def test_bad_pages_are_refused_and_nothing_is_written(site, clip, html, message)
     assert not Claim.objects.exists() and not Moment.objects.exists()
 
 
-def test_private_addresses_are_refused(hostile_site, clip, settings):  # noqa: F811
+def test_private_addresses_are_refused(website, clip, settings):
     settings.NEWSCLIPS_ALLOW_PRIVATE_URLS = False
     with pytest.raises(CommandError, match="could not be fetched"):
-        _import(hostile_site, "/c.html", json_ld_page(claim_review()), clip)
-    assert hostile_site.fetched == []
+        _import(website, "/c.html", json_ld_page(claim_review()), clip)
+    assert website.requests == []
     assert not Claim.objects.exists()
 
 
@@ -152,9 +151,8 @@ def test_too_large_and_too_slow_pages_are_refused(site, clip, settings, monkeypa
         _import(site, "/big.html", json_ld_page(claim_review(), extra=padding), clip)
     settings.NEWSCLIPS_MAX_RESPONSE_BYTES = 10_000_000
     monkeypatch.setattr(factchecks, "ARTICLE_TIMEOUT", 0.5)
-    site.slow(2)
     with pytest.raises(CommandError, match="could not be fetched"):
-        _import(site, "/slow.html", json_ld_page(claim_review()), clip)
+        _import(site, "/slow.html", json_ld_page(claim_review()), clip, delay=2)
     assert not Claim.objects.exists()
 
 
@@ -170,7 +168,7 @@ def test_bad_arguments_are_clear_errors(site, clip):
 
 
 def test_editors_import_a_fact_check_on_the_clips_admin_page(site, clip, admin_client):
-    site.server.routes["/afp.html"] = MICRODATA_PAGE
+    site.add("/afp.html", MICRODATA_PAGE)
     url = reverse("admin:catalog_clip_import_factcheck", args=[clip.pk])
     change = admin_client.get(reverse("admin:catalog_clip_change", args=[clip.pk])).content
     assert url.encode() in change
@@ -179,7 +177,7 @@ def test_editors_import_a_fact_check_on_the_clips_admin_page(site, clip, admin_c
     review = ClaimReview.objects.select_related("claim__moment").get()
     assert review.organisation == "AFP Faktencheck" and review.claim.moment.start == 180
 
-    site.server.routes["/none.html"] = json_ld_page()
+    site.add("/none.html", json_ld_page())
     response = admin_client.post(url, {"url": site.url("/none.html"), "at": "3:00"})
     assert response.status_code == 200
     assert (
