@@ -201,7 +201,7 @@ def _chapters(info):
             continue
         found.append([start, _seconds(chapter.get("end_time")), title])
     found.sort(key=lambda chapter: chapter[0])
-    for chapter, following in zip(found, [*found[1:], None], strict=True):
+    for chapter, following in zip(found, [*found[1:], None][: len(found)], strict=True):
         if chapter[1] is None:
             chapter[1] = following[0] if following else duration
     return [
