@@ -174,6 +174,26 @@ def test_histogram_shows_clips_per_month_as_accessible_svg(client, catalogue):
     assert "style=" not in html  # a strict CSP allows no inline styles
 
 
+@pytest.mark.parametrize("sampled", [False, True])
+def test_histogram_months_are_local_whether_counted_or_sampled(client, monkeypatch, sampled):
+    """Dates are stored in UTC; a clip of 00:30 on 1 February in Berlin counts for February."""
+    for n in range(4):
+        make_clip(f"Night {n}", published=(2024, 2, 1, 0, 30), precision="time")
+    if sampled:
+        monkeypatch.setattr(facets_module, "EXACT_LIMIT", 1)
+        monkeypatch.setattr(facets_module, "SAMPLE_SIZE", 2)
+    facets = client.get(HOME).context["facets"]
+    assert facets.exact is not sampled
+    assert set(facets.months) == {(2024, 2)}
+    assert sum(facets.months.values()) == 4
+
+
+def test_facets_of_a_search_that_can_match_nothing(client, catalogue):
+    response = client.get(HOME + "?q=!!!")
+    assert response.status_code == 200
+    assert response.context["facets"].total == 0
+
+
 def test_histogram_on_tag_and_channel_pages(client, catalogue):
     for url in ("/tags/ukraine/", "/channels/nordfunk/"):
         response = client.get(url)
