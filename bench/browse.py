@@ -189,14 +189,14 @@ def typed_searches(ranked):
         ("3 rare", " ".join(rare)),
         ("common middle rare", f"{common[0]} {middle} {rare[0]}"),
         ("2 words + #tag", f"{common[0]} {middle} #{tag.slug}"),
-        ("2 words, channel filter", f"{common[0]} {common[1]}", f"channel={channel.slug}"),
+        ("2 words + channel filter", f"{common[0]} {common[1]}", f"channel={channel.slug}"),
         ("German compound", compound),
     ]
     pages = []
     for name, q, *extra in searches:
         query = urlencode({"q": q}) + "".join(f"&{e}" for e in extra)
         for order, suffix in (("best", ""), ("newest", "&sort=newest")):
-            pages.append((f"search {name}, {order}: {q}", f"/?{query}{suffix}", "search"))
+            pages.append((f"search {name} ({order}): {q}", f"/?{query}{suffix}", "search"))
     return pages
 
 
