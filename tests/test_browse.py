@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import translation
 
+from catalog.browse import cards
 from catalog.browse import facets as facets_module
 from catalog.browse.pagination import AFTER, Key, encode_cursor
 from catalog.languages import language_name
@@ -365,3 +366,16 @@ def test_languages_are_named_in_the_readers_language(client, catalogue):
 def test_language_name_reads_the_spellings_sources_use(code, name):
     with translation.override("en"):
         assert language_name(code) == name
+
+
+def test_card_tags_link_each_tag_in_slug_order_escaped(client):
+    make_clip("Tagged", tags=["zebra", "Apfel", "ukraine"])
+    html = client.get(HOME).content.decode()
+    tags = re.search(r'<ul class="tags" aria-label="Tags">(.*?)</ul>', html).group(1)
+    assert tags == (
+        '<li><a href="/tags/apfel/">#apfel</a></li>'
+        '<li><a href="/tags/ukraine/">#ukraine</a></li>'
+        '<li><a href="/tags/zebra/">#zebra</a></li>'
+    )
+    hostile = cards.tag_links([cards.CardTag('a"<b>', "/t/?a=1&b=2")])
+    assert hostile == '<li><a href="/t/?a=1&amp;b=2">#a&quot;&lt;b&gt;</a></li>'
