@@ -14,9 +14,16 @@ of queries, `n` requests measured (fewer than --repeat when a page is slow),
 `sql`: the page's own queries re-run bare on the same connection
 (the database's share), `floor`: the page's main rows query alone re-run bare,
 and `x sql`: median / sql, how much the page costs beyond its queries
-(templates, Python). `cpu ms`: the median CPU time of this process per request,
-which other programs on a busy machine inflate far less than the wall times (on
-SQLite it includes the database's work, on PostgreSQL not the server's).
+(templates, Python); `beyond sql ms`: median - sql. `cpu ms`: the median CPU
+time of this process per request, which other programs on a busy machine
+inflate far less than the wall times (on SQLite it includes the database's
+work, on PostgreSQL not the server's). `python goal`: a list or search page
+within LIST_X_SQL times its SQL, any other page within PAGE_BEYOND_SQL_MS of it.
+
+The searches include what readers type: two and three words, each common, each
+rare or mixed, with a tag or a channel filter, and a German compound, in both
+orders; the words are picked by their rank in the corpus's word frequencies
+(COMMON_RANKS, MIDDLE_RANK, RARE_RANKS; printed at the start), not by hand.
 """
 
 import argparse
