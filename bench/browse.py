@@ -176,12 +176,12 @@ def typed_searches(ranked):
     """Searches as readers type them: (name, query string), words picked by rank."""
     from catalog.models import Channel, Tag
 
-    def word(rank):  # 1-based; the rarest word if the vocabulary is smaller
-        return ranked[min(rank, len(ranked)) - 1][0]
+    def words_at(ranks):  # 1-based; the rarest words if the vocabulary is smaller
+        last = len(ranked) - len(ranks)
+        return [ranked[min(rank - 1, last + n)][0] for n, rank in enumerate(ranks)]
 
-    common = [word(rank) for rank in COMMON_RANKS]
-    rare = [word(rank) for rank in RARE_RANKS]
-    middle = word(MIDDLE_RANK)
+    common, rare = words_at(COMMON_RANKS), words_at(RARE_RANKS)
+    (middle,) = words_at([MIDDLE_RANK])
     compound = next(
         (w for w, _n, de in ranked[COMMON_RANKS[0] - 1 :] if de and len(w) >= COMPOUND_LETTERS),
         next((w for w, _n, de in ranked if de and len(w) >= COMPOUND_LETTERS), middle),
@@ -233,6 +233,7 @@ def pages():
             f"{rank}: {w} (~{n:,})"
             for rank in (*COMMON_RANKS, MIDDLE_RANK, *RARE_RANKS)
             for w, n, _de in [ranked[min(rank, len(ranked)) - 1]]
+            if rank <= len(ranked)
         ),
         file=sys.stderr,
     )
