@@ -153,6 +153,13 @@ class Server:
         self.process = subprocess.Popen(
             [GUNICORN], cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
         )
+        try:
+            self.wait_until_ready()
+        except BaseException:
+            self.stop()  # no gunicorn left behind
+            raise
+
+    def wait_until_ready(self):
         answered, deadline = set(), time.monotonic() + 120
         while len(answered) < self.workers and time.monotonic() < deadline:
             if self.process.poll() is not None:
