@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from catalog.browse.cards import with_card_tags
 from catalog.browse.facets import facet_counts
 from catalog.browse.histogram import histogram
 from catalog.browse.pagination import paginate
@@ -40,12 +41,14 @@ def _clip_list(request, template, queryset, context=None):
     filterset = ClipFilter(request.GET, queryset=queryset)
     valid = filterset.is_valid()
     clips = filterset.qs if valid else Clip.objects.none()
+    # The cards' channels joined, their tags read as plain values (with_card_tags).
     if valid and filterset.sort_order == "relevance":
         # Best match first: offset pages over the ranked window (RELEVANCE_WINDOW).
-        ranked = filterset.ordered().for_list()
+        ranked = filterset.ordered().select_related("channel")
         page = Paginator(ranked, settings.NEWSCLIPS_PAGE_SIZE).get_page(request.GET.get("page"))
     else:
-        page = paginate(clips.for_list(), request.GET.get("cursor"))
+        page = paginate(clips.select_related("channel"), request.GET.get("cursor"))
+    page.object_list = with_card_tags(page.object_list)
     if valid and filterset.form.cleaned_data["q"]:
         page.object_list = attach_snippets(page.object_list, filterset.form.cleaned_data["q"])
     # No facet offers what the page or a filter fixes already.
