@@ -148,9 +148,10 @@ def corpus_words():
     """
     from collections import Counter
 
+    from catalog.search.text import words
+
     from catalog.browse.facets import IdList
     from catalog.models import Clip
-    from catalog.search.text import words
 
     low = Clip.objects.order_by("pk").values_list("pk", flat=True).first()
     high = Clip.objects.order_by("-pk").values_list("pk", flat=True).first()

@@ -188,8 +188,8 @@ def test_histogram_months_are_local_whether_counted_or_sampled(client, monkeypat
         monkeypatch.setattr(facets_module, "SAMPLE_SIZE", 2)
     facets = client.get(HOME).context["facets"]
     assert facets.exact is not sampled
-    assert set(facets.months) == {(2024, 2)}
-    assert sum(facets.months.values()) == 4
+    assert set(facets.dates.months) == {(2024, 2)}
+    assert sum(facets.dates.months.values()) == 4
 
 
 def test_facets_of_a_search_that_can_match_nothing(client, catalogue):
