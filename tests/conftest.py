@@ -8,6 +8,15 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = PROJECT_ROOT.parent / "shared" / "samples"
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: a rolled-back test leaves the catalogue
+    version where it was, and the next test's version could meet its fragments."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def samples():
     """The third-party sample inputs in ../shared/samples (never copied into the project)."""

@@ -6,9 +6,11 @@ from .history import AvailabilityCheck, ClipRevision
 from .jobs import IngestJob, IngestJobItem
 from .tags import Tag
 from .transcripts import TranscriptSegment
+from .version import CatalogueVersion
 
 __all__ = [
     "AvailabilityCheck",
+    "CatalogueVersion",
     "Channel",
     "ChannelBoilerplate",
     "ChannelLink",

@@ -1,0 +1,123 @@
+"""The catalogue's version: kept by database triggers, read by the HTTP cache.
+
+Every transaction that writes a table a public page shows (WATCHED) bumps
+CatalogueVersion.version, whoever writes: store(), bulk loads, the admin, a
+cascading delete, raw SQL. So "same version" means "same catalogue", and a
+page's ETag and its cached fragments can be keyed on it without anyone having
+to remember to invalidate anything.
+
+SQLite has only per-row triggers; its one writer at a time makes the update of
+the single row cheap. PostgreSQL bumps once per transaction, at commit (a
+deferred constraint trigger): the row is locked last, when the transaction holds
+every other lock it will take, so concurrent imports cannot deadlock on it, and
+the new number becomes visible together with the data it stands for.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+
+from catalog.models import CatalogueVersion
+
+# The models whose rows appear on public pages (lists, clip pages, feeds, exports, API).
+WATCHED = (
+    "Clip",
+    "ClipTag",
+    "Tag",
+    "Channel",
+    "ChannelLink",
+    "RelatedLink",
+    "ClipRevision",
+    "AvailabilityCheck",
+    "TranscriptSegment",
+    "ChannelBoilerplate",
+)
+# A catalogue created after a flush starts at a random version, never at one a
+# cache may still hold for other contents.
+_BUMP = (
+    "INSERT INTO {table} (id, version) VALUES (1, {start}) "
+    "ON CONFLICT (id) DO UPDATE SET version = {table}.version + 1"
+)
+SQLITE_START = "abs(random() % 1000000000000)"
+POSTGRES_START = "(random() * 1e12)::bigint"
+
+POSTGRES_FUNCTION = """
+CREATE OR REPLACE FUNCTION catalog_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    -- Once per transaction: the first row's event at commit bumps, the rest return.
+    IF current_setting('catalog.version_bumped', true) IS DISTINCT FROM 'on' THEN
+        PERFORM set_config('catalog.version_bumped', 'on', true);
+        {bump};
+    END IF;
+    RETURN NULL;
+END $$"""
+
+
+def _tables(apps):
+    return [apps.get_model("catalog", name)._meta.db_table for name in WATCHED]
+
+
+def trigger_sql(vendor, tables, version_table):
+    """The statements that (re)create the triggers; each can run again safely."""
+    if vendor == "sqlite":
+        bump = _BUMP.format(table=version_table, start=SQLITE_START)
+        return [
+            f"CREATE TRIGGER IF NOT EXISTS catalog_version_{table}_{event.lower()} "
+            f"AFTER {event} ON {table} BEGIN {bump}; END"
+            for table in tables
+            for event in ("INSERT", "UPDATE", "DELETE")
+        ]
+    if vendor == "postgresql":
+        bump = _BUMP.format(table=version_table, start=POSTGRES_START)
+        statements = [POSTGRES_FUNCTION.format(bump=bump)]
+        for table in tables:
+            statements += [
+                f"DROP TRIGGER IF EXISTS catalog_version_bump ON {table}",
+                f"CREATE CONSTRAINT TRIGGER catalog_version_bump "
+                f"AFTER INSERT OR UPDATE OR DELETE ON {table} "
+                "DEFERRABLE INITIALLY DEFERRED "
+                "FOR EACH ROW EXECUTE FUNCTION catalog_version_bump()",
+            ]
+        return statements
+    raise NotImplementedError(f"catalogue version triggers on {vendor}")
+
+
+def install_triggers(connection, apps):
+    """Create the triggers (a migration, and after every migrate: SQLite drops a
+    table's triggers when a migration rebuilds the table)."""
+    version_table = apps.get_model("catalog", "CatalogueVersion")._meta.db_table
+    with connection.cursor() as cursor:
+        for statement in trigger_sql(connection.vendor, _tables(apps), version_table):
+            cursor.execute(statement)
+
+
+def uninstall_triggers(connection, apps):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("DROP FUNCTION IF EXISTS catalog_version_bump() CASCADE")
+            return
+        for table in _tables(apps):
+            for event in ("insert", "update", "delete"):
+                cursor.execute(f"DROP TRIGGER IF EXISTS catalog_version_{table}_{event}")
+
+
+def request_version(request):
+    """The catalogue's version as this request sees it: read once (a single-row
+    read), before the page is built, so that a page is never newer than its ETag."""
+    if not hasattr(request, "catalogue_version"):
+        request.catalogue_version = CatalogueVersion.objects.current()
+    return request.catalogue_version
+
+
+def cached_fragment(request, parts, compute, timeout):
+    """compute() once per catalogue version and `parts` (whatever else the result
+    depends on: the page, its query, the language), kept `timeout` seconds in the
+    default cache, which is shared by the app servers when NEWSCLIPS_CACHE_URL
+    names one. An old version's entries are never read again and expire."""
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    key = f"newsclips:fragment:{request_version(request)}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
