@@ -32,6 +32,7 @@ from django.utils.cache import (
 )
 
 from catalog.versioning import request_version
+from newsclips.errors import DATABASE_ERRORS, database_unavailable
 
 PUBLIC_NAMESPACES = {"catalog", "api"}
 # Throttled views must run for every request, 304 or not: their ETag is checked
@@ -95,7 +96,10 @@ class HttpCacheMiddleware:
             return None
         if namespace not in PUBLIC_NAMESPACES:
             return None
-        version = request_version(request)
+        try:
+            version = request_version(request)
+        except DATABASE_ERRORS as error:
+            return database_unavailable(request, error)
         request.public_etag = f'W/"{RELEASE}-{version}-{request.LANGUAGE_CODE}"'
         if namespace in CHECKED_AFTER:
             return None
