@@ -14,6 +14,8 @@ the new number becomes visible together with the data it stands for.
 """
 
 import hashlib
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.cache import cache
 
@@ -101,21 +103,39 @@ def uninstall_triggers(connection, apps):
                 cursor.execute(f"DROP TRIGGER IF EXISTS catalog_version_{table}_{event}")
 
 
-def request_version(request):
-    """The catalogue's version as this request sees it: read once (a single-row
-    read), before the page is built, so that a page is never newer than its ETag."""
-    if not hasattr(request, "catalogue_version"):
-        request.catalogue_version = CatalogueVersion.objects.current()
-    return request.catalogue_version
+# Within a request (newsclips.http_cache opens the scope): a list holding the
+# version the request read first; None outside any request.
+_scope = ContextVar("catalogue_version_scope", default=None)
 
 
-def cached_fragment(request, parts, compute, timeout):
+@contextmanager
+def version_scope():
+    """Within the block, the catalogue version is read once and then kept: a page
+    and every fragment in it belong to the version of its ETag."""
+    token = _scope.set([])
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def current_version():
+    """The catalogue's version (a single-row read; once per version_scope())."""
+    kept = _scope.get()
+    if kept is None:
+        return CatalogueVersion.objects.current()
+    if not kept:
+        kept.append(CatalogueVersion.objects.current())
+    return kept[0]
+
+
+def cached_fragment(parts, compute, timeout):
     """compute() once per catalogue version and `parts` (whatever else the result
     depends on: the page, its query, the language), kept `timeout` seconds in the
     default cache, which is shared by the app servers when NEWSCLIPS_CACHE_URL
     names one. An old version's entries are never read again and expire."""
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
-    key = f"newsclips:fragment:{request_version(request)}:{digest}"
+    key = f"newsclips:fragment:{current_version()}:{digest}"
     value = cache.get(key)
     if value is None:
         value = compute()

@@ -70,7 +70,6 @@ def _clip_list(request, template, queryset, context=None):
     # The same for every reader of this list until the catalogue changes: counted
     # once per version and shared by the app servers (catalog.versioning).
     facets = cached_fragment(
-        request,
         ("facets", request.path_info, _facet_params(request.GET), translation.get_language()),
         lambda: facet_counts(clips, request.GET, hide=hide, exclude_tags=fixed_tags),
         FACETS_SECONDS,

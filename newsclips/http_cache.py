@@ -31,7 +31,7 @@ from django.utils.cache import (
     patch_cache_control,
 )
 
-from catalog.versioning import request_version
+from catalog.versioning import current_version, version_scope
 from newsclips.errors import DATABASE_ERRORS, database_unavailable
 
 PUBLIC_NAMESPACES = {"catalog", "api"}
@@ -72,7 +72,8 @@ class HttpCacheMiddleware:
 
     def __call__(self, request):
         request.personal = settings.SESSION_COOKIE_NAME in request.COOKIES
-        response = self.get_response(request)
+        with version_scope():
+            response = self.get_response(request)
         etag = getattr(request, "public_etag", None)
         if etag and response.status_code in (200, 304) and not response.cookies:
             if not response.has_header("ETag"):
@@ -97,7 +98,7 @@ class HttpCacheMiddleware:
         if namespace not in PUBLIC_NAMESPACES:
             return None
         try:
-            version = request_version(request)
+            version = current_version()
         except DATABASE_ERRORS as error:
             return database_unavailable(request, error)
         request.public_etag = f'W/"{RELEASE}-{version}-{request.LANGUAGE_CODE}"'

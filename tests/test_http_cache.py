@@ -120,6 +120,15 @@ def test_an_import_changes_the_page_once_its_max_age_is_over(client, catalogue, 
     assert client.get(pages["home"]).context["facets"].total == 3
 
 
+def test_a_new_language_is_offered_by_the_next_version_of_the_page(client, pages):
+    """The language filter's choices are cached too: per version, never beyond it."""
+    assert 'value="fr"' not in client.get(pages["home"]).content.decode()
+
+    make_clip("Les villes du front se préparent", language="fr")
+
+    assert 'value="fr"' in client.get(pages["home"]).content.decode()
+
+
 def test_every_way_of_writing_changes_the_version(catalogue):
     """Triggers, not signals: bulk updates and deletes count too."""
     versions = [CatalogueVersion.objects.current()]
