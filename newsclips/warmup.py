@@ -85,10 +85,19 @@ def warm_up_requests(application, host=None):
             "wsgi.multiprocess": True,
             "wsgi.run_once": False,
         }
+        # Django would log a failing page with its traceback as if a reader had met it;
+        # before the first reader it is only a page not warmed, said once below.
+        request_logger = logging.getLogger("django.request")
+        disabled, request_logger.disabled = request_logger.disabled, True
         try:
             statuses[path] = _answer(application, environ)
-        except Exception:  # a database that is not there yet: the first reader waits instead
-            logger.warning("warm-up request %s failed", path, exc_info=True)
+        except Exception as error:  # whatever it is, the worker serves on
+            statuses[path] = type(error).__name__
+        finally:
+            request_logger.disabled = disabled
+    failed = {path: status for path, status in statuses.items() if status != 200}
+    if failed:
+        logger.warning("warm-up: not warmed (the first readers will wait): %s", failed)
     return statuses
 
 

@@ -19,6 +19,9 @@ from .factories import make_clip
 from .processes import free_port, manage, production_env
 
 pytestmark = pytest.mark.django_db
+# PostgreSQL raises the catalogue version when a transaction commits: tests of a
+# change must commit it (the default test transaction never does).
+committed = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -95,6 +98,7 @@ def test_max_age_is_configurable(client, pages, settings):
     assert client.get(pages["tag"])["Cache-Control"] == "public, max-age=5"
 
 
+@committed
 def test_an_import_changes_the_page_once_its_max_age_is_over(client, catalogue, pages):
     """What a cache does after max-age: revalidate. Its old copy is then replaced."""
     clip_page = client.get(pages["clip"])
@@ -120,6 +124,7 @@ def test_an_import_changes_the_page_once_its_max_age_is_over(client, catalogue, 
     assert client.get(pages["home"]).context["facets"].total == 3
 
 
+@committed
 def test_a_new_language_is_offered_by_the_next_version_of_the_page(client, pages):
     """The language filter's choices are cached too: per version, never beyond it."""
     assert 'value="fr"' not in client.get(pages["home"]).content.decode()
@@ -129,6 +134,7 @@ def test_a_new_language_is_offered_by_the_next_version_of_the_page(client, pages
     assert 'value="fr"' in client.get(pages["home"]).content.decode()
 
 
+@committed
 def test_every_way_of_writing_changes_the_version(catalogue):
     """Triggers, not signals: bulk updates and deletes count too."""
     versions = [CatalogueVersion.objects.current()]
@@ -175,6 +181,7 @@ def test_logged_in_staff_get_private_responses(admin_client, pages):
     assert "private" in admin["Cache-Control"]
 
 
+@committed
 def test_a_worker_warms_up_before_its_first_reader(catalogue):
     from django.core.wsgi import get_wsgi_application
 
