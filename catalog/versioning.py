@@ -8,9 +8,10 @@ to remember to invalidate anything.
 
 SQLite has only per-row triggers; its one writer at a time makes the update of
 the single row cheap. PostgreSQL bumps once per transaction, at commit (a
-deferred constraint trigger): the row is locked last, when the transaction holds
-every other lock it will take, so concurrent imports cannot deadlock on it, and
-the new number becomes visible together with the data it stands for.
+statement trigger notes the transaction, a deferred constraint trigger bumps):
+the row is locked last, when the transaction holds every other lock it will
+take, so concurrent imports cannot deadlock on it nor wait for each other
+mid-way, and the new number becomes visible together with the data it stands for.
 """
 
 import hashlib
@@ -43,16 +44,30 @@ _BUMP = (
 SQLITE_START = "abs(random() % 1000000000000)"
 POSTGRES_START = "(random() * 1e12)::bigint"
 
-POSTGRES_FUNCTION = """
-CREATE OR REPLACE FUNCTION catalog_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    -- Once per transaction: the first row's event at commit bumps, the rest return.
-    IF current_setting('catalog.version_bumped', true) IS DISTINCT FROM 'on' THEN
-        PERFORM set_config('catalog.version_bumped', 'on', true);
+# PostgreSQL: a statement-level trigger on each watched table notes, once per
+# transaction, a row in PENDING; that row's deferred constraint trigger bumps the
+# version at commit and removes it. One event per transaction, whatever its size.
+PENDING = "catalog_version_pending"
+POSTGRES_FUNCTIONS = [
+    f"CREATE TABLE IF NOT EXISTS {PENDING} (id bigserial PRIMARY KEY)",
+    f"""CREATE OR REPLACE FUNCTION catalog_version_touch() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF current_setting('catalog.version_touched', true) IS DISTINCT FROM 'on' THEN
+            PERFORM set_config('catalog.version_touched', 'on', true);
+            INSERT INTO {PENDING} DEFAULT VALUES;
+        END IF;
+        RETURN NULL;
+    END $$""",
+    """CREATE OR REPLACE FUNCTION catalog_version_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
         {bump};
-    END IF;
-    RETURN NULL;
-END $$"""
+        DELETE FROM {pending} WHERE id = NEW.id;
+        RETURN NULL;
+    END $$""",
+    f"DROP TRIGGER IF EXISTS catalog_version_commit ON {PENDING}",
+    f"""CREATE CONSTRAINT TRIGGER catalog_version_commit AFTER INSERT ON {PENDING}
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION catalog_version_commit()""",
+]
 
 
 def _tables(apps):
@@ -71,14 +86,16 @@ def trigger_sql(vendor, tables, version_table):
         ]
     if vendor == "postgresql":
         bump = _BUMP.format(table=version_table, start=POSTGRES_START)
-        statements = [POSTGRES_FUNCTION.format(bump=bump)]
+        statements = [
+            statement.replace("{bump}", bump).replace("{pending}", PENDING)
+            for statement in POSTGRES_FUNCTIONS
+        ]
         for table in tables:
             statements += [
-                f"DROP TRIGGER IF EXISTS catalog_version_bump ON {table}",
-                f"CREATE CONSTRAINT TRIGGER catalog_version_bump "
-                f"AFTER INSERT OR UPDATE OR DELETE ON {table} "
-                "DEFERRABLE INITIALLY DEFERRED "
-                "FOR EACH ROW EXECUTE FUNCTION catalog_version_bump()",
+                f"DROP TRIGGER IF EXISTS catalog_version_touch ON {table}",
+                f"CREATE TRIGGER catalog_version_touch "
+                f"AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION catalog_version_touch()",
             ]
         return statements
     raise NotImplementedError(f"catalogue version triggers on {vendor}")
@@ -96,7 +113,9 @@ def install_triggers(connection, apps):
 def uninstall_triggers(connection, apps):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("DROP FUNCTION IF EXISTS catalog_version_bump() CASCADE")
+            cursor.execute("DROP FUNCTION IF EXISTS catalog_version_touch() CASCADE")
+            cursor.execute(f"DROP TABLE IF EXISTS {PENDING}")
+            cursor.execute("DROP FUNCTION IF EXISTS catalog_version_commit() CASCADE")
             return
         for table in _tables(apps):
             for event in ("insert", "update", "delete"):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from django.db import connection, transaction
 from django.urls import reverse
 
 from catalog.models import CatalogueVersion, Clip, Tag
@@ -132,6 +133,24 @@ def test_a_new_language_is_offered_by_the_next_version_of_the_page(client, pages
     make_clip("Les villes du front se préparent", language="fr")
 
     assert 'value="fr"' in client.get(pages["home"]).content.decode()
+
+
+@committed
+def test_a_transaction_raises_the_version_when_it_commits(catalogue):
+    before = CatalogueVersion.objects.current()
+    with transaction.atomic():
+        for n in range(3):
+            make_clip(f"Batch {n}", tags=["batch"], channel="Batch Desk")
+        inside = CatalogueVersion.objects.current()
+
+    assert CatalogueVersion.objects.current() != before
+    if connection.vendor == "postgresql":
+        # Once, at commit, together with the data: no reader sees the new number early.
+        assert inside == before
+        assert CatalogueVersion.objects.current() == before + 1
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM catalog_version_pending")
+            assert cursor.fetchone() == (0,)
 
 
 @committed
