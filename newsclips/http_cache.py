@@ -17,8 +17,8 @@ Such a response varies on Accept-Language only when the URL has no language
 prefix, and never on Cookie: Django's session middleware names Cookie as soon as
 anything looks at request.user (the footer does), but without a session cookie
 the answer cannot depend on one. A request with a session cookie (an editor) gets
-`private` and no-cache headers instead, as do responses that set a cookie; the
-admin keeps its own never-cache headers.
+`private` and no-cache headers instead, as do responses that set a cookie or
+carry a CSP nonce; the admin keeps its own never-cache headers.
 """
 
 import hashlib
@@ -75,7 +75,9 @@ class HttpCacheMiddleware:
         with version_scope():
             response = self.get_response(request)
         etag = getattr(request, "public_etag", None)
-        if etag and response.status_code in (200, 304) and not response.cookies:
+        # A page with a CSP nonce must not be shared: every reader gets a fresh nonce.
+        nonce = "nonce-" in response.get("Content-Security-Policy", "")
+        if etag and response.status_code in (200, 304) and not response.cookies and not nonce:
             if not response.has_header("ETag"):
                 response["ETag"] = etag
             if response.status_code == 200:
@@ -86,7 +88,7 @@ class HttpCacheMiddleware:
                 response["Vary"] = _without_cookie(response["Vary"])
                 if not response["Vary"]:
                     del response["Vary"]
-        elif (request.personal or response.cookies) and "Cache-Control" not in response:
+        elif (request.personal or response.cookies or nonce) and "Cache-Control" not in response:
             add_never_cache_headers(response)
         return response
 
