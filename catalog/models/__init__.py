@@ -14,6 +14,7 @@ from .history import AvailabilityCheck, ClipRevision
 from .jobs import IngestJob, IngestJobItem
 from .tags import Tag
 from .transcripts import TranscriptSegment
+from .version import CatalogueVersion
 
 __all__ = [
     "AvailabilityCheck",
@@ -21,6 +22,7 @@ __all__ = [
     "CaptureFile",
     "CaptureRule",
     "CaptureTimestamp",
+    "CatalogueVersion",
     "Channel",
     "ChannelBoilerplate",
     "ChannelLink",
