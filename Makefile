@@ -25,6 +25,7 @@ $(VENV)/.test-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 
 migrate: $(VENV)/.run-deps
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py createcachetable
 
 demo: migrate
 	$(DEV_ENV) $(BIN)/python manage.py load_demo

@@ -8,10 +8,15 @@ import multiprocessing
 import os
 
 from newsclips.serving import refuse_debug
+from newsclips.warmup import warm_up_code, warm_up_requests
 
 refuse_debug()
 
 wsgi_app = "newsclips.wsgi:application"
+# Load the application once in the master and fork the workers from it: each worker
+# (also one started again after max_requests) begins with the code, templates and
+# translations loaded (when_ready below). Code changes need a restart, not a HUP.
+preload_app = True
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
 # Processes x threads = requests served at once; each process has its own database pool.
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 8)))
@@ -48,3 +53,13 @@ logconfig_dict = {
         "gunicorn.access": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
     },
 }
+
+
+def when_ready(server):
+    """In the master, before the first fork: everything lazy that needs no database."""
+    server.log.info("warm-up: %d templates compiled", warm_up_code())
+
+
+def post_worker_init(worker):
+    """In each worker before its first reader: a few pages with its own connection."""
+    worker.log.info("warm-up: %s", warm_up_requests(worker.wsgi))

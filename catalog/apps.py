@@ -26,6 +26,22 @@ def _ensure_search_triggers(sender, using, **kwargs):
             moment_index.ensure_triggers(cursor)
 
 
+def _ensure_version_triggers(sender, using, apps=None, **kwargs):
+    """The catalogue version's triggers, again after whatever a migration rebuilt
+    (a flush sends no `apps`: the installed models then)."""
+    from django.apps import apps as installed
+    from django.db import connections
+
+    from catalog.versioning import install_triggers
+
+    apps = apps or installed
+    try:
+        apps.get_model("catalog", "CatalogueVersion")
+    except LookupError:  # migrated back to before it exists
+        return
+    install_triggers(connections[using], apps)
+
+
 class CatalogConfig(AppConfig):
     name = "catalog"
     verbose_name = _("Catalogue")
@@ -34,5 +50,6 @@ class CatalogConfig(AppConfig):
         # SQLite's search triggers call Python (the stemmer) on every connection.
         connection_created.connect(_register_search_functions)
         post_migrate.connect(_ensure_search_triggers, sender=self)
+        post_migrate.connect(_ensure_version_triggers, sender=self)
         # Connects the receiver that captures clips at risk of removal.
         from catalog.capture import rules  # noqa: F401

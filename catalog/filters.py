@@ -13,6 +13,7 @@ from catalog.dateranges import DateRange
 from catalog.languages import language_name
 from catalog.models import Channel, ClaimReview, Clip, MediaReview, Tag
 from catalog.search import by_relevance, parse_query, search
+from catalog.versioning import current_version
 
 
 class TagListField(forms.Field):
@@ -48,9 +49,11 @@ NOTE_GROUPS = 50
 
 
 def known_languages():
-    """The languages that occur in the catalogue (cached: the list changes rarely)."""
+    """The languages that occur in the catalogue (cached per catalogue version)."""
     return cache.get_or_set(
-        "catalog:languages", lambda: list(Clip.objects.languages()), LANGUAGES_CACHE_SECONDS
+        f"catalog:languages:{current_version()}",
+        lambda: list(Clip.objects.languages()),
+        LANGUAGES_CACHE_SECONDS,
     )
 
 

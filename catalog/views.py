@@ -4,14 +4,21 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
+from django.utils import translation
 from django.views.decorators.http import require_safe
 
+from catalog.browse.cards import with_card_tags
 from catalog.browse.facets import facet_counts
 from catalog.browse.histogram import histogram
 from catalog.browse.pagination import paginate
 from catalog.filters import ClipFilter
 from catalog.models import Channel, Clip, Tag
 from catalog.search import attach_snippets
+from catalog.versioning import cached_fragment
+
+# Facets are keyed on the catalogue version, so a change is never hidden; the
+# time only bounds how long entries of old versions take up room.
+FACETS_SECONDS = 600
 
 
 def _active_filters(request, filterset):
@@ -34,24 +41,42 @@ def _active_filters(request, filterset):
     return active
 
 
+def _facet_params(params):
+    """The query as the facets see it (and link on from): all but the page position."""
+    return sorted(
+        (name, value)
+        for name, values in params.lists()
+        if name not in {"cursor", "page"}
+        for value in values
+    )
+
+
 def _clip_list(request, template, queryset, context=None):
     """A clip list: a keyset page, and facets and histogram of the whole filtered set."""
     context = context or {}
     filterset = ClipFilter(request.GET, queryset=queryset)
     valid = filterset.is_valid()
     clips = filterset.qs if valid else Clip.objects.none()
+    # The cards' channels joined, their tags read as plain values (with_card_tags).
     if valid and filterset.sort_order == "relevance":
         # Best match first: offset pages over the ranked window (RELEVANCE_WINDOW).
-        ranked = filterset.ordered().for_list()
+        ranked = filterset.ordered().select_related("channel")
         page = Paginator(ranked, settings.NEWSCLIPS_PAGE_SIZE).get_page(request.GET.get("page"))
     else:
-        page = paginate(clips.for_list(), request.GET.get("cursor"))
+        page = paginate(clips.select_related("channel"), request.GET.get("cursor"))
+    page.object_list = with_card_tags(page.object_list)
     if valid and filterset.form.cleaned_data["q"]:
         page.object_list = attach_snippets(page.object_list, filterset.form.cleaned_data["q"])
     # No facet offers what the page or a filter fixes already.
     hide = {name for name in ("channel", "language") if request.GET.get(name) or name in context}
     fixed_tags = [context["tag"].slug] if "tag" in context else []
-    facets = facet_counts(clips, request.GET, hide=hide, exclude_tags=fixed_tags)
+    # The same for every reader of this list until the catalogue changes: counted
+    # once per version and shared by the app servers (catalog.versioning).
+    facets = cached_fragment(
+        ("facets", request.path_info, _facet_params(request.GET), translation.get_language()),
+        lambda: facet_counts(clips, request.GET, hide=hide, exclude_tags=fixed_tags),
+        FACETS_SECONDS,
+    )
     return render(
         request,
         template,

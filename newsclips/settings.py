@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -90,6 +91,8 @@ MIDDLEWARE = [
     "newsclips.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session middleware: it sees (and corrects) the session's Vary: Cookie.
+    "newsclips.http_cache.HttpCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "newsclips.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -114,6 +117,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
+                "newsclips.locale.language_links",
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -166,6 +170,29 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def _cache(url):
+    """NEWSCLIPS_CACHE_URL: unset, each process its own memory; redis://host:port/db
+    (or rediss://, unix://) Redis; db:// (or db://table_name) a table of the database.
+    Page fragments, search term estimates and the API's throttle live in it
+    (docs/deploy.md: a shared one counts the throttle across app servers)."""
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    scheme, sep, rest = url.partition("://")
+    if scheme in {"redis", "rediss", "unix"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "db" and sep:
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": rest.strip("/") or "newsclips_cache",
+        }
+    raise ImproperlyConfigured(
+        f"NEWSCLIPS_CACHE_URL={url!r}: expected redis://host:port/db, rediss://, unix:// or db://"
+    )
+
+
+CACHES = {"default": _cache(os.environ.get("NEWSCLIPS_CACHE_URL", "").strip())}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -174,15 +201,17 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-# The interface in two languages, chosen by the reader's switch (a cookie) or the
-# browser's Accept-Language; URLs stay the same in both. Clip content keeps its own.
+# The interface in two languages, chosen by a language prefix in the URL (/de/...,
+# the switch's links) or else the browser's Accept-Language (newsclips/locale.py).
+# Clip content keeps its own.
 LANGUAGES = [("en", _("English")), ("de", _("German"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
 USE_TZ = True
 
-STATIC_URL = "static/"
+# Absolute: a relative one would take the language prefix (/de/static/...).
+STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
@@ -298,6 +327,9 @@ TASKS = {
 
 # The newsclips catalogue itself.
 NEWSCLIPS_PAGE_SIZE = 24
+# Seconds a browser, proxy or CDN may reuse an anonymous public page without asking
+# (newsclips/http_cache.py); an edit or import is on every page after at most this.
+NEWSCLIPS_PAGE_MAX_AGE = env_int("NEWSCLIPS_PAGE_MAX_AGE", 60)
 # Fetch URLs on private networks (127.0.0.1, 10.x, …)? Off: an editor's URL must
 # not reach services behind the firewall. Tests switch it on for local servers.
 NEWSCLIPS_ALLOW_PRIVATE_URLS = env_bool("NEWSCLIPS_ALLOW_PRIVATE_URLS")
@@ -332,6 +364,10 @@ REST_FRAMEWORK = {
     # JSON only: the browsable API would need inline scripts and third-party assets.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_CLASSES": ["catalog.api.throttling.AnonThrottle"],
+    # The client address: REMOTE_ADDR, or behind our proxy the last X-Forwarded-For
+    # entry (the one the proxy appended), as for the login limit (newsclips/security.py).
+    # Without it DRF would take the whole header, which the client writes.
+    "NUM_PROXIES": 1 if env_bool("DJANGO_BEHIND_PROXY") else 0,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {

@@ -39,6 +39,15 @@ def pytest_collection_modifyitems(config, items):
             )
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: a rolled-back test leaves the catalogue
+    version where it was, and the next test's version could meet its fragments."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def samples():
     """The third-party sample inputs in ../shared/samples (never copied into the project)."""

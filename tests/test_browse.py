@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import translation
 
+from catalog.browse import cards
 from catalog.browse import facets as facets_module
 from catalog.browse.pagination import AFTER, Key, encode_cursor
 from catalog.languages import language_name
@@ -175,6 +176,26 @@ def test_histogram_shows_clips_per_month_as_accessible_svg(client, catalogue):
     # The catalogue's clip known only by its year is no January bar: it is counted apart.
     assert "+ 1 clip known only by year: 2023" in html
     assert "style=" not in html  # a strict CSP allows no inline styles
+
+
+@pytest.mark.parametrize("sampled", [False, True])
+def test_histogram_months_are_local_whether_counted_or_sampled(client, monkeypatch, sampled):
+    """Dates are stored in UTC; a clip of 00:30 on 1 February in Berlin counts for February."""
+    for n in range(4):
+        make_clip(f"Night {n}", published=(2024, 2, 1, 0, 30), precision="time")
+    if sampled:
+        monkeypatch.setattr(facets_module, "EXACT_LIMIT", 1)
+        monkeypatch.setattr(facets_module, "SAMPLE_SIZE", 2)
+    facets = client.get(HOME).context["facets"]
+    assert facets.exact is not sampled
+    assert set(facets.dates.months) == {(2024, 2)}
+    assert sum(facets.dates.months.values()) == 4
+
+
+def test_facets_of_a_search_that_can_match_nothing(client, catalogue):
+    response = client.get(HOME + "?q=!!!")
+    assert response.status_code == 200
+    assert response.context["facets"].total == 0
 
 
 def test_histogram_on_tag_and_channel_pages(client, catalogue):
@@ -351,3 +372,16 @@ def test_languages_are_named_in_the_readers_language(client, catalogue):
 def test_language_name_reads_the_spellings_sources_use(code, name):
     with translation.override("en"):
         assert language_name(code) == name
+
+
+def test_card_tags_link_each_tag_in_slug_order_escaped(client):
+    make_clip("Tagged", tags=["zebra", "Apfel", "ukraine"])
+    html = client.get(HOME).content.decode()
+    tags = re.search(r'<ul class="tags" aria-label="Tags">(.*?)</ul>', html).group(1)
+    assert tags == (
+        '<li><a href="/tags/apfel/">#apfel</a></li>'
+        '<li><a href="/tags/ukraine/">#ukraine</a></li>'
+        '<li><a href="/tags/zebra/">#zebra</a></li>'
+    )
+    hostile = cards.tag_links([cards.CardTag('a"<b>', "/t/?a=1&b=2")])
+    assert hostile == '<li><a href="/t/?a=1&amp;b=2">#a&quot;&lt;b&gt;</a></li>'

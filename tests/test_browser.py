@@ -94,14 +94,20 @@ def test_readers_journey(live_server, page, reader_catalogue):
         "Frontline towns brace for winter",
     ]
 
-    # The same page in German, from the switch in the header; the clip titles stay as they are.
-    page.get_by_role("button", name="Deutsch").click()
-    expect(page).to_have_url(filtered)
+    # The same page in German, from the switch in the header (a link: no script, no
+    # cookie); the clip titles stay as they are, and the next page is German too.
+    page.get_by_role("link", name="Deutsch").click()
+    expect(page).to_have_url(filtered.replace(live_server.url, live_server.url + "/de", 1))
     expect(page.locator("html")).to_have_attribute("lang", "de")
     expect(page.get_by_role("button", name="Anwenden")).to_be_visible()
     expect(cards(page).first).to_have_text("Explainer: the grain corridor")
     expect(cards(page).first).to_have_attribute("lang", "en")
     screenshot(page, "reader-6-german")
+    assert page.context.cookies() == []
+    page.get_by_role("link", name="Kanäle").click()
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
 PAGE_TEXT = """Hochwasser an der Elbe: Pegel steigt

@@ -1,5 +1,6 @@
 """The interface in English and German: the catalogue file, the switch, localised pages."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -121,7 +122,7 @@ def test_the_admin_import_page_speaks_german_too(admin_client):
 
 @pytest.mark.django_db
 def test_caches_keep_the_languages_apart(client, catalogue):
-    """One URL, two languages: Vary must name both inputs of the choice."""
+    """One URL, two languages: Vary names the browser's choice; a prefixed URL is one language."""
     for url in (
         reverse("catalog:clip_list"),
         reverse("catalog:tag_detail", args=["ukraine"]),
@@ -129,39 +130,56 @@ def test_caches_keep_the_languages_apart(client, catalogue):
         reverse("catalog:feed_atom"),
     ):
         vary = {part.strip().lower() for part in client.get(url)["Vary"].split(",")}
-        assert {"accept-language", "cookie"} <= vary, url
+        assert vary == {"accept-language"}, url
+        prefixed = client.get(f"/de{url}", headers={"accept-language": "en"})
+        assert prefixed["Content-Language"] == "de", url
+        assert "Vary" not in prefixed, url
+
+
+def _switch(html):
+    """The language switch's links: {language: (href, is the current one)}."""
+    links = re.findall(r'<a href="([^"]+)" hreflang="(\w+)" lang="\w+"( aria-current)?', html)
+    return {code: (href, bool(current)) for href, code, current in links}
 
 
 @pytest.mark.django_db
-def test_language_switch_sets_the_cookie_and_returns_to_the_page(catalogue):
+def test_language_switch_is_links_and_the_choice_stays_from_page_to_page(catalogue):
     client = Client(enforce_csrf_checks=True)
     tag_page = reverse("catalog:tag_detail", args=["ukraine"]) + "?channel=global-desk"
-    html = client.get(tag_page).content.decode()
-    token = client.cookies["csrftoken"].value
-    assert f'action="{reverse("set_language")}" method="post"' in html
-    assert 'name="next" value="/tags/ukraine/?channel=global-desk"' in html
+    response = client.get(tag_page, headers={"accept-language": "en"})
+    html = response.content.decode()
+    assert "<form" not in html.split('class="language-switch"')[1].split("</nav>")[0]
+    assert _switch(html) == {
+        "en": ("/en/tags/ukraine/?channel=global-desk", True),
+        "de": ("/de/tags/ukraine/?channel=global-desk", False),
+    }
 
-    response = client.post(
-        reverse("set_language"),
-        {"language": "de", "next": tag_page, "csrfmiddlewaretoken": token},
-    )
+    german = client.get(_switch(html)["de"][0], headers={"accept-language": "en"})
 
-    assert response.status_code == 302
-    assert response["Location"] == tag_page
-    assert client.cookies["django_language"].value == "de"
-    german = client.get(tag_page).content.decode()
-    assert '<html lang="de">' in german
-    assert 'aria-pressed="true" class="is-current">Deutsch</button>' in german
+    html = german.content.decode()
+    assert german.status_code == 200
+    assert '<html lang="de">' in html
+    assert _switch(html)["de"] == ("/de/tags/ukraine/?channel=global-desk", True)
+    # Every link of the page keeps the language: the next page is German too.
+    assert 'href="/de/channels/"' in html and 'href="/de/tags/"' in html
+    clip_url = re.search(r'href="(/de/clips/\d+/)"', html)[1]
+    clip_page = client.get(clip_url, headers={"accept-language": "en"}).content.decode()
+    assert '<html lang="de">' in clip_page and "<dt>Sprache</dt>" in clip_page
+    # Nothing was remembered in a cookie: the choice is in the URL.
+    assert not german.cookies and not client.cookies
+    # And back to English from there.
+    english = client.get(_switch(clip_page)["en"][0], headers={"accept-language": "de"})
+    assert '<html lang="en">' in english.content.decode()
 
 
 @pytest.mark.django_db
-def test_language_switch_needs_the_csrf_token(catalogue):
-    client = Client(enforce_csrf_checks=True)
+def test_an_old_language_cookie_no_longer_decides(client, catalogue):
+    """Pages depend on the URL and Accept-Language only, what a shared cache keys on."""
+    client.cookies["django_language"] = "de"
 
-    response = client.post(reverse("set_language"), {"language": "de", "next": "/"})
+    html = client.get("/", headers={"accept-language": "en"}).content.decode()
 
-    assert response.status_code == 403
-    assert "django_language" not in client.cookies
+    assert '<html lang="en">' in html
 
 
 @pytest.mark.django_db

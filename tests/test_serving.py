@@ -76,7 +76,9 @@ def test_make_serve_runs_web_worker_and_clock_with_json_logs(tmp_path):
             stderr=subprocess.STDOUT,
         )
         try:
-            status, _, body = wait_for(f"http://127.0.0.1:{port}/healthz", server)
+            # make serve first collects and compresses the static files, migrates and checks: on a
+            # busy two-core machine that alone can take minutes before gunicorn starts.
+            status, _, body = wait_for(f"http://127.0.0.1:{port}/healthz", server, seconds=300)
             assert (status, json.loads(body)) == (200, {"status": "ok", "database": "ok"})
             status, _, body = get(f"http://127.0.0.1:{port}/?q=%22quoted%22")
             assert status == 200

@@ -27,7 +27,7 @@ def uninstall_search(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0007_captures'),
+        ('catalog', '0008_catalogue_version'),
     ]
 
     operations = [

@@ -16,6 +16,7 @@ from .jobs import IngestJob, IngestJobItem
 from .moments import Moment
 from .tags import Tag
 from .transcripts import TranscriptSegment
+from .version import CatalogueVersion
 
 __all__ = [
     "AvailabilityCheck",
@@ -23,6 +24,7 @@ __all__ = [
     "CaptureFile",
     "CaptureRule",
     "CaptureTimestamp",
+    "CatalogueVersion",
     "Channel",
     "ChannelBoilerplate",
     "ChannelLink",

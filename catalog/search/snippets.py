@@ -90,9 +90,12 @@ def attach_metadata_snippets(clips, terms, boilerplate):
         clip.search_title = highlight(clip.title, stems, clip.language, window=False)
         clip.search_snippet = highlight(description, stems, clip.language)
         clip.transcript_hit = None
+        # A list page's cards carry their tags as plain values (catalog.browse.cards).
+        tags = getattr(clip, "card_tags", None)
+        tags = clip.tags.all() if tags is None else tags
         metadata = " ".join(
             [clip.title, description, clip.channel.name if clip.channel else ""]
-            + [tag.slug.replace("-", " ") for tag in clip.tags.all()]
+            + [tag.slug.replace("-", " ") for tag in tags]
         )
         if _explained(terms, metadata, clip.language) != set(terms):
             unexplained.append(clip)

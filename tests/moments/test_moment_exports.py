@@ -75,6 +75,7 @@ def test_the_api_lists_moments_in_a_fixed_number_of_queries(client, clip):
         Moment.objects.create(clip=other, kind="segment", start=1, end=2, title="S").tags.add(
             Tag.objects.get(slug="wahl")
         )
+    client.get(listing)  # warm again: the catalogue's version changed, cached parts with it
     with CaptureQueriesContext(connection) as after:
         response = client.get(listing)
     assert len(response.json()["results"]) == 7

@@ -5,13 +5,14 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pyld import jsonld
 
 from catalog.capture.jobs import request_capture, run_capture
-from catalog.models import Capture, Clip, Moment, Tag
+from catalog.models import Capture, Claim, ClaimReview, Clip, Moment, Tag
 from catalog.seo import clip_video_object
 from tests.factories import make_clip
 
@@ -160,7 +161,8 @@ def test_annotations_of_an_unknown_clip_are_404(client):
 def test_the_clip_page_costs_the_same_queries_with_more_moments(
     client, clip, django_assert_num_queries
 ):
-    client.get(clip.get_absolute_url())
+    # Each request rendered afresh (pages are cached by the catalogue's version).
+    cache.clear()
     with CaptureQueriesContext(connection) as few:
         client.get(clip.get_absolute_url())
     for second in range(10):
@@ -168,6 +170,7 @@ def test_the_clip_page_costs_the_same_queries_with_more_moments(
             clip=clip, kind="segment", start=700 + second, end=701 + second, title="S"
         )
         moment.tags.add(Tag.objects.get(slug="wahl"))
+    cache.clear()
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(clip.get_absolute_url())
 
@@ -185,3 +188,15 @@ def test_staff_who_may_play_the_copy_get_media_fragment_links(client, capture_se
     client.force_login(archivist)
     html = client.get(clip.get_absolute_url()).content.decode()
     assert f'href="{media}#t=1,2.5"' in html
+
+
+def test_a_cached_clip_page_shows_a_new_moment_or_fact_check_at_once(client, clip):
+
+    url = clip.get_absolute_url()
+    client.get(url)
+    Moment.objects.create(clip=clip, kind="segment", start=5, end=6, title="Fresh moment")
+    assert "Fresh moment" in client.get(url).content.decode()
+    claim = Claim.objects.create(clip=clip, text="Fresh claim")
+    assert "Fresh claim" in client.get(url).content.decode()
+    ClaimReview.objects.create(claim=claim, rating="Wrong", organisation="O", url="https://o/")
+    assert ">Wrong</strong>" in client.get(url).content.decode()

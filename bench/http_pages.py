@@ -1,0 +1,448 @@
+"""Pages as readers meet them: gunicorn with the production settings, over HTTP, at a million clips.
+
+(Not bench/http.py: a module of that name beside the bench scripts would stand in
+for the standard library's `http` package in every one of them, Django's included.)
+
+    apt-get install wrk        # the load generator (Debian's); without it a Python one is used
+    .venv/bin/python bench/http_pages.py [--clips 1000000] [--seed 1] [--db sqlite,postgres]
+                                   [--cache URL] [--pages home,clip page] [--seconds 10]
+
+The corpus is bench/browse.py's (built once per size and seed under bench/data/ and
+reused; PostgreSQL in its own cluster on --pg-port during the run). gunicorn starts
+as `make serve` starts it (gunicorn.conf.py, newsclips.settings, DEBUG off, static
+files collected into a temporary folder, its own DJANGO_SECRET_KEY, allowed host
+127.0.0.1, bound to 127.0.0.1 only), and every page kind is measured in the same
+run as the /healthz floor:
+
+- cold: a fresh start of gunicorn per page kind, then requests on new connections
+  until every worker has served the page three times (the worker of each request
+  is read from gunicorn's access log): median and p95 of those first requests;
+- warm: then --requests sequential requests on one kept connection: median, p95;
+- req/s: `wrk -t2 -c16 -d10s` (--threads, --connections, --seconds), non-2xx
+  responses counted; a Python load generator with as many connections if wrk is
+  missing (say so in the output);
+- conditional: the same load with If-None-Match / If-Modified-Since set to the
+  validators the page's response carried (ETag, Last-Modified): its status and
+  req/s, or "no validator" when the response carries neither;
+- every figure also as a ratio of the floor's (latency: x floor; req/s: % of floor).
+
+With --cache URL the whole set runs twice, without a cache and with
+NEWSCLIPS_CACHE_URL=URL (redis://..., or the database cache's form). Requests
+are bounded by count and time; nothing leaves the loopback interface.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import re
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import browse  # noqa: E402 - the corpus and the page list are browse.py's
+
+PYTHON = sys.executable
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+DEFAULT_PAGES = (
+    "home,page ,popular tag,tag + channel + dates,channel (,search: common term,"
+    "search 2 common (best),search 2 common (newest),search 3 common (best),"
+    "search common + rare (best),search 2 words + #tag (best),clip page"
+)
+COLD_PER_WORKER = 3
+COLD_REQUESTS = 30
+COLD_BUDGET_SECONDS = 60  # per page: stop sending cold requests after this
+WARM_BUDGET_SECONDS = 20
+REQUEST_TIMEOUT = 60
+FLOOR = ("/healthz", "/healthz", "floor")
+WORKERS_FROM_CONFIG = "import runpy; print(runpy.run_path('gunicorn.conf.py')['workers'])"
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clips", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--db", default="sqlite", help="sqlite, postgres or both (comma)")
+    parser.add_argument("--pg-port", type=int, default=54417)
+    parser.add_argument("--cache", metavar="URL", help="also run with NEWSCLIPS_CACHE_URL=URL")
+    parser.add_argument(
+        "--pages", default=DEFAULT_PAGES, help="page names starting with one of these (comma)"
+    )
+    parser.add_argument("--requests", type=int, default=30, help="warm sequential requests")
+    parser.add_argument("--seconds", type=int, default=10, help="load per page (wrk -d)")
+    parser.add_argument("--connections", type=int, default=16, help="wrk -c")
+    parser.add_argument("--threads", type=int, default=2, help="wrk -t")
+    parser.add_argument("--workers", type=int, help="WEB_CONCURRENCY (default: gunicorn.conf.py)")
+    parser.add_argument("--pages-json", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def page_list(url, prefixes):
+    """browse.py's pages of the corpus at `url` whose names start with one of `prefixes`."""
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    out = subprocess.run(
+        [PYTHON, __file__, "--pages-json"], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+    )
+    if out.returncode:
+        raise SystemExit("http: listing the pages failed")
+    pages = json.loads(out.stdout.strip().splitlines()[-1])
+    wanted = [p.strip() for p in prefixes.split(",") if p.strip()]
+    return [page for page in pages if any(page[0].startswith(w) for w in wanted)]
+
+
+def print_pages_json():
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+    print(json.dumps(browse.pages()))
+
+
+class Server:
+    """gunicorn as `make serve` runs it, on a free loopback port, with its log in a file."""
+
+    def __init__(self, database_url, cache_url, workers, tmp):
+        self.tmp = tmp
+        self.port = free_port()
+        self.log_path = tmp / f"gunicorn-{self.port}.log"
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("DJANGO_", "DATABASE_", "NEWSCLIPS_", "GUNICORN_", "WEB_"))
+        }
+        env.update(
+            DJANGO_SETTINGS_MODULE="newsclips.settings",
+            DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+            DJANGO_ALLOWED_HOSTS="127.0.0.1",
+            DJANGO_SECURE_SSL_REDIRECT="0",  # plain HTTP on the loopback: no proxy in front
+            DJANGO_STATIC_ROOT=str(tmp / "static"),
+            NEWSCLIPS_DATA_DIR=str(tmp / "data"),
+            DATABASE_URL=database_url,
+            GUNICORN_BIND=f"127.0.0.1:{self.port}",
+        )
+        if cache_url:
+            env["NEWSCLIPS_CACHE_URL"] = cache_url
+        if workers:
+            env["WEB_CONCURRENCY"] = str(workers)
+        self.env = env
+        self.process = None
+        # What gunicorn.conf.py makes of this environment.
+        self.workers = int(
+            subprocess.run(
+                [PYTHON, "-c", WORKERS_FROM_CONFIG],
+                cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+            ).stdout
+        )  # fmt: skip
+
+    def prepare(self):
+        for args in (["collectstatic", "--noinput", "-v0"], ["createcachetable"]):
+            subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=self.env, check=True)
+
+    def start(self):
+        """Start and wait until every worker has answered /healthz (its app loaded)."""
+        self.log = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            [GUNICORN], cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
+        )
+        try:
+            self.wait_until_ready()
+        except BaseException:
+            self.stop()  # no gunicorn left behind
+            raise
+
+    def wait_until_ready(self):
+        answered, deadline = set(), time.monotonic() + 120
+        while len(answered) < self.workers and time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"http: gunicorn exited while starting, see {self.log_path}")
+            seen = len(self.lines())
+            # Concurrent requests: one at a time, the same worker would take them all.
+            threads = [threading.Thread(target=self.probe) for _ in range(2 * self.workers)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            time.sleep(0.2)
+            answered.update(access_pids(self, FLOOR[1], seen))
+        if len(answered) < self.workers:
+            raise SystemExit("http: not every gunicorn worker answered within 120 s")
+
+    def probe(self):
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            request(connection, FLOOR[1], {"Connection": "close"})
+            connection.close()
+        except OSError:
+            time.sleep(0.2)
+
+    def lines(self):
+        return self.log_path.read_text(errors="replace").splitlines()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def request(connection, path, headers=None):
+    """(status, seconds, response headers) of one GET, the body read."""
+    started = time.perf_counter()
+    connection.request("GET", path, headers=headers or {})
+    response = connection.getresponse()
+    response.read()
+    return response.status, time.perf_counter() - started, dict(response.getheaders())
+
+
+def access_pids(server, path, seen):
+    """Worker pids of the access-log lines for `path` after the first `seen` lines."""
+    pids = []
+    for line in server.lines()[seen:]:
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        # One URL at a time is requested: its path identifies its lines.
+        if entry.get("logger") == "gunicorn.access" and entry.get("path") == path.split("?")[0]:
+            pids.append(entry.get("pid"))
+    return pids
+
+
+def wait_for_pids(server, path, seen):
+    """access_pids(), waiting a moment for the line: gunicorn logs after responding."""
+    for _ in range(100):
+        pids = access_pids(server, path, seen)
+        if pids:
+            return pids
+        time.sleep(0.02)
+    return []
+
+
+def cold(server, path, workers):
+    """Latencies of each worker's first COLD_PER_WORKER requests after a fresh start."""
+    server.start()
+    try:
+        per_worker, times = {}, []
+        deadline = time.monotonic() + COLD_BUDGET_SECONDS
+        # Sequential requests reach the workers the kernel hands connections to (often
+        # one or two): the first COLD_PER_WORKER of each worker reached, up to
+        # COLD_REQUESTS requests in all.
+        sent = 0
+        while (
+            time.monotonic() < deadline
+            and sent < COLD_REQUESTS
+            and (len(per_worker) < workers or min(per_worker.values()) < COLD_PER_WORKER)
+        ):
+            sent += 1
+            seen = len(server.lines())
+            connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+            status, seconds, _headers = request(connection, path, {"Connection": "close"})
+            connection.close()
+            if status != 200:
+                raise SystemExit(f"http: {path}: HTTP {status}")
+            pids = wait_for_pids(server, path, seen)
+            pid = pids[0] if pids else None
+            if per_worker.get(pid, 0) < COLD_PER_WORKER:
+                times.append(seconds)
+            per_worker[pid] = per_worker.get(pid, 0) + 1
+        return times, len(per_worker)
+    finally:
+        server.stop()
+
+
+def warm(port, path, count, headers=None):
+    """Sequential requests on one kept connection: latencies, last status and headers."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
+    times, status, response_headers = [], None, {}
+    deadline = time.monotonic() + WARM_BUDGET_SECONDS
+    while len(times) < count and (len(times) < 5 or time.monotonic() < deadline):
+        status, seconds, response_headers = request(connection, path, headers)
+        times.append(seconds)
+    connection.close()
+    return times, status, response_headers
+
+
+def wrk(port, path, args, headers=None):
+    """(req/s, non-2xx/3xx responses, errors) under wrk, or the Python load generator."""
+    url = f"http://127.0.0.1:{port}{path}"
+    headers = headers or {}
+    if shutil.which("wrk"):
+        command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.seconds}s"]
+        for name, value in headers.items():
+            command += ["-H", f"{name}: {value}"]
+        out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+        rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+        bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+        errors = re.search(r"Socket errors: (.*)", out)
+        return rate, int(bad.group(1)) if bad else 0, errors.group(1) if errors else ""
+    return python_load(port, path, args.connections, args.seconds, headers)
+
+
+def python_load(port, path, connections, seconds, headers):
+    """What wrk does, in threads with a kept connection each (slower: the GIL, not C)."""
+    counts, bad, errors = [0] * connections, [0] * connections, [0] * connections
+    stop_at = time.monotonic() + seconds
+
+    def client(n):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
+        while time.monotonic() < stop_at:
+            try:
+                status, _seconds, _headers = request(connection, path, headers)
+            except (OSError, http.client.HTTPException):
+                errors[n] += 1
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                continue
+            counts[n] += 1
+            bad[n] += status >= 400
+        connection.close()
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    error_text = f"{sum(errors)} connection errors" if sum(errors) else ""
+    return sum(counts) / (time.monotonic() - started), sum(bad), error_text
+
+
+def validators(headers):
+    """The conditional GET's headers for a response's ETag / Last-Modified (none: {})."""
+    lowered = {name.lower(): value for name, value in headers.items()}
+    conditional = {}
+    if "etag" in lowered:
+        conditional["If-None-Match"] = lowered["etag"]
+    if "last-modified" in lowered:
+        conditional["If-Modified-Since"] = lowered["last-modified"]
+    return conditional
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[max(0, round(len(ordered) * fraction) - 1)] * 1000
+
+
+def measure_page(server, name, path, args, workers):
+    cold_times, cold_workers = cold(server, path, workers)
+    server.start()
+    try:
+        warm_times, status, headers = warm(server.port, path, args.requests)
+        if status != 200:
+            raise SystemExit(f"http: {path}: HTTP {status}")
+        # Every worker serves the page before the load is measured (see cold()).
+        wrk(server.port, path, argparse.Namespace(**{**vars(args), "seconds": 2}))
+        rate, bad, errors = wrk(server.port, path, args)
+        result = {
+            "page": name,
+            "cold median": statistics.median(cold_times) * 1000,
+            "cold p95": percentile(cold_times, 0.95),
+            "cold n": f"{len(cold_times)}/{cold_workers}w",
+            "warm median": statistics.median(warm_times) * 1000,
+            "warm p95": percentile(warm_times, 0.95),
+            "req/s": rate,
+            "bad": bad,
+            "errors": errors,
+            "cookies": "set-cookie" in {h.lower() for h in headers},
+            "vary": next((v for h, v in headers.items() if h.lower() == "vary"), ""),
+        }
+        conditional = validators(headers)
+        if conditional:
+            _times, status, _headers = warm(server.port, path, 3, conditional)
+            rate, bad, errors = wrk(server.port, path, args, conditional)
+            result.update(conditional_status=status, conditional_rate=rate)
+            result["bad"] += bad
+        return result
+    finally:
+        server.stop()
+
+
+def report(title, results):
+    floor = results[0]
+    print(f"\n{title}")
+    print(
+        "| page | cold median / p95 ms (n) | warm median / p95 ms | warm p95 x floor "
+        "| req/s | % of floor | conditional GET: status, req/s, % of floor | cookie, Vary |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---|---|")
+    for r in results:
+        if "conditional_status" in r:
+            conditional = (
+                f"{r['conditional_status']}, {r['conditional_rate']:.1f}, "
+                f"{r['conditional_rate'] / floor['req/s']:.0%}"
+            )
+        else:
+            conditional = "no validator"
+        problems = f" ({r['bad']} non-2xx/3xx)" if r["bad"] else ""
+        problems += f" ({r['errors']})" if r["errors"] else ""
+        print(
+            f"| {r['page']} | {r['cold median']:.1f} / {r['cold p95']:.1f} ({r['cold n']}) "
+            f"| {r['warm median']:.1f} / {r['warm p95']:.1f} "
+            f"| {r['warm p95'] / floor['warm p95']:.1f} "
+            f"| {r['req/s']:.1f}{problems} | {r['req/s'] / floor['req/s']:.0%} | {conditional} "
+            f"| {'cookie' if r['cookies'] else 'no cookie'}, {r['vary'] or '-'} |"
+        )
+
+
+def run_database(label, database_url, args):
+    pages = [FLOOR, *page_list(database_url, args.pages)]
+    modes = [("no cache", None)] + ([(f"cache {args.cache}", args.cache)] if args.cache else [])
+    for mode, cache_url in modes:
+        tmp = Path(tempfile.mkdtemp(prefix="newsclips-http-"))
+        try:
+            server = Server(database_url, cache_url, args.workers, tmp)
+            server.prepare()
+            workers = server.workers
+            results = []
+            for name, path, _kind in pages:
+                print(f"  {label}, {mode}: {name}", file=sys.stderr)
+                results.append(measure_page(server, name, path, args, workers))
+            generator = (
+                f"wrk -t{args.threads} -c{args.connections} -d{args.seconds}s"
+                if shutil.which("wrk")
+                else f"Python load generator (wrk not installed), {args.connections} connections"
+            )
+            report(f"{label}, {mode}: gunicorn workers={workers}, {generator}", results)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main(argv):
+    args = parse_args(argv)
+    if args.pages_json:
+        return print_pages_json()
+    sys.stdout.reconfigure(line_buffering=True)
+    browse.DATA.mkdir(parents=True, exist_ok=True)
+    print(f"{args.clips} clips, seed {args.seed}; load average {os.getloadavg()[0]:.1f}")
+    dbs = args.db.split(",")
+    if "sqlite" in dbs:
+        run_database("SQLite", browse.sqlite_url(args.clips, args.seed), args)
+    if "postgres" in dbs:
+        with browse.Postgres(args.clips, args.seed, args.pg_port) as pg:
+            run_database("PostgreSQL", pg.url, args)
+    print(f"load average afterwards {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

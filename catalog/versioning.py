@@ -1,0 +1,185 @@
+"""The catalogue's version: kept by database triggers, read by the HTTP cache.
+
+Every transaction that writes a table a public page shows (WATCHED) bumps
+CatalogueVersion.version, whoever writes: store(), bulk loads, the admin, a
+cascading delete, raw SQL. So "same version" means "same catalogue", and a
+page's ETag and its cached fragments can be keyed on it without anyone having
+to remember to invalidate anything.
+
+SQLite has only per-row triggers; its one writer at a time makes the update of
+the single row cheap. PostgreSQL bumps once per transaction, at commit (a
+statement trigger notes the transaction, a deferred constraint trigger bumps):
+the row is locked last, when the transaction holds every other lock it will
+take, so concurrent imports cannot deadlock on it nor wait for each other
+mid-way, and the new number becomes visible together with the data it stands for.
+"""
+
+import hashlib
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.core.cache import cache
+
+from catalog.models import CatalogueVersion
+
+# The models whose rows appear on public pages (lists, clip pages, feeds, exports, API).
+WATCHED = (
+    "Clip",
+    "ClipTag",
+    "Tag",
+    "Channel",
+    "ChannelLink",
+    "RelatedLink",
+    "ClipRevision",
+    "AvailabilityCheck",
+    "TranscriptSegment",
+    "ChannelBoilerplate",
+    # The clip page says when a preserved copy was made and its media's SHA-256.
+    "Capture",
+    "CaptureFile",
+    # Moments (with their tags), claims and fact-checks show on clip and tag pages.
+    "Moment",
+    "Moment_tags",
+    "Claim",
+    "ClaimReview",
+    "MediaReview",
+)
+# A catalogue (re)created, e.g. after a flush, starts at a random version, never at
+# one a cache may still hold for other contents.
+_BUMP = (
+    "INSERT INTO {table} (id, version) VALUES (1, {start}) "
+    "ON CONFLICT (id) DO UPDATE SET version = {table}.version + 1"
+)
+SQLITE_START = "abs(random() % 1000000000000)"
+POSTGRES_START = "(random() * 1e12)::bigint"
+
+# PostgreSQL: a statement-level trigger on each watched table notes, once per
+# transaction, a row in PENDING; that row's deferred constraint trigger bumps the
+# version at commit and removes it. One event per transaction, whatever its size.
+PENDING = "catalog_version_pending"
+POSTGRES_FUNCTIONS = [
+    f"CREATE TABLE IF NOT EXISTS {PENDING} (id bigserial PRIMARY KEY)",
+    f"""CREATE OR REPLACE FUNCTION catalog_version_touch() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF current_setting('catalog.version_touched', true) IS DISTINCT FROM 'on' THEN
+            PERFORM set_config('catalog.version_touched', 'on', true);
+            INSERT INTO {PENDING} DEFAULT VALUES;
+        END IF;
+        RETURN NULL;
+    END $$""",
+    """CREATE OR REPLACE FUNCTION catalog_version_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        {bump};
+        DELETE FROM {pending} WHERE id = NEW.id;
+        RETURN NULL;
+    END $$""",
+    f"DROP TRIGGER IF EXISTS catalog_version_commit ON {PENDING}",
+    f"""CREATE CONSTRAINT TRIGGER catalog_version_commit AFTER INSERT ON {PENDING}
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION catalog_version_commit()""",
+]
+
+
+def _tables(apps):
+    """The watched tables that exist in this state of the models: a migration that runs
+    before a watched model was added sees fewer; post_migrate then adds the rest."""
+    tables = []
+    for name in WATCHED:
+        try:
+            tables.append(apps.get_model("catalog", name)._meta.db_table)
+        except LookupError:
+            continue
+    return tables
+
+
+def trigger_sql(vendor, tables, version_table):
+    """The statements that (re)create the triggers; each can run again safely."""
+    if vendor == "sqlite":
+        # Per row, so the cheapest statement there is (an upsert costs ten times as
+        # much in a bulk load): the row itself is made sure of first.
+        bump = f"UPDATE {version_table} SET version = version + 1 WHERE id = 1"
+        return [
+            f"INSERT OR IGNORE INTO {version_table} (id, version) VALUES (1, {SQLITE_START})",
+            *(
+                f"CREATE TRIGGER IF NOT EXISTS catalog_version_{table}_{event.lower()} "
+                f"AFTER {event} ON {table} BEGIN {bump}; END"
+                for table in tables
+                for event in ("INSERT", "UPDATE", "DELETE")
+            ),
+        ]
+    if vendor == "postgresql":
+        bump = _BUMP.format(table=version_table, start=POSTGRES_START)
+        statements = [
+            statement.replace("{bump}", bump).replace("{pending}", PENDING)
+            for statement in POSTGRES_FUNCTIONS
+        ]
+        for table in tables:
+            statements += [
+                f"DROP TRIGGER IF EXISTS catalog_version_touch ON {table}",
+                f"CREATE TRIGGER catalog_version_touch "
+                f"AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION catalog_version_touch()",
+            ]
+        return statements
+    raise NotImplementedError(f"catalogue version triggers on {vendor}")
+
+
+def install_triggers(connection, apps):
+    """Create the triggers and the row (a migration, and after every migrate and
+    flush: SQLite drops a table's triggers when a migration rebuilds the table, a
+    flush empties the version's table too)."""
+    version_table = apps.get_model("catalog", "CatalogueVersion")._meta.db_table
+    with connection.cursor() as cursor:
+        for statement in trigger_sql(connection.vendor, _tables(apps), version_table):
+            cursor.execute(statement)
+
+
+def uninstall_triggers(connection, apps):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("DROP FUNCTION IF EXISTS catalog_version_touch() CASCADE")
+            cursor.execute(f"DROP TABLE IF EXISTS {PENDING}")
+            cursor.execute("DROP FUNCTION IF EXISTS catalog_version_commit() CASCADE")
+            return
+        for table in _tables(apps):
+            for event in ("insert", "update", "delete"):
+                cursor.execute(f"DROP TRIGGER IF EXISTS catalog_version_{table}_{event}")
+
+
+# Within a request (newsclips.http_cache opens the scope): a list holding the
+# version the request read first; None outside any request.
+_scope = ContextVar("catalogue_version_scope", default=None)
+
+
+@contextmanager
+def version_scope():
+    """Within the block, the catalogue version is read once and then kept: a page
+    and every fragment in it belong to the version of its ETag."""
+    token = _scope.set([])
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def current_version():
+    """The catalogue's version (a single-row read; once per version_scope())."""
+    kept = _scope.get()
+    if kept is None:
+        return CatalogueVersion.objects.current()
+    if not kept:
+        kept.append(CatalogueVersion.objects.current())
+    return kept[0]
+
+
+def cached_fragment(parts, compute, timeout):
+    """compute() once per catalogue version and `parts` (whatever else the result
+    depends on: the page, its query, the language), kept `timeout` seconds in the
+    default cache, which is shared by the app servers when NEWSCLIPS_CACHE_URL
+    names one. An old version's entries are never read again and expire."""
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    key = f"newsclips:fragment:{current_version()}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value

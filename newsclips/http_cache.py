@@ -1,0 +1,109 @@
+"""HTTP caching of the public pages: Cache-Control, an ETag, and 304 without rendering.
+
+A public page (the `catalog` and `api` URL namespaces: lists, tag, channel and
+clip pages, search, feeds, exports, the API's GETs) asked for without a session
+cookie is the same for every reader who sends the same URL and Accept-Language
+(newsclips.locale), so it goes out as
+
+    Cache-Control: public, max-age=NEWSCLIPS_PAGE_MAX_AGE
+    ETag: W/"<release>-<catalogue version>-<language>"
+
+The catalogue version changes with every write to anything a page shows
+(catalog.versioning), so the ETag is known before the view runs: a conditional
+GET whose If-None-Match still holds is answered 304 from one single-row read,
+without building the page. A change is seen by every reader within max-age.
+
+Such a response varies on Accept-Language only when the URL has no language
+prefix, and never on Cookie: Django's session middleware names Cookie as soon as
+anything looks at request.user (the footer does), but without a session cookie
+the answer cannot depend on one. A request with a session cookie (an editor) gets
+`private` and no-cache headers instead, as do responses that set a cookie or
+carry a CSP nonce; the admin keeps its own never-cache headers.
+"""
+
+import hashlib
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+)
+
+from catalog.versioning import current_version, version_scope
+from newsclips.errors import DATABASE_ERRORS, database_unavailable
+
+PUBLIC_NAMESPACES = {"catalog", "api"}
+# Throttled views must run for every request, 304 or not: their ETag is checked
+# on the finished response instead.
+CHECKED_AFTER = {"api"}
+SAFE_METHODS = {"GET", "HEAD"}
+
+
+def release_id(root=Path(settings.BASE_DIR)):
+    """A digest of the code, templates, translations and static files: a deploy of
+    other code is a new ETag even where the catalogue did not change."""
+    digest = hashlib.sha256()
+    for part in ("catalog", "newsclips", "templates", "locale", "static"):
+        for path in sorted((root / part).rglob("*")):
+            if path.suffix in {".py", ".html", ".mo", ".css", ".js", ".svg"} and path.is_file():
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+RELEASE = release_id()
+
+
+def _without_cookie(vary):
+    return ", ".join(part.strip() for part in vary.split(",") if part.strip().lower() != "cookie")
+
+
+class HttpCacheMiddleware:
+    """Cache headers and early 304s for public pages (see the module docstring).
+
+    Sits before SessionMiddleware so that it sees the response after the session
+    middleware has added its Vary: Cookie.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.personal = settings.SESSION_COOKIE_NAME in request.COOKIES
+        with version_scope():
+            response = self.get_response(request)
+        etag = getattr(request, "public_etag", None)
+        # A page with a CSP nonce must not be shared: every reader gets a fresh nonce.
+        nonce = "nonce-" in response.get("Content-Security-Policy", "")
+        if etag and response.status_code in (200, 304) and not response.cookies and not nonce:
+            if not response.has_header("ETag"):
+                response["ETag"] = etag
+            if response.status_code == 200:
+                response = get_conditional_response(request, etag=etag, response=response)
+            if "Cache-Control" not in response:  # else the view chose (sitemaps, robots.txt)
+                patch_cache_control(response, public=True, max_age=settings.NEWSCLIPS_PAGE_MAX_AGE)
+            if response.has_header("Vary"):
+                response["Vary"] = _without_cookie(response["Vary"])
+                if not response["Vary"]:
+                    del response["Vary"]
+        elif (request.personal or response.cookies or nonce) and "Cache-Control" not in response:
+            add_never_cache_headers(response)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        namespace = match.namespaces[0] if match and match.namespaces else None
+        if request.method not in SAFE_METHODS or request.personal:
+            return None
+        if namespace not in PUBLIC_NAMESPACES:
+            return None
+        try:
+            version = current_version()
+        except DATABASE_ERRORS as error:
+            return database_unavailable(request, error)
+        request.public_etag = f'W/"{RELEASE}-{version}-{request.LANGUAGE_CODE}"'
+        if namespace in CHECKED_AFTER:
+            return None
+        return get_conditional_response(request, etag=request.public_etag)

@@ -1,0 +1,114 @@
+"""Warm from the first request: load what Django loads lazily before a reader waits for it.
+
+A fresh process builds its URL resolver on the first request (importing every
+view, DRF and drf-spectacular with them), compiles each template the first time it
+renders, reads each language's translations and date formats the first time
+they are active, and opens its first database connection. Measured on a fresh
+gunicorn worker, that made its first home page about five times slower than the
+tenth (docs/deploy.md has the figures).
+
+gunicorn.conf.py preloads the application and calls warm_up_code() in the master,
+before it forks (nothing here touches the database, so no connection is shared
+by the forked workers); each worker then inherits the loaded code, templates and
+translations, and calls warm_up_requests() once it has started, to answer a few
+pages through the whole stack with its own database connection.
+"""
+
+import io
+import logging
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.template import TemplateSyntaxError, engines
+from django.template.loader import get_template
+from django.urls import get_resolver
+from django.utils import formats, translation
+
+logger = logging.getLogger(__name__)
+
+# Pages a worker answers to itself before its first reader: the list (facets,
+# histogram, cards, pagination) in both languages and the clip list's API.
+WARM_PATHS = ("/", "/de/", "/api/v1/clips/")
+
+
+def _template_names():
+    """Every template the site renders: ours and the installed apps' (admin included)."""
+    for engine in engines.all():
+        for directory in engine.template_dirs:
+            root = Path(directory)
+            for path in root.rglob("*.html"):
+                yield path.relative_to(root).as_posix()
+
+
+def warm_up_code():
+    """Import every view, compile every template, load every language. No database."""
+    resolver = get_resolver()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            resolver.reverse_dict  # noqa: B018 - built per language on first use
+            translation.gettext("News clips")
+            formats.get_format("DATE_FORMAT")
+            formats.get_format("DECIMAL_SEPARATOR")
+    compiled = 0
+    for name in dict.fromkeys(_template_names()):
+        try:
+            get_template(name)
+        except TemplateSyntaxError:  # an app's optional template (django-filter's crispy forms)
+            continue
+        compiled += 1
+    return compiled
+
+
+def warm_up_requests(application, host=None):
+    """Answer WARM_PATHS through `application` (the WSGI callable) once; never fails."""
+    host = host or next((h for h in settings.ALLOWED_HOSTS if "*" not in h), "localhost")
+    host = host.lstrip(".")
+    statuses = {}
+    for path in WARM_PATHS:
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": "",
+            "SERVER_NAME": host,
+            "SERVER_PORT": "443",
+            "HTTP_HOST": host,
+            "HTTP_ACCEPT_LANGUAGE": "en",
+            # HTTPS as the proxy would say it (DJANGO_BEHIND_PROXY), else by the scheme.
+            "HTTP_X_FORWARDED_PROTO": "https",
+            "REMOTE_ADDR": "127.0.0.1",
+            "wsgi.url_scheme": "https",
+            "wsgi.input": io.BytesIO(),
+            "wsgi.errors": sys.stderr,
+            "wsgi.version": (1, 0),
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+        }
+        # Django would log a failing page with its traceback as if a reader had met it;
+        # before the first reader it is only a page not warmed, said once below.
+        request_logger = logging.getLogger("django.request")
+        disabled, request_logger.disabled = request_logger.disabled, True
+        try:
+            statuses[path] = _answer(application, environ)
+        except Exception as error:  # whatever it is, the worker serves on
+            statuses[path] = type(error).__name__
+        finally:
+            request_logger.disabled = disabled
+    failed = {path: status for path, status in statuses.items() if status != 200}
+    if failed:
+        logger.warning("warm-up: not warmed (the first readers will wait): %s", failed)
+    return statuses
+
+
+def _answer(application, environ):
+    """The status code of one WSGI request, its body read and closed."""
+    answer = []
+    body = application(environ, lambda status, headers, exc_info=None: answer.append(status))
+    try:
+        for _chunk in body:
+            pass
+    finally:
+        if hasattr(body, "close"):
+            body.close()
+    return int(answer[0].split()[0])

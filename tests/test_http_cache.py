@@ -1,0 +1,300 @@
+"""Pages a cache can serve: no cookies, Vary only on what changes them, validators, 304s."""
+
+import json
+import os
+import shutil
+import subprocess
+import time
+from contextlib import nullcontext
+from pathlib import Path
+
+import pytest
+import redis
+from django.db import connection, transaction
+from django.urls import reverse
+
+from catalog.models import CatalogueVersion, Clip, Tag
+from newsclips.warmup import warm_up_code, warm_up_requests
+
+from .factories import make_clip
+from .processes import free_port, manage, production_env
+
+pytestmark = pytest.mark.django_db
+# PostgreSQL raises the catalogue version when a transaction commits: tests of a
+# change must commit it (the default test transaction never does).
+committed = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def pages(catalogue):
+    """The public pages of the issue (and the other ways out of a list) by name."""
+    ukraine, _bundestag = catalogue
+    return {
+        "home": reverse("catalog:clip_list"),
+        "tag": reverse("catalog:tag_detail", args=["ukraine"]),
+        "channel": reverse("catalog:channel_detail", args=["nordfunk"]),
+        "clip": ukraine.get_absolute_url(),
+        "search": reverse("catalog:clip_list") + "?q=winter",
+        "feed": reverse("catalog:feed_atom"),
+        "export": reverse("catalog:export_csv"),
+        "api": reverse("api:clip-list"),
+        "german home": "/de/",
+    }
+
+
+def _vary(response):
+    return {part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()}
+
+
+def test_anonymous_pages_set_no_cookie_and_are_public_with_a_validator(client, pages):
+    for name, url in pages.items():
+        response = client.get(url)
+
+        assert response.status_code == 200, name
+        assert not response.cookies, name
+        assert "Set-Cookie" not in response, name
+        assert "cookie" not in _vary(response), name
+        assert response["Cache-Control"] == "public, max-age=60", name
+        assert response["ETag"].startswith('W/"'), name
+    assert not client.cookies
+
+
+def test_a_conditional_get_is_answered_304_without_building_the_page(
+    client, pages, django_assert_num_queries
+):
+    for name, url in pages.items():
+        etag = client.get(url)["ETag"]
+        # One single-row read of the catalogue version; the API's throttle runs first
+        # and its page is compared after (see CHECKED_AFTER), so it is built.
+        with django_assert_num_queries(1) if name != "api" else nullcontext():
+            response = client.get(url, headers={"if-none-match": etag})
+
+        assert response.status_code == 304, name
+        assert response.content == b"", name
+        assert response["ETag"] == etag, name
+        assert response["Cache-Control"] == "public, max-age=60", name
+        assert "cookie" not in _vary(response), name
+
+
+def test_vary_names_accept_language_only_where_it_decides(client, pages):
+    home = client.get(pages["home"], headers={"accept-language": "de"})
+    german = client.get(pages["german home"], headers={"accept-language": "en"})
+
+    assert _vary(home) == {"accept-language"}
+    assert _vary(german) == set()
+    assert home["Content-Language"] == german["Content-Language"] == "de"
+    # The same URL in two languages: two validators, so a cache never swaps them.
+    english = client.get(pages["home"], headers={"accept-language": "en"})
+    assert english["ETag"] != home["ETag"]
+    revalidated = client.get(
+        pages["home"], headers={"accept-language": "en", "if-none-match": home["ETag"]}
+    )
+    assert revalidated.status_code == 200
+    assert '<html lang="en">' in revalidated.content.decode()
+
+
+def test_max_age_is_configurable(client, pages, settings):
+    settings.NEWSCLIPS_PAGE_MAX_AGE = 5
+
+    assert client.get(pages["tag"])["Cache-Control"] == "public, max-age=5"
+
+
+@committed
+def test_an_import_changes_the_page_once_its_max_age_is_over(client, catalogue, pages):
+    """What a cache does after max-age: revalidate. Its old copy is then replaced."""
+    clip_page = client.get(pages["clip"])
+    home = client.get(pages["home"])
+
+    make_clip(  # the same clip again (platform and id), with a new title
+        "Frontline towns brace for a hard winter",
+        external_id=catalogue[0].external_id,
+        tags=["Ukraine", "war"],
+        channel="Global Desk",
+        published=(2024, 11, 2, 8, 30),
+        precision="time",
+    )
+    make_clip("Grain corridor reopens", tags=["ukraine"], channel="Global Desk")
+
+    for before in (clip_page, home):
+        url = pages["clip"] if before is clip_page else pages["home"]
+        after = client.get(url, headers={"if-none-match": before["ETag"]})
+        assert after.status_code == 200
+        assert after["ETag"] != before["ETag"]
+        assert "Frontline towns brace for a hard winter" in after.content.decode()
+    # The list's facets were counted again, not taken from the cache of the old version.
+    assert client.get(pages["home"]).context["facets"].total == 3
+
+
+@committed
+def test_a_new_language_is_offered_by_the_next_version_of_the_page(client, pages):
+    """The language filter's choices are cached too: per version, never beyond it."""
+    assert 'value="fr"' not in client.get(pages["home"]).content.decode()
+
+    make_clip("Les villes du front se préparent", language="fr")
+
+    assert 'value="fr"' in client.get(pages["home"]).content.decode()
+
+
+@committed
+def test_a_transaction_raises_the_version_when_it_commits(catalogue):
+    before = CatalogueVersion.objects.current()
+    with transaction.atomic():
+        for n in range(3):
+            make_clip(f"Batch {n}", tags=["batch"], channel="Batch Desk")
+        inside = CatalogueVersion.objects.current()
+
+    assert CatalogueVersion.objects.current() != before
+    if connection.vendor == "postgresql":
+        # Once, at commit, together with the data: no reader sees the new number early.
+        assert inside == before
+        assert CatalogueVersion.objects.current() == before + 1
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM catalog_version_pending")
+            assert cursor.fetchone() == (0,)
+
+
+@committed
+def test_every_way_of_writing_changes_the_version(catalogue):
+    """Triggers, not signals: bulk updates and deletes count too."""
+    versions = [CatalogueVersion.objects.current()]
+    Clip.objects.filter(pk=catalogue[0].pk).update(title="Renamed in bulk")
+    versions.append(CatalogueVersion.objects.current())
+    Tag.objects.filter(slug="war").delete()
+    versions.append(CatalogueVersion.objects.current())
+    Clip.objects.filter(pk=catalogue[1].pk).delete()
+    versions.append(CatalogueVersion.objects.current())
+
+    assert len(set(versions)) == 4
+
+
+def test_reading_pages_changes_nothing(client, pages):
+    version = CatalogueVersion.objects.current()
+    for url in pages.values():
+        client.get(url)
+
+    assert CatalogueVersion.objects.current() == version
+
+
+def test_facets_are_counted_once_per_version(client, catalogue, django_assert_num_queries):
+    url = reverse("catalog:tag_detail", args=["ukraine"])
+    client.get(url + "?warm=1")  # the languages of the filter form, cached
+    with django_assert_num_queries(9):
+        first = client.get(url)
+    # The version, the tag, the page of clips and their tags: the facets come from the cache.
+    with django_assert_num_queries(4):
+        again = client.get(url)
+
+    assert again.context["facets"] == first.context["facets"]
+
+
+def test_logged_in_staff_get_private_responses(admin_client, pages):
+    for name in ("home", "clip", "tag"):
+        response = admin_client.get(pages[name])
+
+        assert response.status_code == 200
+        assert "public" not in response["Cache-Control"], name
+        assert "private" in response["Cache-Control"], name
+        assert "no-store" in response["Cache-Control"], name
+        assert "ETag" not in response, name
+    admin = admin_client.get(reverse("admin:index"))
+    assert "private" in admin["Cache-Control"]
+
+
+@committed
+def test_a_worker_warms_up_before_its_first_reader(catalogue):
+    from django.core.wsgi import get_wsgi_application
+
+    assert warm_up_code() > 20  # every template of the site and the admin
+    assert warm_up_requests(get_wsgi_application()) == {
+        "/": 200,
+        "/de/": 200,
+        "/api/v1/clips/": 200,
+    }
+
+
+# Processes with their own SQLite file: once per `make test` (the SQLite pass) is enough.
+separate_processes = pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="runs its own SQLite processes; the SQLite pass covers it",
+)
+
+# The API as a separate process would serve it: its own memory, the shared cache.
+API_CLIENT = """
+import json
+from django.test import Client
+client = Client(REMOTE_ADDR="192.0.2.1")
+print(json.dumps([client.get("/api/v1/clips/").status_code for _ in range({requests})]))
+"""
+
+
+def _api_client(env, requests):
+    """The statuses of `requests` API requests from one fresh process (migrated first)."""
+    if not (Path(env["NEWSCLIPS_DATA_DIR"]) / "db.sqlite3").exists():
+        for command in ("migrate", "createcachetable"):
+            result = manage(command, "--verbosity", "0", env=env)
+            assert result.returncode == 0, result.stderr
+    result = manage("shell", "-c", API_CLIENT.format(requests=requests), env=env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    """A throwaway redis-server (Debian's), without persistence."""
+    server = shutil.which("redis-server")
+    if not server:
+        message = "needs redis-server (apt-get install redis-server)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    port = free_port()
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=tmp_path_factory.mktemp("redis"),
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                redis.Redis(port=port).ping()
+                break
+            except redis.ConnectionError:
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@separate_processes
+@pytest.mark.parametrize("backend", ["redis", "database"])
+def test_the_api_throttle_counts_across_processes_through_the_shared_cache(
+    backend, request, tmp_path
+):
+    cache_url = request.getfixturevalue("redis_url") if backend == "redis" else "db://"
+    env = production_env(
+        tmp_path,
+        NEWSCLIPS_CACHE_URL=cache_url,
+        NEWSCLIPS_API_ANON_RATE="5/min",
+        DJANGO_ALLOWED_HOSTS="testserver",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+    )
+    # Two processes, one address, five requests a minute: the second process knows
+    # about the first one's three.
+    assert _api_client(env, 3) == [200, 200, 200]
+    assert _api_client(env, 3) == [200, 200, 429]
+
+
+@separate_processes
+def test_without_a_shared_cache_each_process_counts_alone(tmp_path):
+    """The default (NEWSCLIPS_CACHE_URL unset) works, per process: what docs/deploy.md says."""
+    env = production_env(
+        tmp_path,
+        NEWSCLIPS_API_ANON_RATE="5/min",
+        DJANGO_ALLOWED_HOSTS="testserver",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+    )
+
+    assert [_api_client(env, 3), _api_client(env, 3)] == [[200, 200, 200], [200, 200, 200]]
