@@ -178,10 +178,11 @@ def test_reading_pages_changes_nothing(client, pages):
 def test_facets_are_counted_once_per_version(client, catalogue, django_assert_num_queries):
     url = reverse("catalog:tag_detail", args=["ukraine"])
     client.get(url + "?warm=1")  # the languages of the filter form, cached
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         first = client.get(url)
-    # The version, the tag, the page of clips and their tags: the facets come from the cache.
-    with django_assert_num_queries(4):
+    # The version, the tag, the page of clips and their tags, the tag's moments: the facets
+    # come from the cache.
+    with django_assert_num_queries(5):
         again = client.get(url)
 
     assert again.context["facets"] == first.context["facets"]
