@@ -27,7 +27,7 @@ def corpus_words():
     """
     from collections import Counter
 
-    from catalog.search.text import words
+    from catalog.search.stemming import words
 
     from catalog.browse.facets import IdList
     from catalog.models import Clip
