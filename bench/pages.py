@@ -27,10 +27,9 @@ def corpus_words():
     """
     from collections import Counter
 
-    from catalog.search.stemming import words
-
     from catalog.browse.facets import IdList
     from catalog.models import Clip
+    from catalog.search.stemming import words
 
     low = Clip.objects.order_by("pk").values_list("pk", flat=True).first()
     high = Clip.objects.order_by("-pk").values_list("pk", flat=True).first()
