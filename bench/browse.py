@@ -23,244 +23,29 @@ within LIST_X_SQL times its SQL, any other page within PAGE_BEYOND_SQL_MS of it.
 The searches include what readers type: two and three words, each common, each
 rare or mixed, with a tag or a channel filter, and a German compound, in both
 orders; the words are picked by their rank in the corpus's word frequencies
-(COMMON_RANKS, MIDDLE_RANK, RARE_RANKS; printed at the start), not by hand.
+(COMMON_RANKS, MIDDLE_RANK, RARE_RANKS in bench/pages.py; printed at the start), not by hand.
 """
 
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
 import time
 from contextlib import contextmanager
-from pathlib import Path
-from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "bench" / "data"
+import corpus  # bench/corpus.py: the corpus's SQLite file and PostgreSQL cluster
+import pages  # bench/pages.py: the page list and the searches' words
+
+ROOT = corpus.ROOT
 PYTHON = sys.executable
 BUDGET_SECONDS = 15  # per page: a slow page gets fewer requests (at least 3), see "n"
 TIMEOUT_SECONDS = 30  # a page's first request is cut off after this ("timeout")
 SLOW_SECONDS = 2  # a page slower than this on its first request is reported from that one
 
 
-def run(cmd, env=None, **kwargs):
-    subprocess.run(cmd, check=True, cwd=ROOT, env={**os.environ, **(env or {})}, **kwargs)
-
-
-def migrate(url):
-    """The corpus in the current schema (a reused one may predate a migration)."""
-    env = {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "tests.settings"}
-    run([PYTHON, "manage.py", "migrate", "--verbosity", "0"], env)
-
-
-def load(url, clips, seed):
-    env = {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "tests.settings"}
-    migrate(url)
-    started = time.monotonic()
-    run([PYTHON, "manage.py", "generate_corpus", "--clips", str(clips), "--seed", str(seed)], env)
-    return time.monotonic() - started
-
-
-def sqlite_url(clips, seed):
-    path = DATA / f"corpus-{clips}-seed{seed}.sqlite3"
-    marker = path.with_suffix(".loaded")
-    if not marker.exists():
-        for stale in DATA.glob(f"{path.name}*"):
-            stale.unlink()
-        seconds = load(f"sqlite:///{path}", clips, seed)
-        marker.write_text(f"{seconds:.0f} s\n")
-    else:
-        migrate(f"sqlite:///{path}")
-    return f"sqlite:///{path}"
-
-
-class Postgres:
-    """A PostgreSQL cluster under bench/data, kept between runs, running only during one."""
-
-    def __init__(self, clips, seed, port):
-        self.dir = DATA / f"pg-{clips}-seed{seed}"
-        self.port = port
-        self.clips, self.seed = clips, seed
-        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
-        if not bins:
-            raise SystemExit("PostgreSQL server binaries not found (apt-get install postgresql)")
-        self.bin = bins[-1]
-        self.as_postgres = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
-        self.url = f"postgres://newsclips@127.0.0.1:{port}/newsclips"
-
-    def pg(self, tool, *args, **kwargs):
-        run([*self.as_postgres, str(self.bin / tool), *args], **kwargs)
-
-    def __enter__(self):
-        marker = self.dir / "loaded"
-        if not marker.exists():
-            shutil.rmtree(self.dir, ignore_errors=True)
-            self.dir.mkdir(parents=True)
-            if self.as_postgres:
-                shutil.chown(self.dir, "postgres")
-            self.pg("initdb", "-D", str(self.dir / "data"), "-U", "newsclips", "-A", "trust",
-                    "-E", "UTF8", "--locale=C.UTF-8", stdout=subprocess.DEVNULL)  # fmt: skip
-        options = (
-            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 "
-            "-c shared_buffers=512MB -c fsync=off -c synchronous_commit=off "
-            "-c full_page_writes=off -c max_wal_size=4GB"
-        )
-        self.pg("pg_ctl", "-D", str(self.dir / "data"), "-l", str(self.dir / "server.log"),
-                "-w", "-o", options, "start", stdout=subprocess.DEVNULL)  # fmt: skip
-        if not marker.exists():
-            run([str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port),
-                 "-U", "newsclips", "newsclips"])  # fmt: skip
-            seconds = load(self.url, self.clips, self.seed)
-            run([str(self.bin / "psql"), "-q", "-h", "127.0.0.1", "-p", str(self.port),
-                 "-U", "newsclips", "-c", "VACUUM ANALYZE", "newsclips"])  # fmt: skip
-            marker.write_text(f"{seconds:.0f} s\n")
-        else:
-            migrate(self.url)
-        return self
-
-    def __exit__(self, *exc):
-        self.pg("pg_ctl", "-D", str(self.dir / "data"), "-m", "fast", "stop",
-                stdout=subprocess.DEVNULL)  # fmt: skip
-
-
 # --- the measuring side, run in a child process per database ----------------------
-
-
-# Ranks of the words the typed searches use, in the corpus's word frequencies
-# (each word counted once per clip): common, in between, rare.
-COMMON_RANKS = (50, 60, 70)
-MIDDLE_RANK = 500
-RARE_RANKS = (5000, 5010, 5020)
-WORD_SAMPLE = 20_000  # clips read, spread evenly over the ids, to count words
-COMPOUND_LETTERS = 13  # a German word this long is a compound (Landesregierung)
-
-
-def corpus_words():
-    """The corpus's words, most common first, as (word, estimated clips, in German clips).
-
-    Titles and descriptions without the channel's boilerplate (what the search
-    finds), from a sample of WORD_SAMPLE clips spread over the id range: the
-    synthetic titles have only some 200 words, and the descriptions name the
-    topics by their tags' names, which gives the long tail of rarer words.
-    """
-    from collections import Counter
-
-    from catalog.search.text import words
-
-    from catalog.browse.facets import IdList
-    from catalog.models import Clip
-
-    low = Clip.objects.order_by("pk").values_list("pk", flat=True).first()
-    high = Clip.objects.order_by("-pk").values_list("pk", flat=True).first()
-    step = max(1, (high - low + 1) / WORD_SAMPLE)
-    ids = sorted({low + int(step * n) for n in range(WORD_SAMPLE)})
-    sample = Clip.objects.filter(pk__in=IdList(ids)).select_related("channel__boilerplate")
-    counts, german = Counter(), Counter()
-    for clip in sample.only("title", "description", "language", "channel__boilerplate__lines"):
-        found = {
-            word.lower()
-            for word in words(f"{clip.title} {clip.description_parts[0]}")
-            if word.isalpha() and len(word) >= 3
-        }
-        counts.update(found)
-        if clip.language == "de":
-            german.update(found)
-    scale = Clip.objects.count() / max(1, len(ids))
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return [(word, round(n * scale), german[word] > n / 2) for word, n in ranked]
-
-
-def typed_searches(ranked):
-    """Searches as readers type them: (name, query string), words picked by rank."""
-    from catalog.models import Channel, Tag
-
-    def words_at(ranks):  # 1-based; the rarest words if the vocabulary is smaller
-        last = len(ranked) - len(ranks)
-        return [ranked[min(rank - 1, last + n)][0] for n, rank in enumerate(ranks)]
-
-    common, rare = words_at(COMMON_RANKS), words_at(RARE_RANKS)
-    (middle,) = words_at([MIDDLE_RANK])
-    compound = next(
-        (w for w, _n, de in ranked[COMMON_RANKS[0] - 1 :] if de and len(w) >= COMPOUND_LETTERS),
-        next((w for w, _n, de in ranked if de and len(w) >= COMPOUND_LETTERS), middle),
-    )
-    tag = Tag.objects.order_by("-clip_count", "slug")[1]
-    channel = Channel.objects.order_by("pk").first()  # the corpus's biggest channel
-    searches = [
-        ("2 common", " ".join(common[:2])),
-        ("2 rare", " ".join(rare[:2])),
-        ("common + rare", f"{common[0]} {rare[0]}"),
-        ("3 common", " ".join(common)),
-        ("3 rare", " ".join(rare)),
-        ("common middle rare", f"{common[0]} {middle} {rare[0]}"),
-        ("2 words + #tag", f"{common[0]} {middle} #{tag.slug}"),
-        ("2 words + channel filter", f"{common[0]} {common[1]}", f"channel={channel.slug}"),
-        ("German compound", compound),
-    ]
-    pages = []
-    for name, q, *extra in searches:
-        query = urlencode({"q": q}) + "".join(f"&{e}" for e in extra)
-        for order, suffix in (("best", ""), ("newest", "&sort=newest")):
-            pages.append((f"search {name} ({order}): {q}", f"/?{query}{suffix}", "search"))
-    return pages
-
-
-def pages():
-    """(name, url, kind) for every page type, picked from the corpus."""
-    from django.db.models import F
-
-    from catalog.benchdata import words
-    from catalog.browse.pagination import AFTER, Key, encode_cursor
-    from catalog.models import Channel, Clip, Tag, TranscriptSegment
-
-    popular = Tag.objects.order_by("-clip_count", "slug")[:2]
-    rare = Tag.objects.filter(clip_count__gte=3).order_by("clip_count", "slug").first()
-    channel = Channel.objects.order_by("pk").first()  # the corpus's biggest channel
-    # Page 2,000, or the last page of a smaller corpus (counted once, not timed).
-    page = min(2000, Clip.objects.count() // 24)
-    deep = (
-        Clip.objects.order_by(F("published_at").desc(nulls_last=True), "-pk")
-        .values_list("published_at", "pk")[(page - 1) * 24 : (page - 1) * 24 + 1]
-        .get()
-    )
-    spoken = TranscriptSegment.objects.values_list("clip_id", flat=True).first()
-    ranked = corpus_words()
-    print(
-        f"{len(ranked)} words; by rank: "
-        + ", ".join(
-            f"{rank}: {w} (~{n:,})"
-            for rank in (*COMMON_RANKS, MIDDLE_RANK, *RARE_RANKS)
-            for w, n, _de in [ranked[min(rank, len(ranked)) - 1]]
-            if rank <= len(ranked)
-        ),
-        file=sys.stderr,
-    )
-    return [
-        ("home", "/", "list"),
-        (f"page {page:,} (cursor)", f"/?cursor={encode_cursor(AFTER, Key(*deep))}", "list"),
-        (f"popular tag ({popular[0].clip_count})", popular[0].get_absolute_url(), "list"),
-        (f"rare tag ({rare.clip_count})", rare.get_absolute_url(), "list"),
-        (
-            "tag + channel + dates",
-            f"/?tag={popular[1].slug}&channel={channel.slug}"
-            "&date_from=2018-01-01&date_to=2023-12-31",
-            "list",
-        ),
-        # Part years and months at both ends: clips known only by their year or
-        # month there are decided, and the ones left out counted (catalog.dateranges).
-        ("dates, part years", "/?date_from=2021-03-15&date_to=2023-06-10", "list"),
-        (f"channel ({channel.clip_count})", channel.get_absolute_url(), "list"),
-        ("search: common term", "/?q=Regierung", "search"),
-        ("search: rare term", f"/?q={words.RARE_WORD}", "search"),
-        ("search: phrase", f'/?q="{words.PHRASE}"', "search"),
-        ("search: transcript hit", f"/?q={words.TRANSCRIPT_WORD}", "search"),
-        *typed_searches(ranked),
-        ("clip page", f"/clips/{spoken}/", "page"),
-        ("tag index", "/tags/", "page"),
-    ]
 
 
 def _bare(sql_list):
@@ -317,7 +102,7 @@ def measure(repeat, only):
 
     client = Client()
     results = []
-    for name, url, kind in pages():
+    for name, url, kind in pages.pages():
         if only and not any(word in name for word in only.split(",")):
             continue
         with CaptureQueriesContext(connection) as ctx, statement_timeout(TIMEOUT_SECONDS):
@@ -420,7 +205,7 @@ def main():
     if args.measure:
         sys.path.insert(0, str(ROOT))
         return measure(args.repeat, args.only)
-    DATA.mkdir(parents=True, exist_ok=True)
+    corpus.DATA.mkdir(parents=True, exist_ok=True)
 
     def child(url):
         # A kept connection, as a server would run (DATABASE_CONN_MAX_AGE): with a new
@@ -442,9 +227,9 @@ def main():
     dbs = args.db.split(",")
     print(f"{args.clips} clips, seed {args.seed}, {args.repeat} requests per page")
     if "sqlite" in dbs:
-        table("SQLite", child(sqlite_url(args.clips, args.seed)))
+        table("SQLite", child(corpus.sqlite_url(args.clips, args.seed)))
     if "postgres" in dbs:
-        with Postgres(args.clips, args.seed, args.pg_port) as pg:
+        with corpus.Postgres(args.clips, args.seed, args.pg_port) as pg:
             table("PostgreSQL", child(pg.url))
 
 

@@ -36,7 +36,6 @@ import http.client
 import json
 import os
 import re
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -46,13 +45,12 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
+import corpus  # bench/corpus.py: the corpus is browse.py's
+import pages  # bench/pages.py: browse.py's page list
+from gunicorn_server import HEALTHZ, Server, request, wait_for_pids
 
-import browse  # noqa: E402 - the corpus and the page list are browse.py's
-
+ROOT = corpus.ROOT
 PYTHON = sys.executable
-GUNICORN = Path(sys.executable).parent / "gunicorn"
 DEFAULT_PAGES = (
     "home,page ,popular tag,tag + channel + dates,channel (,search: common term,"
     "search 2 common (best),search 2 common (newest),search 3 common (best),"
@@ -63,8 +61,7 @@ COLD_REQUESTS = 30
 COLD_BUDGET_SECONDS = 60  # per page: stop sending cold requests after this
 WARM_BUDGET_SECONDS = 20
 REQUEST_TIMEOUT = 60
-FLOOR = ("/healthz", "/healthz", "floor")
-WORKERS_FROM_CONFIG = "import runpy; print(runpy.run_path('gunicorn.conf.py')['workers'])"
+FLOOR = (HEALTHZ, HEALTHZ, "floor")
 
 
 def parse_args(argv):
@@ -94,9 +91,9 @@ def page_list(url, prefixes):
     )
     if out.returncode:
         raise SystemExit("http: listing the pages failed")
-    pages = json.loads(out.stdout.strip().splitlines()[-1])
+    listed = json.loads(out.stdout.strip().splitlines()[-1])
     wanted = [p.strip() for p in prefixes.split(",") if p.strip()]
-    return [page for page in pages if any(page[0].startswith(w) for w in wanted)]
+    return [page for page in listed if any(page[0].startswith(w) for w in wanted)]
 
 
 def print_pages_json():
@@ -104,139 +101,7 @@ def print_pages_json():
 
     sys.path.insert(0, str(ROOT))
     django.setup()
-    print(json.dumps(browse.pages()))
-
-
-class Server:
-    """gunicorn as `make serve` runs it, on a free loopback port, with its log in a file."""
-
-    def __init__(self, database_url, cache_url, workers, tmp):
-        self.tmp = tmp
-        self.port = free_port()
-        self.log_path = tmp / f"gunicorn-{self.port}.log"
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("DJANGO_", "DATABASE_", "NEWSCLIPS_", "GUNICORN_", "WEB_"))
-        }
-        env.update(
-            DJANGO_SETTINGS_MODULE="newsclips.settings",
-            DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-            DJANGO_ALLOWED_HOSTS="127.0.0.1",
-            DJANGO_SECURE_SSL_REDIRECT="0",  # plain HTTP on the loopback: no proxy in front
-            DJANGO_STATIC_ROOT=str(tmp / "static"),
-            NEWSCLIPS_DATA_DIR=str(tmp / "data"),
-            DATABASE_URL=database_url,
-            GUNICORN_BIND=f"127.0.0.1:{self.port}",
-        )
-        if cache_url:
-            env["NEWSCLIPS_CACHE_URL"] = cache_url
-        if workers:
-            env["WEB_CONCURRENCY"] = str(workers)
-        self.env = env
-        self.process = None
-        # What gunicorn.conf.py makes of this environment.
-        self.workers = int(
-            subprocess.run(
-                [PYTHON, "-c", WORKERS_FROM_CONFIG],
-                cwd=ROOT, env=env, capture_output=True, text=True, check=True,
-            ).stdout
-        )  # fmt: skip
-
-    def prepare(self):
-        for args in (["collectstatic", "--noinput", "-v0"], ["createcachetable"]):
-            subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=self.env, check=True)
-
-    def start(self):
-        """Start and wait until every worker has answered /healthz (its app loaded)."""
-        self.log = self.log_path.open("w")
-        self.process = subprocess.Popen(
-            [GUNICORN], cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
-        )
-        try:
-            self.wait_until_ready()
-        except BaseException:
-            self.stop()  # no gunicorn left behind
-            raise
-
-    def wait_until_ready(self):
-        answered, deadline = set(), time.monotonic() + 120
-        while len(answered) < self.workers and time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"http: gunicorn exited while starting, see {self.log_path}")
-            seen = len(self.lines())
-            # Concurrent requests: one at a time, the same worker would take them all.
-            threads = [threading.Thread(target=self.probe) for _ in range(2 * self.workers)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            time.sleep(0.2)
-            answered.update(access_pids(self, FLOOR[1], seen))
-        if len(answered) < self.workers:
-            raise SystemExit("http: not every gunicorn worker answered within 120 s")
-
-    def probe(self):
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-            request(connection, FLOOR[1], {"Connection": "close"})
-            connection.close()
-        except OSError:
-            time.sleep(0.2)
-
-    def lines(self):
-        return self.log_path.read_text(errors="replace").splitlines()
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
-
-
-def free_port():
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def request(connection, path, headers=None):
-    """(status, seconds, response headers) of one GET, the body read."""
-    started = time.perf_counter()
-    connection.request("GET", path, headers=headers or {})
-    response = connection.getresponse()
-    response.read()
-    return response.status, time.perf_counter() - started, dict(response.getheaders())
-
-
-def access_pids(server, path, seen):
-    """Worker pids of the access-log lines for `path` after the first `seen` lines."""
-    pids = []
-    for line in server.lines()[seen:]:
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            continue
-        # One URL at a time is requested: its path identifies its lines.
-        if entry.get("logger") == "gunicorn.access" and entry.get("path") == path.split("?")[0]:
-            pids.append(entry.get("pid"))
-    return pids
-
-
-def wait_for_pids(server, path, seen):
-    """access_pids(), waiting a moment for the line: gunicorn logs after responding."""
-    for _ in range(100):
-        pids = access_pids(server, path, seen)
-        if pids:
-            return pids
-        time.sleep(0.02)
-    return []
+    print(json.dumps(pages.pages()))
 
 
 def cold(server, path, workers):
@@ -406,7 +271,7 @@ def report(title, results):
 
 
 def run_database(label, database_url, args):
-    pages = [FLOOR, *page_list(database_url, args.pages)]
+    measured = [FLOOR, *page_list(database_url, args.pages)]
     modes = [("no cache", None)] + ([(f"cache {args.cache}", args.cache)] if args.cache else [])
     for mode, cache_url in modes:
         tmp = Path(tempfile.mkdtemp(prefix="newsclips-http-"))
@@ -415,7 +280,7 @@ def run_database(label, database_url, args):
             server.prepare()
             workers = server.workers
             results = []
-            for name, path, _kind in pages:
+            for name, path, _kind in measured:
                 print(f"  {label}, {mode}: {name}", file=sys.stderr)
                 results.append(measure_page(server, name, path, args, workers))
             generator = (
@@ -433,13 +298,13 @@ def main(argv):
     if args.pages_json:
         return print_pages_json()
     sys.stdout.reconfigure(line_buffering=True)
-    browse.DATA.mkdir(parents=True, exist_ok=True)
+    corpus.DATA.mkdir(parents=True, exist_ok=True)
     print(f"{args.clips} clips, seed {args.seed}; load average {os.getloadavg()[0]:.1f}")
     dbs = args.db.split(",")
     if "sqlite" in dbs:
-        run_database("SQLite", browse.sqlite_url(args.clips, args.seed), args)
+        run_database("SQLite", corpus.sqlite_url(args.clips, args.seed), args)
     if "postgres" in dbs:
-        with browse.Postgres(args.clips, args.seed, args.pg_port) as pg:
+        with corpus.Postgres(args.clips, args.seed, args.pg_port) as pg:
             run_database("PostgreSQL", pg.url, args)
     print(f"load average afterwards {os.getloadavg()[0]:.1f}")
 
