@@ -1,11 +1,12 @@
 """The whole catalogue as JSON Lines and back: a backup that any database can restore.
 
 `export_catalog` writes one header line, then channels (with their links), tags,
-clips (each with its tags, related links, transcript, moments, revisions and availability
-history) and followed sources, each kind in a stable order, streamed in chunks so
-memory stays flat. References use natural keys: a channel or tag by its slug, a
-related clip by (platform, external_id). Clips keep their ids, because the public
-clip URLs are built from them.
+clips (each with its tags, related links, transcript, moments, claims with their
+fact-checks, authenticity rating, revisions and availability history) and followed
+sources, each kind in a stable order, streamed in chunks so memory stays flat.
+References use natural keys: a channel or tag by its slug, a related clip by
+(platform, external_id), a claim's moment by its place in the clip's moments. Clips
+keep their ids, because the public clip URLs are built from them.
 
 `import_catalog` reads such a file into an empty catalogue in one transaction: a
 malformed line names its number and nothing is written. Exporting the restored
@@ -20,7 +21,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 
-from catalog import backup_moments
+from catalog import backup_claims, backup_moments, backup_snapshot
 from catalog.models import (
     AvailabilityCheck,
     Channel,
@@ -53,6 +54,7 @@ SOURCE_FIELDS = ("url", "feed_url", "enabled", "interval", "limit", "last_checke
 SOURCE_FIELDS += ("last_outcome", "last_error", "next_check_at", "created_at")
 # What the catalogue is; the ingestion jobs are work in progress, not part of it.
 CATALOGUE_MODELS = (
+    *backup_claims.MODELS,
     Moment,
     AvailabilityCheck,
     ClipRevision,
@@ -82,7 +84,7 @@ def export_catalog(out):
         counts[kind] = counts.get(kind, 0) + 1
         out.write(json.dumps({"type": kind, **row}, ensure_ascii=False, sort_keys=True) + "\n")
 
-    with _snapshot():
+    with backup_snapshot.snapshot():
         _export(write)
     return counts
 
@@ -105,35 +107,6 @@ def _export(write):
         write("followed_source", {**_values(source, SOURCE_FIELDS), "channel": channel})
 
 
-@contextlib.contextmanager
-def _snapshot():
-    """One consistent view of the catalogue for the whole export, without blocking imports.
-
-    Imports may run meanwhile: a clip stored after its channel's line was written
-    must not appear with a channel the file lacks. PostgreSQL gives a read-only
-    repeatable-read transaction; SQLite (WAL) a deferred read transaction, whose
-    snapshot does not stop writers. Inside a caller's transaction, that one is used.
-    """
-    if not connection.get_autocommit():
-        yield
-    elif connection.vendor == "postgresql":
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            yield
-    elif connection.vendor == "sqlite":
-        # Not atomic(): the settings make that BEGIN IMMEDIATE, which takes the write lock.
-        with connection.cursor() as cursor:
-            cursor.execute("BEGIN DEFERRED")
-        try:
-            yield
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("ROLLBACK")
-    else:
-        yield
-
-
 def _ordered(lookup, queryset, *order):
     return Prefetch(lookup, queryset=queryset.order_by(*order, "id"))
 
@@ -149,6 +122,7 @@ def _clips():
             _ordered("revisions", ClipRevision.objects, "changed_at"),
             _ordered("availability_checks", AvailabilityCheck.objects, "checked_at"),
             backup_moments.PREFETCH,
+            *backup_claims.PREFETCHES,
         )
     )
 
@@ -180,6 +154,7 @@ def _clip_row(clip):
         "revisions": [_values(r, REVISION_FIELDS) for r in clip.revisions.all()],
         "availability_history": [_values(c, CHECK_FIELDS) for c in clip.availability_checks.all()],
         "moments": backup_moments.moment_rows(clip, _values),
+        **backup_claims.claim_rows(clip, _values),
     }
 
 
@@ -293,6 +268,8 @@ class _Restorer:
                 raise ArchiveError(f"unknown tag {slug!r}")
         for slug in backup_moments.unknown_moment_tags(row, self.tags):
             raise ArchiveError(f"unknown tag {slug!r} of a moment")
+        for problem in backup_claims.problems(row):
+            raise ArchiveError(problem)
 
     def _channel(self, slug):
         if slug is None:
@@ -341,8 +318,9 @@ class _Restorer:
             (AvailabilityCheck, checks),
         ]:
             model.objects.bulk_create(objects, batch_size=CHUNK_SIZE)
-        pairs = zip(clips, rows, strict=True)
-        backup_moments.restore_moments(pairs, self.tags, _fields, CHUNK_SIZE)
+        pairs = list(zip(clips, rows, strict=True))
+        moments = backup_moments.restore_moments(pairs, self.tags, _fields, CHUNK_SIZE)
+        backup_claims.restore_claims(pairs, moments, _fields, CHUNK_SIZE)
 
     def finish(self):
         if not self.started:

@@ -27,7 +27,10 @@ def unknown_moment_tags(row, known):
 
 
 def restore_moments(clips_and_rows, tag_ids, fields, batch_size):
-    """Insert the moments of freshly restored clips, then their tags (bulk, two statements)."""
+    """Insert the moments of freshly restored clips, then their tags (bulk, two statements).
+
+    Returns the moments in file order, for the claims that refer to them by position.
+    """
     pairs = [
         (Moment(clip=clip, **fields(m, MOMENT_FIELDS)), m["tags"])
         for clip, row in clips_and_rows
@@ -43,3 +46,4 @@ def restore_moments(clips_and_rows, tag_ids, fields, batch_size):
         ],
         batch_size=batch_size,
     )
+    return moments

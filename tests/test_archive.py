@@ -19,10 +19,14 @@ from catalog.ingest import (
 from catalog.models import (
     AvailabilityCheck,
     Channel,
+    Claim,
+    ClaimReview,
     Clip,
     ClipRevision,
     ClipTag,
     FollowedSource,
+    MediaReview,
+    Moment,
     RelatedLink,
     TranscriptSegment,
 )
@@ -79,6 +83,15 @@ def full_catalogue(catalogue):
         interval=timedelta(minutes=90),
         last_outcome="1 created",
     )
+    # A claim at a moment, checked twice, and the clip's authenticity rating.
+    moment = Moment.objects.create(clip=clip, kind="claim", start=1.25, end=3.5, title="Erfurt")
+    claim = Claim.objects.create(clip=clip, moment=moment, text="Alles offen", claimant="Nordfunk")
+    for url, rating in [
+        ("https://check.example/b", "False"),
+        ("https://check.example/a", "Misleading"),
+    ]:
+        ClaimReview.objects.create(claim=claim, url=url, rating=rating, organisation="Check")
+    MediaReview.objects.create(clip=clip, rating="edited", note="Cut after the question")
     return clip
 
 
@@ -95,6 +108,7 @@ def wipe():
 
 def test_round_trip_gives_back_the_same_bytes(full_catalogue, tmp_path):
     assert ClipRevision.objects.exists() and AvailabilityCheck.objects.exists()
+    assert ClaimReview.objects.count() == 2 and MediaReview.objects.exists()
     assert TranscriptSegment.objects.exists() and RelatedLink.objects.exclude(target=None).exists()
     path = tmp_path / "catalogue.jsonl"
     call_command("export_catalog", str(path), stderr=io.StringIO())
@@ -109,6 +123,13 @@ def test_round_trip_gives_back_the_same_bytes(full_catalogue, tmp_path):
     assert "imported 3 channel, 5 tag, 4 clip, 1 followed_source" in out.getvalue()
     assert export() == first
     assert sorted(Clip.objects.values_list("pk", flat=True)) == ids  # public URLs survive
+    claim = Claim.objects.select_related("moment").get()
+    assert (claim.moment.title, claim.moment.start, claim.moment.end) == ("Erfurt", 1.25, 3.5)
+    assert list(claim.reviews.order_by("url").values_list("url", "rating")) == [
+        ("https://check.example/a", "Misleading"),
+        ("https://check.example/b", "False"),
+    ]
+    assert MediaReview.objects.get().clip == full_catalogue
     new = make_clip("After the restore")
     assert new.pk > max(ids)
 
