@@ -13,14 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 
 import extruct
-from django.conf import settings
 from django.db import transaction
-from yt_dlp.networking import Request
 from yt_dlp.networking.exceptions import RequestError
 
 from catalog.models import Claim, ClaimReview, Moment
 
-from .netguard import GuardedYoutubeDL
+from .netguard import fetch_bounded
 from .rawinfo import is_http_url
 from .results import IngestError, Outcome
 
@@ -46,15 +44,8 @@ def fetch_article(url):
     """The HTML of a fact-check article, through the SSRF guard and response limits."""
     if not is_http_url(url):
         raise IngestError(f"“{url[:200]}” is not an http(s) URL")
-    params = {"quiet": True, "no_warnings": True, "socket_timeout": ARTICLE_TIMEOUT}
     try:
-        allow_private = settings.NEWSCLIPS_ALLOW_PRIVATE_URLS
-        with (
-            GuardedYoutubeDL(params, allow_private=allow_private) as ydl,
-            ydl.urlopen(Request(url)) as response,
-        ):
-            data = response.read(MAX_ARTICLE_BYTES + 1)
-            final_url = response.url
+        data, final_url = fetch_bounded(url, max_bytes=MAX_ARTICLE_BYTES, timeout=ARTICLE_TIMEOUT)
     except RequestError as error:
         raise IngestError(f"the page could not be fetched: {error.msg or error}") from None
     if len(data) > MAX_ARTICLE_BYTES:

@@ -10,9 +10,7 @@ premiere or a network error today may be a clip tomorrow.
 import contextlib
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.utils import timezone
-from yt_dlp.networking import Request
 from yt_dlp.networking.exceptions import RequestError
 
 from catalog.models import FollowedSource
@@ -20,7 +18,7 @@ from catalog.youtube import CHANNEL_PATHS, is_youtube_url
 
 from . import ytdlp
 from .batch import ingest_url, known_clips
-from .netguard import GuardedYoutubeDL
+from .netguard import fetch_bounded
 from .results import IngestError, Summary
 from .youtube_feed import parse_youtube_feed, youtube_feed_url
 
@@ -30,12 +28,8 @@ FEED_TIMEOUT = 20  # seconds
 
 def fetch_feed(url):
     """The text of a feed, fetched through the SSRF-guarded request handler."""
-    params = {"quiet": True, "no_warnings": True, "socket_timeout": FEED_TIMEOUT}
-    allow_private = settings.NEWSCLIPS_ALLOW_PRIVATE_URLS
     try:
-        with GuardedYoutubeDL(params, allow_private=allow_private) as ydl:
-            response = ydl.urlopen(Request(url))
-            data = response.read(MAX_FEED_BYTES + 1)
+        data, _final_url = fetch_bounded(url, max_bytes=MAX_FEED_BYTES, timeout=FEED_TIMEOUT)
     except RequestError as error:
         raise IngestError(f"the feed could not be fetched ({error.msg or error})") from None
     if len(data) > MAX_FEED_BYTES:

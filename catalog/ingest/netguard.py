@@ -27,6 +27,7 @@ import zlib
 
 import yt_dlp
 from django.conf import settings
+from yt_dlp.networking import Request
 from yt_dlp.networking._helper import create_connection
 from yt_dlp.networking._urllib import (
     HTTPHandler,
@@ -366,6 +367,19 @@ class GuardedYoutubeDL(yt_dlp.YoutubeDL):
         if list(director.handlers) != [GuardedUrllibRH.RH_KEY]:  # pragma: no cover
             raise RuntimeError("the guarded request handler is not the only one")
         return director
+
+
+def fetch_bounded(url, *, max_bytes, timeout):
+    """(at most `max_bytes` + 1 bytes of `url`, the URL it ended at after redirects), fetched
+    through the guard: a caller tells a body over its limit by the length. Raises yt-dlp's
+    RequestError (the guard's refusals included)."""
+    params = {"quiet": True, "no_warnings": True, "socket_timeout": timeout}
+    allow_private = settings.NEWSCLIPS_ALLOW_PRIVATE_URLS
+    with (
+        GuardedYoutubeDL(params, allow_private=allow_private) as ydl,
+        ydl.urlopen(Request(url)) as response,
+    ):
+        return response.read(max_bytes + 1), response.url
 
 
 def _setting(name, default):
