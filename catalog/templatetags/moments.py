@@ -35,9 +35,7 @@ def tagged_moments(tag):
     moments = (
         tag.moments.select_related("clip")
         .order_by(F("clip__published_at").desc(nulls_last=True), "-clip_id", "start")
-        .only(
-            "id", "start", "title", "kind", "language", "clip__id", "clip__title", "clip__language"
-        )
+        .only(*_LISTED)
     )
     shown = list(moments[: TAG_PAGE_MOMENTS + 1])
     return {"moments": shown[:TAG_PAGE_MOMENTS], "more": len(shown) > TAG_PAGE_MOMENTS}
