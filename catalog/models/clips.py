@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from catalog.boilerplate_lines import split_description
@@ -320,6 +321,12 @@ class Clip(models.Model):
     def embed_url(self):
         """Privacy-enhanced player: no YouTube cookies until the reader plays."""
         return embed_url(self.youtube_id) if self.youtube_id else ""
+
+    @cached_property
+    def latest_capture(self):
+        """The newest complete capture with its files, or None: read once per clip object,
+        though the clip page shows it twice (the preserved copy, the moments' media links)."""
+        return self.captures.complete().with_files().latest_first().first()
 
     def player_src(self, start=0):
         """The player's URL, starting at `start` seconds (transcript timestamps link here)."""

@@ -3,7 +3,7 @@
 from django import template
 
 from catalog.capture.media_views import may_play
-from catalog.models import Capture, CustodyEvent
+from catalog.models import CustodyEvent
 
 register = template.Library()
 
@@ -11,7 +11,7 @@ register = template.Library()
 @register.inclusion_tag("catalog/includes/clip_capture.html", takes_context=True)
 def preserved_copy(context, clip):
     """The latest complete capture of `clip`: readers see that it exists; who may, plays it."""
-    capture = Capture.objects.complete().filter(clip=clip).with_files().latest_first().first()
+    capture = clip.latest_capture
     request = context.get("request")
     media = capture.media_file() if capture else None
     files = list(capture.files.all()) if capture else []

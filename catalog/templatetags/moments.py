@@ -6,7 +6,6 @@ from django.db.models import F
 from django.urls import reverse
 
 from catalog.capture.media_views import may_play
-from catalog.models import Capture
 
 register = template.Library()
 
@@ -18,7 +17,7 @@ def clip_moments(context, clip):
     request = context.get("request")
     media_url = ""
     if moments and request and may_play(request.user):
-        capture = Capture.objects.complete().filter(clip=clip).with_files().latest_first().first()
+        capture = clip.latest_capture
         media = capture.media_file() if capture else None
         if media:
             media_url = reverse("catalog:capture_file", args=[capture.pk, media.name])
