@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.apps import apps as installed
 from django.db import connections
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
@@ -29,9 +30,6 @@ def _ensure_search_triggers(sender, using, **kwargs):
 def _ensure_version_triggers(sender, using, apps=None, **kwargs):
     """The catalogue version's triggers, again after whatever a migration rebuilt
     (a flush sends no `apps`: the installed models then)."""
-    from django.apps import apps as installed
-    from django.db import connections
-
     from catalog.versioning import install_triggers
 
     apps = apps or installed
