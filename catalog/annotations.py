@@ -37,7 +37,7 @@ def moment_annotation(moment, page_url, video):
         bodies.append(_body(moment.description, "commenting", language))
     bodies += [_body(tag.slug, "tagging", "") for tag in moment.tags.all()]
     return {
-        "id": f"{page_url}?t={moment.start_seconds}#{moment.anchor}",
+        "id": moment.url_on(page_url),
         "type": "Annotation",
         "motivation": "describing",
         "label": moment.get_kind_display(),

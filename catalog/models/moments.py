@@ -72,7 +72,11 @@ class Moment(models.Model):
 
     def get_absolute_url(self):
         """The clip page with the player at the moment's start (a stable link to it)."""
-        return f"{self.clip.get_absolute_url()}?t={self.start_seconds}#{self.anchor}"
+        return self.url_on(self.clip.get_absolute_url())
+
+    def url_on(self, page_url):
+        """The moment's link on the clip page at `page_url` (relative or absolute)."""
+        return f"{page_url}?t={self.start_seconds}#{self.anchor}"
 
     @property
     def anchor(self):
