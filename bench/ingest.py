@@ -163,7 +163,7 @@ def trigger_cost(n, rounds=3):
             for name in fulltext.TRIGGERS:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
                 if on:
-                    cursor.execute(fulltext._trigger_sql(name))
+                    cursor.execute(fulltext.trigger_sql(name))
 
     def count_triggers(on):
         with connection.cursor() as cursor:

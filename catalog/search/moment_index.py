@@ -13,6 +13,7 @@ those before catalog_moment exists.
 """
 
 from . import sqlite
+from .postgres import RETRANSCRIBE
 
 SQLITE_TABLE = "catalog_momentsearch"
 _LANGUAGE = (
@@ -47,20 +48,18 @@ _MOMENTS = """
        m.title || ' ' || m.description))
      FROM catalog_moment m JOIN catalog_clip c ON c.id = m.clip_id WHERE m.clip_id = clip
   ), ''), 'B')"""
-_REREAD = "UPDATE catalog_clipsearch SET transcript = newsclips_clip_transcript(clip_id) "
-_REREAD += "WHERE clip_id IN ({clips});"
 POSTGRES_TRIGGERS = {
     "catalog_moment_search_insert": (
         "AFTER INSERT ON catalog_moment REFERENCING NEW TABLE AS changed FOR EACH STATEMENT",
-        _REREAD.format(clips="SELECT clip_id FROM changed"),
+        RETRANSCRIBE.format(clips="SELECT clip_id FROM changed"),
     ),
     "catalog_moment_search_update": (
         "AFTER UPDATE OF title, description, language, clip_id ON catalog_moment FOR EACH ROW",
-        _REREAD.format(clips="OLD.clip_id, NEW.clip_id"),
+        RETRANSCRIBE.format(clips="OLD.clip_id, NEW.clip_id"),
     ),
     "catalog_moment_search_delete": (
         "AFTER DELETE ON catalog_moment REFERENCING OLD TABLE AS changed FOR EACH STATEMENT",
-        _REREAD.format(clips="SELECT clip_id FROM changed"),
+        RETRANSCRIBE.format(clips="SELECT clip_id FROM changed"),
     ),
 }
 
@@ -73,7 +72,7 @@ def install(connection):
                 f"clip_id UNINDEXED, tokenize = '{sqlite.TOKENIZE}')"
             )
             for name in SQLITE_TRIGGERS:
-                cursor.execute(_sqlite_trigger(name))
+                cursor.execute(sqlite.trigger_sql(name, SQLITE_TRIGGERS))
             cursor.execute(
                 f"INSERT INTO {SQLITE_TABLE} (rowid, title, description, clip_id) "
                 "SELECT m.id, newsclips_index(m.title, coalesce(nullif(m.language, ''), "
@@ -89,7 +88,7 @@ def install(connection):
                     f"BEGIN {body} RETURN NULL; END $$"
                 )
                 cursor.execute(f"CREATE TRIGGER {name} {definition} EXECUTE FUNCTION {name}()")
-            cursor.execute(_REREAD.format(clips="SELECT DISTINCT clip_id FROM catalog_moment"))
+            cursor.execute(RETRANSCRIBE.format(clips="SELECT DISTINCT clip_id FROM catalog_moment"))
 
 
 def uninstall(connection):
@@ -103,21 +102,12 @@ def uninstall(connection):
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON catalog_moment")
                 cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
             cursor.execute(_TRANSCRIPT.format(moments=""))
-            cursor.execute(_REREAD.format(clips="SELECT DISTINCT clip_id FROM catalog_moment"))
-
-
-def _sqlite_trigger(name, if_not_exists=False):
-    when, body = SQLITE_TRIGGERS[name]
-    guard = "IF NOT EXISTS " if if_not_exists else ""
-    return f"CREATE TRIGGER {guard}{name} {when} BEGIN {body} END"
+            cursor.execute(RETRANSCRIBE.format(clips="SELECT DISTINCT clip_id FROM catalog_moment"))
 
 
 def ensure_triggers(cursor):
     """Re-create triggers a later migration dropped (SQLite rebuilds a table to alter it)."""
-    cursor.execute(f"SELECT 1 FROM sqlite_master WHERE name = '{SQLITE_TABLE}'")
-    if cursor.fetchone():
-        for name in SQLITE_TRIGGERS:
-            cursor.execute(_sqlite_trigger(name, if_not_exists=True))
+    sqlite.ensure_triggers(cursor, SQLITE_TABLE, SQLITE_TRIGGERS)
 
 
 def optimize(cursor):

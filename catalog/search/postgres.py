@@ -82,7 +82,7 @@ _TAG_DOCUMENT = """to_tsvector('simple', replace(slug, '-', ' '))
   || to_tsvector('newsclips_english', replace(slug, '-', ' '))"""
 _DOCUMENT = "document"
 
-_RETRANSCRIBE = """UPDATE catalog_clipsearch SET transcript = newsclips_clip_transcript(clip_id)
+RETRANSCRIBE = """UPDATE catalog_clipsearch SET transcript = newsclips_clip_transcript(clip_id)
 WHERE clip_id IN ({clips});"""
 
 # name -> (trigger definition after the name, plpgsql body)
@@ -152,16 +152,16 @@ _TRIGGERS = {
     "catalog_segment_search_insert": (
         "AFTER INSERT ON catalog_transcriptsegment REFERENCING NEW TABLE AS changed "
         "FOR EACH STATEMENT",
-        _RETRANSCRIBE.format(clips="SELECT clip_id FROM changed"),
+        RETRANSCRIBE.format(clips="SELECT clip_id FROM changed"),
     ),
     "catalog_segment_search_update": (
         "AFTER UPDATE OF text, language, clip_id ON catalog_transcriptsegment FOR EACH ROW",
-        _RETRANSCRIBE.format(clips="OLD.clip_id, NEW.clip_id"),
+        RETRANSCRIBE.format(clips="OLD.clip_id, NEW.clip_id"),
     ),
     "catalog_segment_search_delete": (
         "AFTER DELETE ON catalog_transcriptsegment REFERENCING OLD TABLE AS changed "
         "FOR EACH STATEMENT",
-        _RETRANSCRIBE.format(clips="SELECT clip_id FROM changed"),
+        RETRANSCRIBE.format(clips="SELECT clip_id FROM changed"),
     ),
     "catalog_segment_search_truncate": (
         "AFTER TRUNCATE ON catalog_transcriptsegment FOR EACH STATEMENT",

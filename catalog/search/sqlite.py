@@ -139,8 +139,9 @@ def _description(description, stored_lines, language):
     return index_text(strip_boilerplate(description, stored_lines), language or "")
 
 
-def _trigger_sql(name, if_not_exists=False):
-    when, body = TRIGGERS[name]
+def trigger_sql(name, triggers=TRIGGERS, if_not_exists=False):
+    """CREATE TRIGGER for `name` of `triggers` (name -> (when, body)): these, or the moments'."""
+    when, body = triggers[name]
     guard = "IF NOT EXISTS " if if_not_exists else ""
     return f"CREATE TRIGGER {guard}{name} {when} BEGIN {body} END"
 
@@ -151,7 +152,7 @@ def install(cursor):
             f"CREATE VIRTUAL TABLE {table} USING fts5({columns}, tokenize = '{TOKENIZE}')"
         )
     for name in TRIGGERS:
-        cursor.execute(_trigger_sql(name))
+        cursor.execute(trigger_sql(name))
     # What is already catalogued (a no-op on a fresh database).
     for statement in _reindex_statements("1"):
         cursor.execute(statement)
@@ -172,12 +173,13 @@ def uninstall(cursor):
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-def ensure_triggers(cursor):
-    """Re-create triggers a later migration dropped (SQLite rebuilds a table to alter it)."""
-    cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'catalog_clipsearch'")
+def ensure_triggers(cursor, table="catalog_clipsearch", triggers=TRIGGERS):
+    """Re-create triggers a later migration dropped (SQLite rebuilds a table to alter it),
+    once their index `table` exists."""
+    cursor.execute("SELECT 1 FROM sqlite_master WHERE name = %s", [table])
     if cursor.fetchone():
-        for name in TRIGGERS:
-            cursor.execute(_trigger_sql(name, if_not_exists=True))
+        for name in triggers:
+            cursor.execute(trigger_sql(name, triggers, if_not_exists=True))
 
 
 def optimize(cursor):
