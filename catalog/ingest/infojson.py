@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from catalog.models import Clip, ClipTag
 from catalog.textlinks import find_hashtags, iter_urls
-from catalog.youtube import youtube_video_id
+from catalog.youtube import is_video_id, watch_url, youtube_video_id
 
 from .kinds import LINK, record_kind
 from .rawinfo import is_http_url, trim_raw
@@ -127,8 +127,8 @@ def _platform(info):
 
 
 def _canonical_url(info, platform, external_id):
-    if platform == "youtube" and youtube_video_id(f"https://youtu.be/{external_id}"):
-        return f"https://www.youtube.com/watch?v={external_id}"
+    if platform == "youtube" and is_video_id(external_id):
+        return watch_url(external_id)
     for key in ("webpage_url", "original_url"):
         value = info.get(key)
         if is_http_url(value) and len(value) <= 2000:
