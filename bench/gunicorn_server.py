@@ -7,6 +7,7 @@ import http.client
 import json
 import os
 import secrets
+import socket
 import subprocess
 import sys
 import threading
@@ -112,8 +113,6 @@ class Server:
 
 
 def free_port():
-    import socket
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]

@@ -26,7 +26,6 @@ import os
 import random
 import runpy
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,6 +34,8 @@ import threading
 import time
 from collections import defaultdict
 from pathlib import Path
+
+from gunicorn_server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
@@ -55,12 +56,6 @@ def parse_args(argv):
     )
     parser.add_argument("--keep", action="store_true", help="keep bench/data/load-* and logs")
     return parser.parse_args(argv)
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def server_env(tmp):

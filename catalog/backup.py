@@ -15,7 +15,7 @@ catalogue gives the same bytes back.
 
 import contextlib
 import json
-from datetime import datetime, timedelta
+from datetime import date, timedelta
 
 from django.core.management.color import no_style
 from django.db import connection, transaction
@@ -163,7 +163,7 @@ def _values(obj, fields):
 
 
 def _plain(value):
-    if isinstance(value, datetime):
+    if isinstance(value, date):  # and datetime, a date too
         return value.isoformat()
     if isinstance(value, timedelta):
         return value.total_seconds()

@@ -37,21 +37,14 @@ def claim_rows(clip, values):
     claims = [
         {
             **values(claim, CLAIM_FIELDS),
-            "claimed_on": claim.claimed_on.isoformat() if claim.claimed_on else None,
             "moment": positions[claim.moment_id] if claim.moment_id else None,
-            "reviews": [review_row(review, values) for review in claim.reviews.all()],
+            "reviews": [values(review, REVIEW_FIELDS) for review in claim.reviews.all()],
         }
         for claim in clip.claims.all()
     ]
     media_review = getattr(clip, "media_review", None)
     rating = values(media_review, MEDIA_REVIEW_FIELDS) if media_review else None
     return {"claims": claims, "media_review": rating}
-
-
-def review_row(review, values):
-    row = values(review, REVIEW_FIELDS)
-    row["published"] = review.published.isoformat() if review.published else None
-    return row
 
 
 def problems(row):

@@ -19,7 +19,6 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import F, Lookup, Q
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from catalog.models import Clip
 
@@ -158,12 +157,8 @@ class DateRange:
         counts = {}
         for precision, published_at, count in rows:
             moment = timezone.localtime(published_at)
-            if precision == Clip.Precision.YEAR:
-                key = (moment.year, 0)
-                label = str(moment.year)
-            else:
-                key = (moment.year, moment.month)
-                label = date_format(moment, "YEAR_MONTH_FORMAT")
-            item = counts.setdefault(key, LeftOut(label, precision, 0))
+            month = 0 if precision == Clip.Precision.YEAR else moment.month
+            label = Clip.date_display(published_at, precision)
+            item = counts.setdefault((moment.year, month), LeftOut(label, precision, 0))
             item.count += count
         return DateNote([counts[key] for key in sorted(counts)])

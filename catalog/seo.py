@@ -5,6 +5,7 @@ the template (catalog/includes/clip_meta.html) only prints them, escaped.
 """
 
 import json
+import math
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
@@ -86,7 +87,7 @@ def moment_parts(clip, page_url):
             "@type": "Clip",
             "name": moment.title,
             "startOffset": moment.start_seconds,
-            "endOffset": -int(-moment.end // 1),  # whole seconds, not cutting the moment short
+            "endOffset": math.ceil(moment.end),  # whole seconds, not cutting the moment short
             "url": f"{page_url}?t={moment.start_seconds}",
         }
         for moment in clip.moments.all()

@@ -16,7 +16,16 @@ from catalog.models import Channel, Clip, ClipTag, RelatedLink, Tag
 
 from .lookups import DirectLookups
 from .records import tag_slug
-from .related import canonical_url, link_key, link_owner, no_open_links_to, target_key, target_keys
+from .related import (
+    TARGET_FIELDS,
+    canonical_url,
+    link_key,
+    link_owner,
+    no_open_links_to,
+    target_clips,
+    target_key,
+    target_keys,
+)
 from .results import Outcome
 from .store import store_with
 
@@ -316,15 +325,9 @@ def _link_targets(records):
     by_kind = {}
     for kind, value in keys:
         by_kind.setdefault(kind, set()).add(value)
-    lookups = {
-        "youtube": ("external_id", Q(platform="youtube")),
-        "url": ("url", Q()),
-        "title": ("title", Q()),
-    }
     for kind, values in by_kind.items():
-        field, match = lookups[kind]
-        rows = Clip.objects.filter(match, **{f"{field}__in": values}).order_by("pk")
-        for value, pk in rows.values_list(field, "pk"):
+        field, _match = TARGET_FIELDS[kind]
+        for value, pk in target_clips(kind, values).values_list(field, "pk"):
             found = targets[(kind, value)]
             if len(found) < _TARGETS_KEPT:
                 found.append(pk)

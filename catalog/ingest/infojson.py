@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from catalog.models import Clip, ClipTag
 from catalog.textlinks import find_hashtags, iter_urls
-from catalog.youtube import youtube_video_id
+from catalog.timecode import parse_timecode
+from catalog.youtube import is_video_id, watch_url, youtube_video_id
 
 from .kinds import LINK, record_kind
 from .rawinfo import is_http_url, trim_raw
@@ -37,7 +38,6 @@ _AVAILABLE = {"public", "unlisted"}
 _PRIVATE = {"private", "needs_auth", "premium_only", "subscriber_only"}
 _LIVE_STATES = {"not_live", "is_live", "was_live", "post_live"}
 _LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
-_CLOCK_RE = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:\.\d+)?$")
 _YYYYMMDD_RE = re.compile(r"(19|20)\d{6}")
 _DIGITS_GROUPED_RE = re.compile(r"^\d{1,3}(?:[,. '\u00a0\u202f]\d{3})+$")
 
@@ -127,8 +127,8 @@ def _platform(info):
 
 
 def _canonical_url(info, platform, external_id):
-    if platform == "youtube" and youtube_video_id(f"https://youtu.be/{external_id}"):
-        return f"https://www.youtube.com/watch?v={external_id}"
+    if platform == "youtube" and is_video_id(external_id):
+        return watch_url(external_id)
     for key in ("webpage_url", "original_url"):
         value = info.get(key)
         if is_http_url(value) and len(value) <= 2000:
@@ -161,12 +161,8 @@ def _duration(value):
         return None
     if isinstance(value, str):
         text = value.strip()
-        match = _CLOCK_RE.match(text)
-        if match:
-            hours, minutes, seconds = (int(part or 0) for part in match.groups())
-            return hours * 3600 + minutes * 60 + seconds
         try:
-            value = float(text)
+            value = parse_timecode(text) if ":" in text else float(text)
         except ValueError:
             return None
     if isinstance(value, int | float) and 0 <= value < 10**9:

@@ -15,13 +15,14 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
+from catalog.youtube import is_video_id
+
 CLIP = "clip"
 PLAYLIST = "playlist"
 CHANNEL = "channel"
 LINK = "link"
 LIST = "list"  # what youtube:tab says: a playlist or a channel, the page and id tell which
 
-_YOUTUBE_VIDEO_ID_RE = re.compile(r"[A-Za-z0-9_-]{11}")
 _YOUTUBE_CHANNEL_ID_RE = re.compile(r"UC[A-Za-z0-9_-]{22}")
 # Uploads (UU), mixes (RD), albums (OLAK5uy_), likes (LL), favourites (FL) … and
 # editors' playlists (PL): never 11 characters long, so never a video's id.
@@ -137,7 +138,7 @@ def _id_kind(info, *, youtube):
     if not youtube or not isinstance(value, str):
         return None
     value = value.strip()
-    if _YOUTUBE_VIDEO_ID_RE.fullmatch(value):
+    if is_video_id(value):
         return None
     if _YOUTUBE_CHANNEL_ID_RE.fullmatch(value):
         return Kind(CHANNEL, (f"channel id {value}",))

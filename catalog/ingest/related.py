@@ -23,13 +23,11 @@ def canonical_url(url):
 
 def find_target(clip, title, url):
     """The id of the catalogued clip a related link points to: by URL or video id, else by title."""
-    others = Clip.objects.exclude(pk=clip.pk).order_by("pk").values_list("pk", flat=True)
-    if url:
-        video_id = youtube_video_id(url)
-        if video_id:
-            return others.filter(platform="youtube", external_id=video_id).first()
-        return others.filter(url=url).first()
-    matches = list(others.filter(title=title)[:2])
+    kind, value = target_key(title, url)
+    others = target_clips(kind, [value]).exclude(pk=clip.pk).values_list("pk", flat=True)
+    if kind != "title":
+        return others.first()
+    matches = list(others[:2])
     return matches[0] if len(matches) == 1 else None
 
 
@@ -39,6 +37,20 @@ def target_key(title, url):
         video_id = youtube_video_id(url)
         return ("youtube", video_id) if video_id else ("url", url)
     return ("title", title)
+
+
+# Per kind of `target_key`: the Clip field its value is, and what else the clip must match.
+TARGET_FIELDS = {
+    "youtube": ("external_id", Q(platform="youtube")),
+    "url": ("url", Q()),
+    "title": ("title", Q()),
+}
+
+
+def target_clips(kind, values):
+    """The clips that `target_key`s of one kind with these values find, lowest id first."""
+    field, match = TARGET_FIELDS[kind]
+    return Clip.objects.filter(match, **{f"{field}__in": values}).order_by("pk")
 
 
 def target_keys(clip):

@@ -267,15 +267,20 @@ class Clip(models.Model):
     def published_display(self):
         """The date at the precision that is known ('2023', never a fake 1 January),
         in the reader's language: "Nov. 2, 2024" or "2. November 2024"."""
-        if self.published_at is None:
+        return self.date_display(self.published_at, self.published_precision)
+
+    @classmethod
+    def date_display(cls, published_at, precision):
+        """A publication date at `precision`, as published_display shows it ('' for None)."""
+        if published_at is None:
             return ""
-        moment = timezone.localtime(self.published_at)
-        match self.published_precision:
-            case self.Precision.YEAR:
+        moment = timezone.localtime(published_at)
+        match precision:
+            case cls.Precision.YEAR:
                 return f"{moment:%Y}"
-            case self.Precision.MONTH:
+            case cls.Precision.MONTH:
                 return date_format(moment, "YEAR_MONTH_FORMAT")
-            case self.Precision.TIME:
+            case cls.Precision.TIME:
                 return date_format(moment, "DATETIME_FORMAT")
             case _:
                 return date_format(moment, "DATE_FORMAT")
