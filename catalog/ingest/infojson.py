@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from catalog.models import Clip, ClipTag
 from catalog.textlinks import find_hashtags, iter_urls
-from catalog.timecode import parse_timecode
 from catalog.youtube import is_video_id, watch_url, youtube_video_id
 
 from .kinds import LINK, record_kind
@@ -38,6 +37,7 @@ _AVAILABLE = {"public", "unlisted"}
 _PRIVATE = {"private", "needs_auth", "premium_only", "subscriber_only"}
 _LIVE_STATES = {"not_live", "is_live", "was_live", "post_live"}
 _LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
+_CLOCK_RE = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:\.\d+)?$")
 _YYYYMMDD_RE = re.compile(r"(19|20)\d{6}")
 _DIGITS_GROUPED_RE = re.compile(r"^\d{1,3}(?:[,. '\u00a0\u202f]\d{3})+$")
 
@@ -161,8 +161,12 @@ def _duration(value):
         return None
     if isinstance(value, str):
         text = value.strip()
+        match = _CLOCK_RE.match(text)
+        if match:
+            hours, minutes, seconds = (int(part or 0) for part in match.groups())
+            return hours * 3600 + minutes * 60 + seconds
         try:
-            value = parse_timecode(text) if ":" in text else float(text)
+            value = float(text)
         except ValueError:
             return None
     if isinstance(value, int | float) and 0 <= value < 10**9:
