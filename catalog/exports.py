@@ -111,7 +111,7 @@ def moment_record(moment, page_url):
         "description": moment.description,
         "tags": [tag.slug for tag in moment.tags.all()],
         "language": moment.language,
-        "url": f"{page_url}?t={moment.start_seconds}#{moment.anchor}",
+        "url": moment.url_on(page_url),
     }
 
 
