@@ -5,7 +5,6 @@ from operator import itemgetter
 
 import django_filters
 from django import forms
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +12,7 @@ from catalog.dateranges import DateRange
 from catalog.languages import language_name
 from catalog.models import Channel, ClaimReview, Clip, MediaReview, Tag
 from catalog.search import by_relevance, parse_query, search
-from catalog.versioning import current_version
+from catalog.versioning import cached_fragment
 
 
 class TagListField(forms.Field):
@@ -50,10 +49,8 @@ NOTE_GROUPS = 50
 
 def known_languages():
     """The languages that occur in the catalogue (cached per catalogue version)."""
-    return cache.get_or_set(
-        f"catalog:languages:{current_version()}",
-        lambda: list(Clip.objects.languages()),
-        LANGUAGES_CACHE_SECONDS,
+    return cached_fragment(
+        ("languages",), lambda: list(Clip.objects.languages()), LANGUAGES_CACHE_SECONDS
     )
 
 
