@@ -151,16 +151,43 @@ def rss_child(base, small, big):
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     capture_once(f"{base}/{big}.html")
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"before_kib": before, "after_kib": after}))
+    print_rss(before, after)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def arguments(doc, child):
+    """The options of the capture benches; `child` names --rss-child's three arguments."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--size-mib", type=int, default=512)
     parser.add_argument("--rss-mib", type=int, default=1024)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--rss-child", nargs=3, metavar=("BASE", "SMALL", "BIG"))
-    args = parser.parse_args()
+    parser.add_argument("--rss-child", nargs=3, metavar=child)
+    return parser.parse_args()
+
+
+def print_rss(before_kib, after_kib):
+    """What an --rss-child prints for its parent (report_rss) to read."""
+    print(json.dumps({"before_kib": before_kib, "after_kib": after_kib}))
+
+
+def report_rss(script, child_args, what, rss_mib):
+    """Run `script --rss-child *child_args` in a fresh process; print how its peak RSS grew."""
+    child = subprocess.run(
+        [sys.executable, script, "--rss-child", *child_args],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rss = json.loads(child.stdout.strip().splitlines()[-1])
+    grown = (rss["after_kib"] - rss["before_kib"]) / 1024
+    print(
+        f"peak RSS: {rss['before_kib'] / 1024:.0f} MiB after a 4 MiB {what}, "
+        f"{rss['after_kib'] / 1024:.0f} MiB after a {rss_mib} MiB {what}: "
+        f"+{grown:.1f} MiB (goal < 50 MiB)"
+    )
+
+
+def main():
+    args = arguments(__doc__, ("BASE", "SMALL", "BIG"))
     if args.rss_child:
         rss_child(*args.rss_child)
         return
@@ -216,19 +243,7 @@ def main():
             big = tmp / "served" / "big.mp4"
             make_file(big, args.rss_mib * 1024 * 1024)
             (served / "big.html").write_text(page(server.base, "big.mp4"))
-            child = subprocess.run(
-                [sys.executable, __file__, "--rss-child", server.base, "small", "big"],
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            rss = json.loads(child.stdout.strip().splitlines()[-1])
-            grown = (rss["after_kib"] - rss["before_kib"]) / 1024
-            print(
-                f"peak RSS: {rss['before_kib'] / 1024:.0f} MiB after a 4 MiB capture, "
-                f"{rss['after_kib'] / 1024:.0f} MiB after a {args.rss_mib} MiB capture: "
-                f"+{grown:.1f} MiB (goal < 50 MiB)"
-            )
+            report_rss(__file__, [server.base, "small", "big"], "capture", args.rss_mib)
         finally:
             server.stop()
 

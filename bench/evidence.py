@@ -15,16 +15,21 @@ file stored, the manifest signed). In the same run, best of --rounds each:
   peak RSS may grow by < 50 MiB.
 """
 
-import argparse
-import json
 import resource
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-from capture import best, in_process, make_file, setup_django, timed
+from capture import (
+    arguments,
+    best,
+    in_process,
+    make_file,
+    print_rss,
+    report_rss,
+    setup_django,
+    timed,
+)
 
 
 def make_capture(folder, size):
@@ -68,16 +73,11 @@ def rss_child(data_dir, small_mib, big_mib):
         write_bundle(capture, folder / f"bundle-{mib}.wacz")
         (folder / f"bundle-{mib}.wacz").unlink()
         peaks.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-    print(json.dumps({"before_kib": peaks[0], "after_kib": peaks[1]}))
+    print_rss(*peaks)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--size-mib", type=int, default=512)
-    parser.add_argument("--rss-mib", type=int, default=1024)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--rss-child", nargs=3, metavar=("DIR", "SMALL", "BIG"))
-    args = parser.parse_args()
+    args = arguments(__doc__, ("DIR", "SMALL", "BIG"))
     if args.rss_child:
         rss_child(*args.rss_child)
         return
@@ -120,19 +120,7 @@ def main():
 
         child_dir = tmp / "rss"
         child_dir.mkdir()
-        child = subprocess.run(
-            [sys.executable, __file__, "--rss-child", str(child_dir), "4", str(args.rss_mib)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        rss = json.loads(child.stdout.strip().splitlines()[-1])
-        grown = (rss["after_kib"] - rss["before_kib"]) / 1024
-        print(
-            f"peak RSS: {rss['before_kib'] / 1024:.0f} MiB after a 4 MiB export, "
-            f"{rss['after_kib'] / 1024:.0f} MiB after a {args.rss_mib} MiB export: "
-            f"+{grown:.1f} MiB (goal < 50 MiB)"
-        )
+        report_rss(__file__, [str(child_dir), "4", str(args.rss_mib)], "export", args.rss_mib)
         shutil.rmtree(child_dir)
 
 

@@ -42,8 +42,7 @@ from warcio.warcwriter import WARCWriter
 from catalog.models import CaptureFile, CustodyEvent
 
 from . import proof, timestamps
-from .fixity import READ_SIZE
-from .storage import captures_storage
+from .storage import HASH_CHUNK, open_stored
 
 # Hop-by-hop and encoding headers describe the transfer, not the stored body.
 DROPPED_HEADERS = {"content-encoding", "transfer-encoding", "content-length", "connection"}
@@ -104,7 +103,7 @@ def _write_warc(capture, files, path):
             # an extra time to compute its own.
             digest = "sha256:" + _base32(stored.sha256)
             headers = {"WARC-Date": _warc_date(capture.finished_at), "WARC-Payload-Digest": digest}
-            with captures_storage().open(stored.name, "rb") as payload:
+            with open_stored(stored) as payload:
                 if capture_file.role == CaptureFile.Role.PAGE and capture.http_status:
                     record = writer.create_warc_record(
                         url,
@@ -190,7 +189,7 @@ def _write_files(package, files, listed):
             raise BundleError(f"{capture_file.name} is not the file the manifest lists")
         digest = hashlib.sha256()
         with (
-            captures_storage().open(stored.name, "rb") as source,
+            open_stored(stored) as source,
             package.open(_entry(f"files/{capture_file.name}", size=stored.size), "w") as out,
         ):
             _copy(source, out, digest)
@@ -281,7 +280,7 @@ def _entry(name, size=None):
 
 
 def _copy(source, target, digest=None):
-    while chunk := source.read(READ_SIZE):
+    while chunk := source.read(HASH_CHUNK):
         if digest is not None:
             digest.update(chunk)
         target.write(chunk)

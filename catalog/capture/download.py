@@ -36,10 +36,11 @@ from catalog.ingest.netguard import (
     AddressRefused,
     GuardedYoutubeDL,
     ResponseLimit,
+    allow_private,
     check_address,
     check_url,
 )
-from catalog.ingest.ytdlp import exception_chain, fetch_error
+from catalog.ingest.ytdlp import YtDlpLogger, exception_chain, fetch_error
 
 logger = logging.getLogger(__name__)
 
@@ -117,10 +118,6 @@ class CaptureYoutubeDL(GuardedYoutubeDL):
             if what == purpose and final not in urls:
                 urls.append(final)
         return urls
-
-
-def allow_private():
-    return bool(getattr(settings, "NEWSCLIPS_ALLOW_PRIVATE_URLS", False))
 
 
 def format_spec(max_height):
@@ -215,7 +212,7 @@ def _params(work_dir, max_bytes, progress):
         "no_warnings": True,
         "noprogress": True,
         "progress_hooks": [progress],
-        "logger": _Logger(),
+        "logger": YtDlpLogger(logger),
     }
 
 
@@ -338,15 +335,3 @@ def failure(error):
 def clear(work_dir):
     """Remove a capture's work folder and whatever is left in it."""
     shutil.rmtree(work_dir, ignore_errors=True)
-
-
-class _Logger:
-    def debug(self, message):
-        logger.debug("%s", message)
-
-    info = debug
-
-    def warning(self, message):
-        logger.info("yt-dlp: %s", message)
-
-    error = warning

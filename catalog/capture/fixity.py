@@ -20,11 +20,10 @@ from django.utils import timezone
 
 from catalog.models import CaptureFile, CustodyEvent, FixityCheck, StoredFile
 
-from .storage import captures_storage
+from .storage import HASH_CHUNK, open_stored
 
 logger = logging.getLogger("catalog.capture.fixity")
 
-READ_SIZE = 1024 * 1024
 MAX_FILES_PER_RUN = 200  # check_due runs every few minutes; a backlog spreads over the day
 
 
@@ -32,8 +31,8 @@ def rehash(stored_file):
     """(sha256 hex, size, reason) of the stored bytes; reason is "" unless they cannot be read."""
     digest, size = hashlib.sha256(), 0
     try:
-        with captures_storage().open(stored_file.name, "rb") as handle:
-            while chunk := handle.read(READ_SIZE):
+        with open_stored(stored_file) as handle:
+            while chunk := handle.read(HASH_CHUNK):
                 digest.update(chunk)
                 size += len(chunk)
     except FileNotFoundError:

@@ -374,12 +374,16 @@ def fetch_bounded(url, *, max_bytes, timeout):
     through the guard: a caller tells a body over its limit by the length. Raises yt-dlp's
     RequestError (the guard's refusals included)."""
     params = {"quiet": True, "no_warnings": True, "socket_timeout": timeout}
-    allow_private = settings.NEWSCLIPS_ALLOW_PRIVATE_URLS
     with (
-        GuardedYoutubeDL(params, allow_private=allow_private) as ydl,
+        GuardedYoutubeDL(params, allow_private=allow_private()) as ydl,
         ydl.urlopen(Request(url)) as response,
     ):
         return response.read(max_bytes + 1), response.url
+
+
+def allow_private():
+    """NEWSCLIPS_ALLOW_PRIVATE_URLS: a development or intranet install may fetch its own hosts."""
+    return bool(getattr(settings, "NEWSCLIPS_ALLOW_PRIVATE_URLS", False))
 
 
 def _setting(name, default):

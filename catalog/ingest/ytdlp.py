@@ -19,7 +19,7 @@ from catalog.models.availability import GONE
 from catalog.youtube import is_video_id, watch_url
 
 from .infojson import normalise
-from .netguard import AddressRefused, GuardedYoutubeDL, ResponseLimit, check_url
+from .netguard import AddressRefused, GuardedYoutubeDL, ResponseLimit, allow_private, check_url
 from .records import TranscriptRecord
 from .results import IngestError
 from .subtitles import parse_vtt
@@ -156,15 +156,11 @@ def _entry_url(entry, playlist_url):
 # --- running yt-dlp -----------------------------------------------------------------------------
 
 
-def _allow_private():
-    return bool(getattr(settings, "NEWSCLIPS_ALLOW_PRIVATE_URLS", False))
-
-
 def _youtube_dl(url, options):
     """A guarded YoutubeDL for `url`, after refusing URLs that must not be fetched at all."""
-    allow_private = _allow_private()
+    private = allow_private()
     try:
-        check_url(url, allow_private=allow_private)
+        check_url(url, allow_private=private)
     except AddressRefused as error:
         raise FetchError("unsupported", error.reason) from None
     except OSError as error:
@@ -179,10 +175,10 @@ def _youtube_dl(url, options):
         "retries": RETRIES,
         "extractor_retries": RETRIES,
         "ignore_no_formats_error": True,  # metadata is wanted even when no stream is playable
-        "logger": _YtDlpLogger(),
+        "logger": YtDlpLogger(),
         **options,
     }
-    return GuardedYoutubeDL(params, allow_private=allow_private)
+    return GuardedYoutubeDL(params, allow_private=private)
 
 
 def _run(action):
@@ -270,20 +266,24 @@ def _os_reason(error):
     return error.strerror or type(error).__name__
 
 
-class _YtDlpLogger:
-    """yt-dlp's output goes to logging, never to the server's stdout."""
+class YtDlpLogger:
+    """yt-dlp's output goes to logging (`log`, this module's logger by default), never to the
+    server's stdout."""
+
+    def __init__(self, log=logger):
+        self.log = log
 
     def debug(self, message):
-        logger.debug("%s", message)
+        self.log.debug("%s", message)
 
     def info(self, message):
-        logger.debug("%s", message)
+        self.log.debug("%s", message)
 
     def warning(self, message):
-        logger.info("yt-dlp: %s", message)
+        self.log.info("yt-dlp: %s", message)
 
     def error(self, message):
-        logger.info("yt-dlp: %s", message)
+        self.log.info("yt-dlp: %s", message)
 
 
 # --- subtitles ----------------------------------------------------------------------------------

@@ -1,18 +1,19 @@
 """Real small media made by ffmpeg, and a local site that serves them the ways servers do.
 
-The site serves a page whose JSON-LD VideoObject points at the media (yt-dlp's
-generic extractor downloads it), honours Range requests, and can misbehave on
-request: send too much, drip, lie about Content-Length, stop half-way, or
-redirect somewhere it should not.
+The site (tests/support's Website, its routes made from `files` and `behaviour`)
+serves a page whose JSON-LD VideoObject points at the media (yt-dlp's generic
+extractor downloads it), honours Range requests, and can misbehave on request:
+send too much, drip, lie about Content-Length, stop half-way, or redirect
+somewhere it should not.
 """
 
 import json
 import shutil
 import subprocess
 import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from tests.support.website import Route, Website
 
 
 def make_media(path, *, seconds=3, size="160x120"):
@@ -75,125 +76,67 @@ def video_page_html(media_path="/media/clip.mp4", *, title="Tagesschau am Abend"
     ).encode()
 
 
-class MediaSite:
-    """A threaded HTTP server on 127.0.0.1; `files` maps paths to bytes, `behaviour` misbehaves."""
+class MediaSite(Website):
+    """tests/support's Website whose routes come from two mappings a test may change at any
+    time: `files` maps paths to bytes (or a callable without arguments returning them),
+    `behaviour` makes a path misbehave."""
 
     def __init__(self):
+        super().__init__()
         self.files = {}
-        # path -> "drip", "slow", "lie", "truncate", "die", "endless", "stall",
+        # path -> "drip", "slow", "lie", "truncate", "die", "endless", "stall", "no-range",
         # or ("redirect", url)
         self.behaviour = {}
-        self.requests = []  # (path, Range header or None; "HEAD" for a HEAD request)
         self.release = threading.Event()  # ends a "stall"
-        self.lock = threading.Lock()
-        site = self
+        self.routes = _MediaRoutes(self)
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
+    @property
+    def requests(self):
+        """(path, Range header or None; "HEAD" for a HEAD request), in order."""
+        return [
+            (r.path, "HEAD" if r.method == "HEAD" else r.headers.get("Range")) for r in self.log
+        ]
 
-            def do_GET(self):
-                site.handle(self)
 
-            def do_HEAD(self):
-                site.handle(self)
+class _MediaRoutes:
+    """What Website looks a path up in: a Route made from `files` and `behaviour` when asked."""
 
-            def log_message(self, *args):
-                pass
+    def __init__(self, site):
+        self.site = site
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        if self.thread.is_alive():
-            self.server.shutdown()
-        self.server.server_close()
-
-    def url(self, path):
-        return f"{self.base}{path}"
-
-    def handle(self, request):
-        path = request.path.split("?", 1)[0]
-        with self.lock:
-            wanted = "HEAD" if request.command == "HEAD" else request.headers.get("Range")
-            self.requests.append((path, wanted))
-        behaviour = self.behaviour.get(path)
+    def get(self, path, default):
+        site = self.site
+        behaviour = site.behaviour.get(path)
         if isinstance(behaviour, tuple) and behaviour[0] == "redirect":
-            request.send_response(302)
-            request.send_header("Location", behaviour[1])
-            request.send_header("Content-Length", "0")
-            request.end_headers()
-            return
-        body = self.files.get(path)
+            return Route(b"", status=302, headers={"Location": behaviour[1]})
+        body = site.files.get(path)
         if body is None:
-            request.send_response(404)
-            request.send_header("Content-Length", "0")
-            request.end_headers()
-            return
-        if callable(body):
-            body = body()
-        start, status = 0, 200
-        wanted = request.headers.get("Range", "")
-        if wanted.startswith("bytes=") and behaviour != "no-range":
-            start = int(wanted[6:].split("-", 1)[0] or 0)
-            status = 206
+            return default
+        body = body() if callable(body) else body
         content_type = "text/html; charset=utf-8" if path.endswith("/") else _type(path)
-        request.send_response(status)
-        request.send_header("Content-Type", content_type)
-        request.send_header("Accept-Ranges", "bytes")
-        if status == 206:
-            request.send_header("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")
-        if behaviour == "endless":
-            request.send_header("Connection", "close")
-        elif behaviour == "lie":
-            request.send_header("Content-Length", str(len(body) - start + 100_000))
-        else:
-            request.send_header("Content-Length", str(len(body) - start))
-        request.end_headers()
-        if request.command == "HEAD":
-            return
-        self._send_body(request, body[start:], behaviour)
+        route = Route(body, content_type=content_type, ranges=behaviour != "no-range")
+        if behaviour == "drip":
+            route.chunk_size, route.interval = 1, 0.05
+        elif behaviour == "slow":  # the whole body, in 20 parts over a second
+            route.chunk_size, route.interval = max(1, len(body) // 20), 0.05
+        elif behaviour == "lie":  # the whole body, announced 100,000 bytes longer
+            route.content_length = len(body) + 100_000
+        elif behaviour == "truncate":  # every answer: the whole body's first half, then closed
+            route.close_after, route.ranges = len(body) // 2, False
+        elif behaviour == "die":  # the first half once; the next attempt gets the rest
+            route.close_after = len(body) // 2
+            site.behaviour.pop(path, None)
+        elif behaviour == "endless":  # no length, never ends
+            route.body = lambda request: iter(lambda: b"\0" * 65536, None)
+        elif behaviour == "stall":  # half the bytes of the length announced, then nothing
+            route.body = lambda request: _stalled(body, site.release)
+            route.content_length = len(body)
+        return route
 
-    def _send_body(self, request, body, behaviour):
-        out = request.wfile
-        try:
-            if behaviour == "drip":
-                for byte in body:
-                    out.write(bytes([byte]))
-                    out.flush()
-                    time.sleep(0.05)
-            elif behaviour == "endless":
-                chunk = b"\0" * 65536
-                while True:
-                    out.write(chunk)
-            elif behaviour == "slow":  # the whole body, in 20 parts over a second
-                step = max(1, len(body) // 20)
-                for start in range(0, len(body), step):
-                    out.write(body[start : start + step])
-                    out.flush()
-                    time.sleep(0.05)
-            elif behaviour == "stall":  # half the bytes, then nothing until released
-                out.write(body[: len(body) // 2])
-                out.flush()
-                self.release.wait(60)
-                request.close_connection = True
-            elif behaviour in ("truncate", "die", "lie"):
-                out.write(body[: len(body) // 2] if behaviour != "lie" else body)
-                out.flush()
-                request.close_connection = True
-                if behaviour == "die":
-                    self.behaviour.pop(request.path, None)  # the next attempt succeeds
-            else:
-                out.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-        if behaviour in ("truncate", "die", "lie"):
-            request.connection.shutdown(2)
+
+def _stalled(body, release):
+    yield body[: len(body) // 2]
+    release.wait(60)
 
 
 def _type(path):

@@ -34,7 +34,7 @@ def assert_nothing_kept(root):
 def public(monkeypatch, media_site, settings):
     """The local site as the public host news.test, with the private-network guard on."""
     settings.NEWSCLIPS_ALLOW_PRIVATE_URLS = False
-    port = media_site.server.server_address[1]
+    port = media_site.port
     real_getaddrinfo = socket.getaddrinfo
 
     def getaddrinfo(host, port_, *args, **kwargs):
@@ -122,12 +122,9 @@ def test_a_misbehaving_media_server_fails_the_capture_with_the_reason(
 
 
 def test_a_server_that_dies_mid_download_fails_the_capture(capture_settings, media_site):
-    def stop():
-        media_site.server.shutdown()
-        media_site.server.server_close()  # refused from now on, not left hanging
-
     def die():
-        threading.Thread(target=stop, daemon=True).start()
+        # Stopped: refused from now on, not left hanging.
+        threading.Thread(target=media_site.stop, daemon=True).start()
         return media_site.files["/media/clip.mp4"]
 
     media_site.files["/die.mp4"] = die

@@ -1,22 +1,24 @@
 """A real RFC 3161 time-stamping authority on 127.0.0.1 for the tests.
 
-It answers application/timestamp-query POSTs with `openssl ts -reply`, signed by a
-self-signed certificate made here whose extended key usage is a critical
-timeStamping, so `openssl ts -verify -CAfile` and rfc3161-client both accept
-its tokens. `misbehave` switches it to a broken TSA for the error paths.
+It answers application/timestamp-query POSTs (a route of tests/support's Website)
+with `openssl ts -reply`, signed by a self-signed certificate made here whose
+extended key usage is a critical timeStamping, so `openssl ts -verify -CAfile`
+and rfc3161-client both accept its tokens. `misbehave` switches it to a broken
+TSA for the error paths.
 """
 
 import datetime
 import subprocess
 import tempfile
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from tests.support.website import Website
 
 OPENSSL_CONFIG = """\
 [ tsa ]
@@ -81,7 +83,16 @@ def make_tsa_certificate(common_name="newsclips test TSA"):
 
 
 class TimestampAuthority:
-    """The responder: `url` to POST queries to, `ca_pem`/`ca_file` to trust its tokens."""
+    """The responder, a route of tests/support's Website: `url` to POST queries to,
+    `ca_pem`/`ca_file` to trust its tokens."""
+
+    # What a broken TSA answers instead of a token: Website.add's keyword arguments.
+    BROKEN = {
+        "garbage": {"body": b"this is not a timestamp"},
+        "huge": {"body": b"\0" * (1024 * 1024)},
+        "error": {"status": 500},
+        "html": {"body": b"<html>proxy login</html>", "content_type": "text/html"},
+    }
 
     def __init__(self, directory, common_name="newsclips test TSA"):
         self.dir = Path(directory)
@@ -92,20 +103,28 @@ class TimestampAuthority:
         (self.dir / "serial").write_text("01\n")
         self.config = self.dir / "openssl.cnf"
         self.config.write_text(OPENSSL_CONFIG.format(dir=self.dir))
-        self.misbehave = None  # None, "garbage", "huge", "error", "html"
-        self.requests = 0
         self._lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self.server.server_port}/tsa"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.site = Website()
+        self.url = self.site.url("/tsa")
+        self.misbehave = None
 
     def __enter__(self):
-        self._thread.start()
+        self.site.start()
         return self
 
     def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        self.site.stop()
+
+    @property
+    def misbehave(self):
+        """None (tokens), or a key of BROKEN: the TSA answers that from now on."""
+        return self._misbehave
+
+    @misbehave.setter
+    def misbehave(self, mode):
+        self._misbehave = mode
+        answer = self.BROKEN[mode] if mode else {"body": self._answer}
+        self.site.add("/tsa", **{"content_type": "application/timestamp-reply", **answer})
 
     def reply(self, query):
         """The DER TimeStampResp that `openssl ts -reply` makes for `query`."""
@@ -122,33 +141,10 @@ class TimestampAuthority:
             )  # fmt: skip
             return reply_file.read_bytes()
 
-    def _handler(self):
-        authority = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                authority.requests += 1
-                query = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                if self.headers.get_content_type() != "application/timestamp-query":
-                    self.send_error(415)
-                    return
-                mode = authority.misbehave
-                if mode == "error":
-                    self.send_error(500)
-                    return
-                body = {
-                    "garbage": b"this is not a timestamp",
-                    "huge": b"\0" * (1024 * 1024),
-                    "html": b"<html>proxy login</html>",
-                }.get(mode) or authority.reply(query)
-                self.send_response(200)
-                kind = "text/html" if mode == "html" else "application/timestamp-reply"
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        return Handler
+    def _answer(self, request):
+        # Only a POSTed timestamp query gets a token; anything else gets no answer at all.
+        if request.method != "POST" or (
+            request.headers.get_content_type() != "application/timestamp-query"
+        ):
+            return b""
+        return self.reply(request.body)
