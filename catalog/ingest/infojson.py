@@ -17,11 +17,11 @@ from catalog.models import Clip, ClipTag
 from catalog.textlinks import find_hashtags, iter_urls
 from catalog.youtube import is_video_id, watch_url, youtube_video_id
 
+from .infovalues import as_count, as_duration, as_text, chapter_records
 from .kinds import LINK, record_kind
 from .rawinfo import is_http_url, trim_raw
 from .records import (
     ChannelRecord,
-    ChapterRecord,
     ClipRecord,
     LinkRecord,
     RelatedRecord,
@@ -37,9 +37,7 @@ _AVAILABLE = {"public", "unlisted"}
 _PRIVATE = {"private", "needs_auth", "premium_only", "subscriber_only"}
 _LIVE_STATES = {"not_live", "is_live", "was_live", "post_live"}
 _LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
-_CLOCK_RE = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:\.\d+)?$")
 _YYYYMMDD_RE = re.compile(r"(19|20)\d{6}")
-_DIGITS_GROUPED_RE = re.compile(r"^\d{1,3}(?:[,. '\u00a0\u202f]\d{3})+$")
 
 
 def read_infojson(data, *, name=""):
@@ -55,8 +53,8 @@ def normalise(info, *, source, source_url=""):
     _refuse_non_clips(info)
     external_id = _external_id(info)
     platform = _platform(info)
-    description = _text(info, "description", MAX_DESCRIPTION, multiline=True)
-    title = _text(info, "title", 500) or _text(info, "fulltitle", 500) or external_id[:500]
+    description = as_text(info, "description", MAX_DESCRIPTION, multiline=True)
+    title = as_text(info, "title", 500) or as_text(info, "fulltitle", 500) or external_id[:500]
     published_at, precision = _published(info)
     links, related = _links_and_related(description, external_id)
     return ClipRecord(
@@ -69,9 +67,9 @@ def normalise(info, *, source, source_url=""):
         channel=_channel(info, platform),
         published_at=published_at,
         published_precision=precision,
-        duration=_duration(info.get("duration")),
-        view_count=_count(info, "view_count"),
-        like_count=_count(info, "like_count"),
+        duration=as_duration(info.get("duration")),
+        view_count=as_count(info, "view_count"),
+        like_count=as_count(info, "like_count"),
         language=_language(info),
         thumbnail_url=best_thumbnail(info),
         availability=_availability(info, source),
@@ -79,7 +77,7 @@ def normalise(info, *, source, source_url=""):
         tags=_tags(info, description),
         links=links,
         related=related,
-        chapters=_chapters(info),
+        chapters=chapter_records(info),
         raw=trim_raw(info, thumbnail=best_thumbnail(info)),
     )
 
@@ -92,13 +90,13 @@ def _refuse_non_clips(info):
     kind = record_kind(info)
     if kind.is_clip:
         return
-    label = _text(info, "title", 200) or _text(info, "id", 200) or "this"
+    label = as_text(info, "title", 200) or as_text(info, "id", 200) or "this"
     if kind.name == LINK:
         raise IngestError(f"“{label}” is only a link to a video, not its metadata: import its URL")
     told = ", ".join(kind.evidence)
     if kind.listed:
         entries = info.get("entries")
-        count = len(entries) if isinstance(entries, list) else _count(info, "playlist_count")
+        count = len(entries) if isinstance(entries, list) else as_count(info, "playlist_count")
         listed = f"{count:,} entries" if count is not None else "no entries listed"
         told = f"{listed}; {told}" if told else listed
     raise IngestError(
@@ -137,104 +135,6 @@ def _canonical_url(info, platform, external_id):
 
 
 # --- text and numbers ---------------------------------------------------------------------------
-
-
-def _text(info, key, limit, *, multiline=False):
-    """A string field, with a list of strings joined and numbers spelled out."""
-    value = info.get(key)
-    if value is None or isinstance(value, bool):
-        return ""
-    if isinstance(value, int | float):
-        value = str(value)
-    elif isinstance(value, list) and all(isinstance(item, str) for item in value):
-        value = ("\n" if multiline else " ").join(value)
-    elif not isinstance(value, str):
-        raise IngestError(f"the field “{key}” is a JSON {json_type(value)}, not text")
-    value = value.replace("\x00", "").replace("\r\n", "\n")
-    value = value.strip() if multiline else " ".join(value.split())
-    return value[:limit]
-
-
-def _duration(value):
-    """Seconds from 754, 754.4, "754" or "12:34" / "1:02:03"; None when unusable."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, str):
-        text = value.strip()
-        match = _CLOCK_RE.match(text)
-        if match:
-            hours, minutes, seconds = (int(part or 0) for part in match.groups())
-            return hours * 3600 + minutes * 60 + seconds
-        try:
-            value = float(text)
-        except ValueError:
-            return None
-    if isinstance(value, int | float) and 0 <= value < 10**9:
-        return round(value)
-    return None
-
-
-MAX_CHAPTERS = 500
-
-
-def _chapters(info):
-    """yt-dlp's `chapters` ([{start_time, end_time, title}]): the usable ones, in order.
-
-    A chapter without a title, with a start below 0 or an end not after its
-    start is left out; a missing end is the next chapter's start (or the clip's
-    end), as yt-dlp itself fills it in.
-    """
-    chapters = info.get("chapters")
-    if not isinstance(chapters, list):
-        return []
-    duration = _duration(info.get("duration"))
-    found = []
-    for chapter in chapters[:MAX_CHAPTERS]:
-        if not isinstance(chapter, dict):
-            continue
-        start = _seconds(chapter.get("start_time"))
-        try:
-            title = _text(chapter, "title", 500)
-        except IngestError:
-            continue  # a chapter is not worth refusing the clip for
-        if start is None or not title:
-            continue
-        found.append([start, _seconds(chapter.get("end_time")), title])
-    found.sort(key=lambda chapter: chapter[0])
-    for chapter, following in zip(found, [*found[1:], None][: len(found)], strict=True):
-        if chapter[1] is None:
-            chapter[1] = following[0] if following else duration
-    return [
-        ChapterRecord(start=start, end=end, title=title)
-        for start, end, title in found
-        if end is not None and end > start
-    ]
-
-
-def _seconds(value):
-    """A position in seconds (0 up), or None."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return round(float(value), 3) if 0 <= value < 10**9 else None
-
-
-def _count(info, key):
-    """A non-negative count from 1234, 1234.0, "1234" or "1,234"; None when unusable."""
-    value = info.get(key)
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, str):
-        text = value.strip()
-        if _DIGITS_GROUPED_RE.match(text):
-            text = re.sub(r"\D", "", text)
-        if not text.isdigit():
-            return None
-        value = int(text)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int) and 0 <= value < 2**63:
-        return value
-    return None
 
 
 def _language(info):
@@ -298,11 +198,11 @@ def _from_yyyymmdd(value):
 
 
 def _channel(info, platform):
-    name = _text(info, "channel", 300) or _text(info, "uploader", 300)
+    name = as_text(info, "channel", 300) or as_text(info, "uploader", 300)
     url = _https_if_known(_first_url(info, "channel_url", "uploader_url"))
-    uploader_id = _text(info, "uploader_id", 200)
+    uploader_id = as_text(info, "uploader_id", 200)
     handle = uploader_id if uploader_id.startswith("@") else _handle_from_url(url)
-    platform_id = _text(info, "channel_id", 200) or (
+    platform_id = as_text(info, "channel_id", 200) or (
         "" if uploader_id.startswith("@") else uploader_id
     )
     if not name:
@@ -318,7 +218,7 @@ def _channel(info, platform):
         platform_id=platform_id,
         handle=handle,
         url=url,
-        follower_count=_count(info, "channel_follower_count"),
+        follower_count=as_count(info, "channel_follower_count"),
     )
 
 
