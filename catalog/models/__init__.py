@@ -9,11 +9,12 @@ from .captures import (
 )
 from .channels import Channel, ChannelBoilerplate, ChannelLink
 from .claims import Claim, ClaimReview, MediaReview
-from .clips import Clip, ClipTag, RelatedLink
+from .clips import Clip, ClipTag
 from .following import FollowedSource
 from .history import AvailabilityCheck, ClipRevision
 from .jobs import IngestJob, IngestJobItem
 from .moments import Moment
+from .related_links import RelatedLink
 from .tags import Tag
 from .transcripts import TranscriptSegment
 from .version import CatalogueVersion

@@ -1,4 +1,4 @@
-"""The catalogue: clips, the channels that publish them, tags and related links.
+"""The catalogue's clips, their queryset verbs and their tags (related links: related_links.py).
 
 Clips are written by the ingestion pipeline (catalog.ingest), and in bulk only by
 the backup restore (catalog.backup) and the benchmark catalogue
@@ -25,6 +25,7 @@ from catalog.youtube import embed_url, is_video_id
 from .availability import Availability
 from .channels import Channel
 from .indexes import NullsLastIndex  # migration 0003 names it catalog.models.clips.NullsLastIndex
+from .related_links import RelatedLink
 from .tags import Tag
 
 # A tag on more clips than this is "common": a tag filter then walks the newest-first
@@ -369,42 +370,3 @@ class ClipTag(models.Model):
 
     def __str__(self):
         return f"{self.clip_id} {self.tag}"
-
-
-class RelatedLink(models.Model):
-    """An ordered pointer from a clip to a related video, catalogued or not (yet)."""
-
-    clip = models.ForeignKey(Clip, on_delete=models.CASCADE, related_name="related_links")
-    position = models.PositiveIntegerField(default=0)
-    title = models.CharField(max_length=500, blank=True)
-    url = models.URLField(max_length=2000, blank=True)
-    target = models.ForeignKey(
-        Clip,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="linked_from",
-        help_text=_("The catalogued clip it points to; found by URL, id or exact title."),
-    )
-
-    class Meta:
-        verbose_name = _("related link")
-        verbose_name_plural = _("related links")
-        ordering = ["clip", "position"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["clip", "position"], name="relatedlink_unique_position"
-            ),
-            models.CheckConstraint(
-                condition=~Q(title="", url=""), name="relatedlink_has_title_or_url"
-            ),
-        ]
-        indexes = [
-            models.Index(
-                fields=["title"], condition=Q(target=None), name="relatedlink_open_title_idx"
-            ),
-            models.Index(fields=["url"], condition=Q(target=None), name="relatedlink_open_url_idx"),
-        ]
-
-    def __str__(self):
-        return self.title or self.url
