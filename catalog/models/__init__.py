@@ -10,11 +10,13 @@ from .captures import (
 from .channels import Channel, ChannelBoilerplate, ChannelLink
 from .claims import Claim, ClaimReview, MediaReview
 from .clips import Clip, ClipTag
+from .fingerprints import MediaFingerprint, ThumbnailHash
 from .following import FollowedSource
 from .history import AvailabilityCheck, ClipRevision
 from .jobs import IngestJob, IngestJobItem
 from .moments import Moment
 from .related_links import RelatedLink
+from .relations import ClipRelation
 from .tags import Tag
 from .transcripts import TranscriptSegment
 from .version import CatalogueVersion
@@ -32,6 +34,7 @@ __all__ = [
     "Claim",
     "ClaimReview",
     "Clip",
+    "ClipRelation",
     "ClipRevision",
     "ClipTag",
     "CustodyEvent",
@@ -39,10 +42,12 @@ __all__ = [
     "FollowedSource",
     "IngestJob",
     "IngestJobItem",
+    "MediaFingerprint",
     "MediaReview",
     "Moment",
     "RelatedLink",
     "StoredFile",
     "Tag",
+    "ThumbnailHash",
     "TranscriptSegment",
 ]
