@@ -43,6 +43,12 @@ WATCHED = (
     "Claim",
     "ClaimReview",
     "MediaReview",
+    # Confirmed relations ("Also seen as") and story threads show on clip and thread
+    # pages. Suggestions write the relations table too: a bump they cause costs a
+    # page rebuild, never a stale page.
+    "ClipRelation",
+    "StoryThread",
+    "ThreadClip",
 )
 # A catalogue (re)created, e.g. after a flush, starts at a random version, never at
 # one a cache may still hold for other contents.

@@ -18,6 +18,7 @@ from .moments import Moment
 from .related_links import RelatedLink
 from .relations import ClipRelation
 from .tags import Tag
+from .threads import StoryThread, ThreadClip
 from .transcripts import TranscriptSegment
 from .version import CatalogueVersion
 
@@ -47,7 +48,9 @@ __all__ = [
     "Moment",
     "RelatedLink",
     "StoredFile",
+    "StoryThread",
     "Tag",
+    "ThreadClip",
     "ThumbnailHash",
     "TranscriptSegment",
 ]

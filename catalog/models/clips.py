@@ -107,6 +107,10 @@ class ClipQuerySet(models.QuerySet):
             case _:
                 return self.filter(channel__in=channels)
 
+    def in_thread(self, thread):
+        """Clips of a story thread (a StoryThread or its id)."""
+        return self.filter(thread_clips__thread=thread)
+
     def languages(self):
         """The languages that occur, for the language filter's choices."""
         return (
