@@ -23,7 +23,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from catalog.filters import ClipFilter
-from catalog.models import Channel, Clip, Tag
+from catalog.models import Channel, Clip, StoryThread, Tag
 
 EXPORT_CHUNK_SIZE = 2000
 
@@ -54,13 +54,16 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def list_scope(kind=None, slug=None):
-    """The object (a Tag, a Channel or None) and base queryset of a list page."""
+    """The object (a Tag, a Channel, a StoryThread or None) and base queryset of a list page."""
     if kind == "tag":
         tag = get_object_or_404(Tag, slug=slug)
         return tag, Clip.objects.tagged(tag)
     if kind == "channel":
         channel = get_object_or_404(Channel, slug=slug)
         return channel, Clip.objects.in_channel(channel)
+    if kind == "thread":
+        thread = get_object_or_404(StoryThread.objects.public(), slug=slug)
+        return thread, Clip.objects.in_thread(thread)
     return None, Clip.objects.all()
 
 

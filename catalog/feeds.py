@@ -100,7 +100,7 @@ class ClipAtomFeed(Feed):
     def scope_title(self, obj, request):
         if self.kind == "tag":
             title = f"#{obj.slug}"
-        elif self.kind == "channel":
+        elif self.kind in ("channel", "thread"):
             title = obj.name
         else:
             title = _("Newest clips")
@@ -188,3 +188,11 @@ class ChannelAtomFeed(ClipAtomFeed):
 
 class ChannelRssFeed(ClipRssFeed):
     kind = "channel"
+
+
+class ThreadAtomFeed(ClipAtomFeed):
+    kind = "thread"
+
+
+class ThreadRssFeed(ClipRssFeed):
+    kind = "thread"

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.dateranges import DateRange
 from catalog.languages import language_name
-from catalog.models import Channel, ClaimReview, Clip, MediaReview, Tag
+from catalog.models import Channel, ClaimReview, Clip, MediaReview, StoryThread, Tag
 from catalog.search import by_relevance, parse_query, search
 from catalog.versioning import cached_fragment
 
@@ -51,6 +51,15 @@ def known_languages():
     """The languages that occur in the catalogue (cached per catalogue version)."""
     return cached_fragment(
         ("languages",), lambda: list(Clip.objects.languages()), LANGUAGES_CACHE_SECONDS
+    )
+
+
+def known_threads():
+    """(slug, name) of the published story threads (cached per catalogue version)."""
+    return cached_fragment(
+        ("threads",),
+        lambda: list(StoryThread.objects.public().order_by("name").values_list("slug", "name")),
+        LANGUAGES_CACHE_SECONDS,
     )
 
 
@@ -106,6 +115,9 @@ class ClipFilter(django_filters.FilterSet):
         method="filter_authenticity",
         empty_label=_("any"),
     )
+    thread = django_filters.ChoiceFilter(
+        label=_("Story thread"), method="filter_thread", empty_label=_("any")
+    )
     # Read by ordered(), not a filter: feeds, exports and the API keep their own order.
     sort = django_filters.ChoiceFilter(
         label=_("Order"),
@@ -119,13 +131,14 @@ class ClipFilter(django_filters.FilterSet):
     class Meta:
         model = Clip
         fields = ["q", "tag", "channel", "date_from", "date_to", "language", "duration"]
-        fields += ["fact_checked", "rating", "authenticity", "sort"]
+        fields += ["fact_checked", "rating", "authenticity", "thread", "sort"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["language"].extra["choices"] = sorted(
             ((code, language_name(code)) for code in known_languages()), key=itemgetter(1)
         )
+        self.filters["thread"].extra["choices"] = known_threads()
         sort = self.filters.get("sort")  # the API's subclass has none
         if sort and not parse_query(self.data.get("q")).positive:
             sort.extra["choices"] = self._SORT_WITHOUT_WORDS
@@ -186,6 +199,11 @@ class ClipFilter(django_filters.FilterSet):
         # first, lets the database walk that channel's newest-first index alone.
         channels = Channel.objects.filter(Q(slug=value) | Q(name__iexact=value))
         return queryset.in_channel(*channels.order_by().values_list("pk", flat=True)[:5])
+
+    def filter_thread(self, queryset, name, value):
+        return queryset.filter(
+            thread_clips__thread__slug=value, thread_clips__thread__published=True
+        )
 
     def filter_duration(self, queryset, name, value):
         return queryset.filter(DURATION_BUCKETS[value][1])

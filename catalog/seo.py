@@ -6,6 +6,7 @@ the template (catalog/includes/clip_meta.html) only prints them, escaped.
 
 import json
 import math
+from urllib.parse import urljoin
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
@@ -19,7 +20,7 @@ from django.utils.text import Truncator
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from catalog.models import Channel, Clip, Tag
+from catalog.models import Channel, Clip, ClipRelation, StoryThread, Tag
 from catalog.textlinks import http_url
 
 # As django.utils.html.json_script: inside <script> the HTML parser ends the
@@ -53,8 +54,11 @@ def json_ld_script(data):
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
 
 
-def clip_video_object(clip, page_url):
-    """schema.org VideoObject of a clip; fields without a value are left out."""
+def clip_video_object(clip, page_url, related=()):
+    """schema.org VideoObject of a clip; fields without a value are left out.
+
+    `related` are the clip's confirmed relations as its page tells them
+    (catalog.browse.also_seen.RelatedEntry)."""
     data = {
         "@context": "https://schema.org",
         "@type": "VideoObject",
@@ -76,8 +80,49 @@ def clip_video_object(clip, page_url):
         data["author"] = data["publisher"] = channel
     if http_url(clip.url):
         data["sameAs"] = http_url(clip.url)
-    data["hasPart"] = moment_parts(clip, page_url)
+    data.update(relation_properties(clip, page_url, related))
     return {key: value for key, value in data.items() if value}
+
+
+# What schema.org can say of a relation, from the side of the clip it describes:
+# the copy "isBasedOn" its source, a translation is "translationOfWork", and the
+# source of an excerpt "hasPart" the excerpted stretch (a Clip with offsets,
+# pointing into this very video as key moments do); a corrected clip names its
+# "correction". Other kinds have no fitting property and are left out.
+BASED_ON = (ClipRelation.Kind.REUPLOAD, ClipRelation.Kind.EXCERPT, ClipRelation.Kind.MIRROR)
+
+
+def relation_properties(clip, page_url, related):
+    based_on, translated_from, parts, corrections = [], [], [], []
+    for entry in related:
+        kind, forward = entry.relation.kind, entry.relation.from_clip_id == clip.pk
+        other = {
+            "@type": "VideoObject",
+            "name": entry.other.title,
+            "url": urljoin(page_url, entry.url_there),
+        }
+        if forward and kind in BASED_ON:
+            based_on.append(other)
+        elif forward and kind == ClipRelation.Kind.TRANSLATION:
+            translated_from.append(other)
+        elif not forward and kind == ClipRelation.Kind.EXCERPT and entry.here:
+            parts.append(
+                {
+                    "@type": "Clip",
+                    "name": entry.other.title,
+                    "startOffset": int(entry.here.start),
+                    "endOffset": math.ceil(entry.here.end),
+                    "url": page_url + entry.url_here.removesuffix("#player"),
+                }
+            )
+        elif not forward and kind == ClipRelation.Kind.CORRECTION:
+            corrections.append(other["url"])
+    return {
+        "isBasedOn": based_on,
+        "translationOfWork": translated_from,
+        "hasPart": [*moment_parts(clip, page_url), *parts],
+        "correction": corrections,
+    }
 
 
 def moment_parts(clip, page_url):
@@ -94,7 +139,7 @@ def moment_parts(clip, page_url):
     ]
 
 
-def clip_meta(clip, request):
+def clip_meta(clip, request, related=()):
     """Everything the clip page's <head> says about the clip, for clip_meta.html."""
     canonical = request.build_absolute_uri(clip.get_absolute_url())
     description = Truncator(" ".join((clip.description or clip.title).split())).chars(
@@ -108,7 +153,7 @@ def clip_meta(clip, request):
         "image": image,
         "video": clip.embed_url,  # YouTube's privacy-enhanced player, else ""
         "twitter_card": "summary_large_image" if image else "summary",
-        "json_ld": json_ld_script(clip_video_object(clip, canonical)),
+        "json_ld": json_ld_script(clip_video_object(clip, canonical, related)),
     }
 
 
@@ -145,7 +190,22 @@ class ChannelSitemap(Sitemap):
         return Channel.objects.filter(clip_count__gt=0).order_by("slug")
 
 
-SITEMAPS = {"clips": ClipSitemap, "tags": TagSitemap, "channels": ChannelSitemap}
+class ThreadSitemap(Sitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return StoryThread.objects.public().order_by("slug")
+
+    def lastmod(self, thread):
+        return thread.updated_at
+
+
+SITEMAPS = {
+    "clips": ClipSitemap,
+    "tags": TagSitemap,
+    "channels": ChannelSitemap,
+    "threads": ThreadSitemap,
+}
 
 
 @require_safe

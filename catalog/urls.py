@@ -23,6 +23,8 @@ urlpatterns = [
     path("tags/<str:slug>/", views.tag_detail, name="tag_detail"),
     path("channels/", views.channel_list, name="channel_list"),
     path("channels/<str:slug>/", views.channel_detail, name="channel_detail"),
+    path("threads/", views.thread_list, name="thread_list"),
+    path("threads/<str:slug>/", views.thread_detail, name="thread_detail"),
     # Feeds and downloads of each list; the list's query string carries its filters.
     path("feeds/clips.atom", feeds.ClipAtomFeed(), name="feed_atom"),
     path("feeds/clips.rss", feeds.ClipRssFeed(), name="feed_rss"),
@@ -30,6 +32,8 @@ urlpatterns = [
     path("tags/<str:slug>/feed.rss", feeds.TagRssFeed(), name="tag_feed_rss"),
     path("channels/<str:slug>/feed.atom", feeds.ChannelAtomFeed(), name="channel_feed_atom"),
     path("channels/<str:slug>/feed.rss", feeds.ChannelRssFeed(), name="channel_feed_rss"),
+    path("threads/<str:slug>/feed.atom", feeds.ThreadAtomFeed(), name="thread_feed_atom"),
+    path("threads/<str:slug>/feed.rss", feeds.ThreadRssFeed(), name="thread_feed_rss"),
     path("export.csv", exports.export, {"fmt": "csv"}, name="export_csv"),
     path("export.jsonl", exports.export, {"fmt": "jsonl"}, name="export_jsonl"),
     path(
@@ -55,6 +59,18 @@ urlpatterns = [
         exports.export,
         {"fmt": "jsonl", "kind": "channel"},
         name="channel_export_jsonl",
+    ),
+    path(
+        "threads/<str:slug>/export.csv",
+        exports.export,
+        {"fmt": "csv", "kind": "thread"},
+        name="thread_export_csv",
+    ),
+    path(
+        "threads/<str:slug>/export.jsonl",
+        exports.export,
+        {"fmt": "jsonl", "kind": "thread"},
+        name="thread_export_jsonl",
     ),
     # For crawlers: a sitemap index with one paginated section per kind of page.
     path(

@@ -7,12 +7,14 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 from django.views.decorators.http import require_safe
 
+from catalog.browse.also_seen import related_entries
 from catalog.browse.cards import with_card_tags
 from catalog.browse.facets import facet_counts
 from catalog.browse.histogram import histogram
 from catalog.browse.pagination import paginate
+from catalog.browse.timeline import channel_starts, timeline
 from catalog.filters import ClipFilter
-from catalog.models import Channel, Clip, Tag
+from catalog.models import Channel, Clip, ClipRelation, StoryThread, Tag
 from catalog.search import attach_snippets
 from catalog.versioning import cached_fragment
 
@@ -106,10 +108,18 @@ def clip_detail(request, pk):
     start = request.GET.get("t", "")
     start = min(int(start), clip.duration or 86400) if start.isdigit() else 0
     playing = "play" in request.GET or bool(start)
+    related = related_entries(clip)
     return render(
         request,
         "catalog/clip_detail.html",
-        {"clip": clip, "player_src": clip.player_src(start) if playing else ""},
+        {
+            "clip": clip,
+            "player_src": clip.player_src(start) if playing else "",
+            "related": related,
+            "also_seen": [entry for entry in related if entry.is_copy],
+            "linked": [entry for entry in related if not entry.is_copy],
+            "threads": StoryThread.objects.public().containing(clip).order_by("name"),
+        },
     )
 
 
@@ -149,4 +159,38 @@ def channel_detail(request, slug):
         "catalog/channel_detail.html",
         Clip.objects.in_channel(channel),
         {"channel": channel},
+    )
+
+
+@require_safe
+def thread_list(request):
+    threads = StoryThread.objects.public().with_counts().order_by("-updated_at", "-id")
+    page = Paginator(threads, 50).get_page(request.GET.get("page"))
+    return render(request, "catalog/thread_list.html", {"page_obj": page})
+
+
+@require_safe
+def thread_detail(request, slug):
+    """The thread's clips on a timeline, its channels in the order they carried the story,
+    and the confirmed relations between its clips."""
+    thread = get_object_or_404(StoryThread.objects.public(), slug=slug)
+    entries = list(thread.thread_clips.select_related("clip__channel"))
+    with_card_tags([entry.clip for entry in entries])
+    in_thread = Clip.objects.in_thread(thread).values("pk")
+    relations = (
+        ClipRelation.objects.confirmed()
+        .filter(from_clip__in=in_thread, to_clip__in=in_thread)
+        .with_clips()
+        .order_by("kind", "from_clip_id", "to_clip_id")
+    )
+    return render(
+        request,
+        "catalog/thread_detail.html",
+        {
+            "thread": thread,
+            "groups": timeline(entries),
+            "channels": channel_starts(entries),
+            "relations": relations,
+            "clip_total": len(entries),
+        },
     )

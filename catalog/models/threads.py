@@ -18,7 +18,7 @@ class StoryThreadQuerySet(models.QuerySet):
         return self.filter(published=True)
 
     def with_counts(self):
-        """Each thread with `clip_total` and the span of its clips' dates (`first_at`, `last_at`)."""
+        """Each thread with `clip_total` and its clips' first and last dates (first_at, last_at)."""
         return self.annotate(
             clip_total=Count("thread_clips", distinct=True),
             first_at=Min("thread_clips__clip__published_at"),

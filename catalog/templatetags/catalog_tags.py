@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
-from catalog.models import Channel, Tag
+from catalog.models import Channel, StoryThread, Tag
 from catalog.seo import clip_meta as build_clip_meta
 from catalog.textlinks import HASHTAG_RE, http_url, iter_urls
 
@@ -54,7 +54,7 @@ register.filter("http_url", http_url)
 def list_links(context):
     """Feed and download URLs of the list being shown, carrying its filters.
 
-    Reads the page's `tag` or `channel` and the query string (minus the page
+    Reads the page's `tag`, `channel` or `thread` and the query string (minus the page
     cursor); reverses URLs only, so a list page gains no database query.
     """
     request = context["request"]
@@ -67,6 +67,8 @@ def list_links(context):
         prefix, kwargs = "tag_", {"slug": context["tag"].slug}
     elif isinstance(context.get("channel"), Channel):
         prefix, kwargs = "channel_", {"slug": context["channel"].slug}
+    elif isinstance(context.get("thread"), StoryThread):
+        prefix, kwargs = "thread_", {"slug": context["thread"].slug}
     names = {"atom": "feed_atom", "rss": "feed_rss", "csv": "export_csv", "jsonl": "export_jsonl"}
     return {
         key: reverse(f"catalog:{prefix}{name}", kwargs=kwargs) + query
@@ -77,4 +79,4 @@ def list_links(context):
 @register.simple_tag(takes_context=True)
 def clip_meta(context, clip):
     """The clip page's canonical URL, Open Graph, Twitter and JSON-LD data (catalog.seo)."""
-    return build_clip_meta(clip, context["request"])
+    return build_clip_meta(clip, context["request"], context.get("related", ()))
