@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Channel, ChannelLink, Clip, ClipTag, RelatedLink, Tag
+from catalog.models import Channel, ChannelLink, Clip, ClipRelation, ClipTag, RelatedLink, Tag
 
-from . import captures, claims, clip_extras, imports, moments, web_imports
+from . import captures, claims, clip_extras, imports, moments, relations, web_imports
 
 
 class ChannelLinkInline(admin.TabularInline):
@@ -85,6 +85,7 @@ class ClipAdmin(admin.ModelAdmin):
         ClipTagInline,
         RelatedLinkInline,
         moments.MomentInline,
+        relations.ClipRelationInline,
         claims.ClaimInline,
         claims.MediaReviewInline,
         clip_extras.ClipRevisionInline,
@@ -172,6 +173,12 @@ class ClipAdmin(admin.ModelAdmin):
         else:
             clip_extras.lock_edited_fields(obj, form)
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is ClipRelation:
+            relations.save_relation_formset(request, formset)
+        else:
+            super().save_formset(request, form, formset, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

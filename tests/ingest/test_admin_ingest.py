@@ -115,6 +115,7 @@ def test_editing_a_title_in_the_admin_locks_it(admin_client):
         "clip_tags",
         "related_links",
         "moments",
+        "relations_from",
         "claims",
         "media_review",
         "revisions",

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 INLINES = (
     "clip_tags",
     "related_links",
+    "relations_from",
     "claims",
     "media_review",
     "revisions",
