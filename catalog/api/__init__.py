@@ -1,1 +1,1 @@
-"""The read-only JSON API, /api/v1/: clips, channels and tags, filtered like the pages."""
+"""The read-only JSON API, /api/v1/: clips, channels, tags, relations and story threads, filtered like the pages."""

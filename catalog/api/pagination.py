@@ -17,6 +17,15 @@ class SlugCursorPagination(CursorPagination):
     max_page_size = 500
 
 
+class IdCursorPagination(CursorPagination):
+    """Rows in the order they were made: the id alone is a sound cursor."""
+
+    ordering = "id"
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
 class NewestFirstPagination(CursorPagination):
     """Clips in the pages' order, newest first (undated last), id as the tie-break.
 

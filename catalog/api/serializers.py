@@ -4,7 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from catalog.models import Channel, Clip, Moment, Tag
+from catalog.models import Channel, Clip, ClipRelation, Moment, StoryThread, Tag, ThreadClip
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -102,4 +102,60 @@ class ClipSerializer(serializers.ModelSerializer):
             "page_url",
             "moments",
         ]
+        read_only_fields = fields
+
+
+class ClipRefSerializer(serializers.ModelSerializer):
+    """A clip named by another object: enough to show it and to fetch the rest."""
+
+    published = serializers.CharField(source="published_iso", read_only=True)
+    page_url = PageUrlField()
+
+    class Meta:
+        model = Clip
+        fields = ["id", "title", "published", "page_url"]
+        read_only_fields = fields
+
+
+class RelationSerializer(serializers.ModelSerializer):
+    """A confirmed relation: from_clip is <kind> of to_clip; times in seconds in each clip."""
+
+    from_clip = ClipRefSerializer(read_only=True)
+    to_clip = ClipRefSerializer(read_only=True)
+
+    class Meta:
+        model = ClipRelation
+        fields = [
+            "id",
+            "kind",
+            "from_clip",
+            "to_clip",
+            "from_start",
+            "from_end",
+            "to_start",
+            "to_end",
+            "origin",
+            "score",
+            "reviewed_at",
+        ]
+        read_only_fields = fields
+
+
+class ThreadClipSerializer(serializers.ModelSerializer):
+    clip = ClipRefSerializer(read_only=True)
+
+    class Meta:
+        model = ThreadClip
+        fields = ["clip", "note", "position"]
+        read_only_fields = fields
+
+
+class StoryThreadSerializer(serializers.ModelSerializer):
+    clip_count = serializers.IntegerField(source="clip_total", read_only=True)
+    page_url = PageUrlField()
+    clips = ThreadClipSerializer(source="thread_clips", many=True, read_only=True)
+
+    class Meta:
+        model = StoryThread
+        fields = ["slug", "name", "description", "clip_count", "updated_at", "page_url", "clips"]
         read_only_fields = fields

@@ -14,6 +14,8 @@ router = DefaultRouter()
 router.register("clips", views.ClipViewSet, basename="clip")
 router.register("channels", views.ChannelViewSet, basename="channel")
 router.register("tags", views.TagViewSet, basename="tag")
+router.register("relations", views.RelationViewSet, basename="relation")
+router.register("threads", views.StoryThreadViewSet, basename="thread")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,6 +1,7 @@
 """Read-only viewsets; the clip list reuses the pages' ClipFilter (search included)."""
 
-from django.db.models import Q
+import django_filters
+from django.db.models import Prefetch, Q
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -12,10 +13,16 @@ from drf_spectacular.utils import (
 from rest_framework import viewsets
 
 from catalog.filters import ClipFilter, TagsFilter
-from catalog.models import Channel, Clip, Tag
+from catalog.models import Channel, Clip, ClipRelation, StoryThread, Tag, ThreadClip
 
-from .pagination import NewestFirstPagination, SlugCursorPagination
-from .serializers import ChannelSerializer, ClipSerializer, TagSerializer
+from .pagination import IdCursorPagination, NewestFirstPagination, SlugCursorPagination
+from .serializers import (
+    ChannelSerializer,
+    ClipSerializer,
+    RelationSerializer,
+    StoryThreadSerializer,
+    TagSerializer,
+)
 
 # ?tag=a&tag=b takes several values; the schema generator cannot infer that from
 # the custom filter, so it is declared here, keeping catalog.filters free of API code.
@@ -67,3 +74,44 @@ class TagViewSet(viewsets.ReadOnlyModelViewSet):
         if query:
             tags = tags.filter(Q(slug__contains=Tag.normalise(query)) | Q(name__icontains=query))
         return tags
+
+
+class RelationFilter(django_filters.FilterSet):
+    clip = django_filters.NumberFilter(
+        method="filter_clip", label="A clip's id: its relations on either side."
+    )
+    kind = django_filters.ChoiceFilter(choices=ClipRelation.Kind.choices)
+
+    class Meta:
+        model = ClipRelation
+        fields = ["clip", "kind"]
+
+    def filter_clip(self, queryset, name, value):
+        return queryset.involving(int(value))
+
+
+class RelationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Confirmed relations between clips ("from_clip is <kind> of to_clip"); suggestions
+    waiting for an editor are not published."""
+
+    queryset = ClipRelation.objects.confirmed().select_related("from_clip", "to_clip")
+    serializer_class = RelationSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = RelationFilter
+    pagination_class = IdCursorPagination
+
+
+class StoryThreadViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published story threads with their clips; /api/v1/clips/?thread=<slug> gives the
+    clips in full."""
+
+    queryset = (
+        StoryThread.objects.public()
+        .with_counts()
+        .prefetch_related(
+            Prefetch("thread_clips", queryset=ThreadClip.objects.select_related("clip"))
+        )
+    )
+    serializer_class = StoryThreadSerializer
+    pagination_class = SlugCursorPagination
+    lookup_field = "slug"
