@@ -257,8 +257,9 @@ def test_clip_page_query_count_does_not_grow_with_related_links(client, django_a
     _clips(10)
     # The clip with its channel, tags, related links with their targets, transcript,
     # moments, revisions and availability checks; its latest complete capture (none here);
-    # claims and the authenticity rating; and the catalogue version.
-    with django_assert_num_queries(VERSION + 10):
+    # claims and the authenticity rating; its confirmed relations and its threads; and
+    # the catalogue version.
+    with django_assert_num_queries(VERSION + 12):
         client.get(one.get_absolute_url())
-    with django_assert_num_queries(VERSION + 10):
+    with django_assert_num_queries(VERSION + 12):
         client.get(many.get_absolute_url())

@@ -1,1 +1,2 @@
-"""The read-only JSON API, /api/v1/: clips, channels, tags, relations and story threads, filtered like the pages."""
+"""The read-only JSON API, /api/v1/: clips, channels, tags, relations and story threads;
+clips filtered like the pages."""

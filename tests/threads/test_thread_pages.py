@@ -157,3 +157,31 @@ def test_untrusted_thread_text_stays_text(client, db):
     for page in ("/threads/", thread.get_absolute_url()):
         body = client.get(page).content.decode()
         assert "<script>alert" not in body and "<img src=x" not in body
+
+
+def test_query_counts_do_not_grow_with_relations_and_clips(
+    client, story, editor, django_assert_num_queries
+):
+    thread = story["thread"]
+    clip_url, thread_url = story["broadcast"].get_absolute_url(), thread.get_absolute_url()
+    # Clip page: the version, the clip and its prefetches, the capture, claims, the
+    # authenticity rating, its confirmed relations (both clips and channels joined) and
+    # its threads. Thread page: the version, the thread, its clips with channels, their
+    # tags, the relations between them.
+    counts = {clip_url: 13, thread_url: 5, "/threads/": 3}
+    for url, queries in counts.items():
+        client.get(url)
+        with django_assert_num_queries(queries):
+            assert client.get(url).status_code == 200
+    for n in range(6):
+        copy = make_clip(f"Copy {n}", channel=f"Copier {n}", tags=["g7", f"copy-{n}"])
+        ClipRelation.objects.suggest(copy, story["broadcast"], "reupload")[0].decide(
+            ClipRelation.Status.CONFIRMED, editor
+        )
+        ThreadClip.objects.create(thread=thread, clip=copy, note=f"note {n}")
+        StoryThread.objects.create(name=f"Thread {n}", slug=f"thread-{n}").clips.add(copy)
+    for url, queries in counts.items():
+        client.get(url)
+        with django_assert_num_queries(queries):
+            assert client.get(url).status_code == 200
+    assert client.get(clip_url).content.decode().count("Re-uploaded as") == 7
