@@ -71,6 +71,9 @@ def parse_pagetext(text, *, source_url="", channel_name=""):
             LinkRecord(url=url[:2000], label=label[:300]) for url, label in find_links(description)
         ],
         related=related,
+        # The page shows the video under its own title; a page copied from YouTube
+        # itself is the video, no mirror of it.
+        mirror_of=RelatedRecord(title=title) if platform != "youtube" else None,
         raw={"pagetext": {"date_line": lines[date_index] if date_index is not None else ""}},
     )
 

@@ -102,4 +102,7 @@ class ClipRecord:
     related: list[RelatedRecord] = field(default_factory=list)
     transcripts: list[TranscriptRecord] = field(default_factory=list)
     chapters: list[ChapterRecord] = field(default_factory=list)
+    # A mirror page's video: when a catalogued clip is that video, `store` records the
+    # page's clip as a "mirror of" it (ClipRelation, origin import).
+    mirror_of: RelatedRecord | None = None
     raw: dict = field(default_factory=dict)

@@ -11,7 +11,7 @@ chunk of records finds its links' targets without a query per link.
 
 from django.db.models import Q
 
-from catalog.models import Clip, RelatedLink
+from catalog.models import Clip, ClipRelation, RelatedLink
 from catalog.youtube import watch_url, youtube_video_id
 
 
@@ -89,3 +89,37 @@ def no_open_links_to(clip, maybe_open):
 def link_owner(clip):
     """The clip's id among link owners; a clip still waiting for its INSERT has none yet."""
     return clip.pk if clip.pk is not None else ("waiting", id(clip))
+
+
+# The identities pagetext._identity gives a page that is not the video itself.
+MIRROR_PAGE_PLATFORMS = ("web", "pagetext")
+
+
+def link_mirror(clip, mirrored):
+    """Record `clip` (a mirror page's clip) as a mirror of the catalogued video it shows.
+
+    `mirrored` (a RelatedRecord) names the video by URL or title; the video is the one
+    clip found that way which is not itself a mirror page (another mirror page of the
+    same video carries the same title; see pagetext._identity). Nothing is recorded when none or several are
+    found. Idempotent, and an editor's decision on the relation is kept.
+    """
+    kind, value = target_key(mirrored.title, canonical_url(mirrored.url))
+    found = list(
+        target_clips(kind, [value])
+        .exclude(pk=clip.pk)
+        .exclude(platform__in=MIRROR_PAGE_PLATFORMS)
+        .values_list("pk", flat=True)[:2]
+    )
+    if len(found) != 1:
+        return False
+    _relation, created = ClipRelation.objects.get_or_create(
+        from_clip=clip,
+        to_clip_id=found[0],
+        kind=ClipRelation.Kind.MIRROR,
+        defaults={
+            "origin": ClipRelation.Origin.IMPORT,
+            "status": ClipRelation.Status.CONFIRMED,
+            "evidence": {"found_by": kind, "page": clip.source_url},
+        },
+    )
+    return created

@@ -33,7 +33,7 @@ from catalog.search import clip_stored
 
 from .lookups import DIRECT
 from .records import tag_slug
-from .related import canonical_url, resolve_links_to
+from .related import canonical_url, link_mirror, resolve_links_to
 from .results import IngestError, ItemResult, Outcome
 
 # Clip fields copied from the record; None or "" in the record keeps what is stored.
@@ -84,6 +84,8 @@ def store_with(lookups, record, *, name="", checked_at=None):
         changed |= _sync_related(clip, record.related, created=created, lookups=lookups)
         changed |= _sync_transcripts(clip, record.transcripts, created=created)
         changed |= _sync_chapters(clip, record.chapters, created=created)
+        if record.mirror_of:
+            changed |= link_mirror(clip, record.mirror_of)
         if clip.channel_id:
             _add_channel_links(clip.channel, record.links, lookups)
         if lookups.may_be_linked_to(clip, created=created):

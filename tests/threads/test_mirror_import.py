@@ -1,0 +1,81 @@
+"""A mirror page imported for a catalogued clip becomes a "mirror of" relation; its related
+titles and links stay as they are."""
+
+import pytest
+
+from catalog.ingest import Outcome, import_pagetext
+from catalog.models import Clip, ClipRelation
+from tests.factories import make_clip
+
+pytestmark = pytest.mark.django_db
+
+SAMPLE = "pagetext/welt-kim-putin-wostotschny.txt"
+TITLE = (
+    'UKRAINE-KRIEG: "Heiliger Kampf!" Kim Jong Un tönt und lädt Wladimir Putin ein! '
+    "Der reagiert prompt!"
+)
+
+
+@pytest.fixture
+def sample_text(samples):
+    return (samples / SAMPLE).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def original():
+    return make_clip(
+        TITLE,
+        channel="WELT Nachrichtensender",
+        platform="youtube",
+        external_id="wlmirror001",
+        url="https://www.youtube.com/watch?v=wlmirror001",
+        published=(2023, 9, 13),
+    )
+
+
+def test_mirror_page_of_a_catalogued_clip_is_a_mirror_of_it(sample_text, original, client):
+    result = import_pagetext(
+        sample_text, channel_name="WELT", source_url="https://www.musicjinni.example/v/kim"
+    )
+    assert result.outcome is Outcome.CREATED
+    mirror = result.clip
+    relation = ClipRelation.objects.get()
+    assert (relation.from_clip, relation.to_clip, relation.kind) == (mirror, original, "mirror")
+    assert (relation.origin, relation.status) == ("import", "confirmed")
+    assert relation.evidence == {"found_by": "title", "page": "https://www.musicjinni.example/v/kim"}
+    # The page's related titles stay related links.
+    assert mirror.related_links.count() == 2
+    # Importing again changes nothing.
+    again = import_pagetext(
+        sample_text, channel_name="WELT", source_url="https://www.musicjinni.example/v/kim"
+    )
+    assert again.outcome is Outcome.UNCHANGED and ClipRelation.objects.count() == 1
+    page = client.get(original.get_absolute_url()).content.decode()
+    assert "Mirrored as" in page
+
+
+def test_an_editors_rejection_outlives_a_reimport(sample_text, original, django_user_model):
+    import_pagetext(sample_text, channel_name="WELT")
+    relation = ClipRelation.objects.get()
+    relation.decide(ClipRelation.Status.REJECTED, django_user_model.objects.create_user("ed"))
+    import_pagetext(sample_text, channel_name="WELT")
+    relation.refresh_from_db()
+    assert relation.status == "rejected"
+
+
+def test_no_relation_without_one_catalogued_video(sample_text):
+    # Nothing catalogued: the page is a clip of its own, nothing else.
+    import_pagetext(sample_text, channel_name="WELT", source_url="https://mirror-a.example/1")
+    # A second mirror page of the same video is no original either.
+    import_pagetext(sample_text, channel_name="WELT", source_url="https://mirror-b.example/2")
+    assert Clip.objects.count() == 2 and not ClipRelation.objects.exists()
+    # Two catalogued videos of that title: which one it mirrors is not known.
+    for n in range(2):
+        make_clip(TITLE, platform="youtube", external_id=f"twin{n:07d}")
+    import_pagetext(sample_text, channel_name="WELT", source_url="https://mirror-c.example/3")
+    assert not ClipRelation.objects.exists()
+
+
+def test_a_page_copied_from_youtube_is_the_video_not_a_mirror(sample_text, original):
+    import_pagetext(sample_text, source_url="https://www.youtube.com/watch?v=wlmirror001")
+    assert Clip.objects.count() == 1 and not ClipRelation.objects.exists()
