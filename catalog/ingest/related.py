@@ -100,8 +100,8 @@ def link_mirror(clip, mirrored):
 
     `mirrored` (a RelatedRecord) names the video by URL or title; the video is the one
     clip found that way which is not itself a mirror page (another mirror page of the
-    same video carries the same title; see pagetext._identity). Nothing is recorded when none or several are
-    found. Idempotent, and an editor's decision on the relation is kept.
+    same video carries the same title; see pagetext._identity). Nothing is recorded
+    when none or several are found. Idempotent; an editor's decision is kept.
     """
     kind, value = target_key(mirrored.title, canonical_url(mirrored.url))
     found = list(

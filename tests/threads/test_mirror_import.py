@@ -42,7 +42,10 @@ def test_mirror_page_of_a_catalogued_clip_is_a_mirror_of_it(sample_text, origina
     relation = ClipRelation.objects.get()
     assert (relation.from_clip, relation.to_clip, relation.kind) == (mirror, original, "mirror")
     assert (relation.origin, relation.status) == ("import", "confirmed")
-    assert relation.evidence == {"found_by": "title", "page": "https://www.musicjinni.example/v/kim"}
+    assert relation.evidence == {
+        "found_by": "title",
+        "page": "https://www.musicjinni.example/v/kim",
+    }
     # The page's related titles stay related links.
     assert mirror.related_links.count() == 2
     # Importing again changes nothing.
