@@ -27,6 +27,9 @@ def story(db, editor):
         precision="time",
         duration=120,
         thumbnail_url="https://i.ytimg.com/vi/aaaaaaaaaaa/hqdefault.jpg",
+        platform="youtube",
+        external_id="aaaaaaaaaaa",
+        url="https://www.youtube.com/watch?v=aaaaaaaaaaa",
     )
     reupload = make_clip("Summit opens (re-upload)", channel="Copy Cat", published=(2022, 6, 27))
     excerpt = make_clip(
