@@ -36,41 +36,15 @@ urlpatterns = [
     path("threads/<str:slug>/feed.rss", feeds.ThreadRssFeed(), name="thread_feed_rss"),
     path("export.csv", exports.export, {"fmt": "csv"}, name="export_csv"),
     path("export.jsonl", exports.export, {"fmt": "jsonl"}, name="export_jsonl"),
-    path(
-        "tags/<str:slug>/export.csv",
-        exports.export,
-        {"fmt": "csv", "kind": "tag"},
-        name="tag_export_csv",
-    ),
-    path(
-        "tags/<str:slug>/export.jsonl",
-        exports.export,
-        {"fmt": "jsonl", "kind": "tag"},
-        name="tag_export_jsonl",
-    ),
-    path(
-        "channels/<str:slug>/export.csv",
-        exports.export,
-        {"fmt": "csv", "kind": "channel"},
-        name="channel_export_csv",
-    ),
-    path(
-        "channels/<str:slug>/export.jsonl",
-        exports.export,
-        {"fmt": "jsonl", "kind": "channel"},
-        name="channel_export_jsonl",
-    ),
-    path(
-        "threads/<str:slug>/export.csv",
-        exports.export,
-        {"fmt": "csv", "kind": "thread"},
-        name="thread_export_csv",
-    ),
-    path(
-        "threads/<str:slug>/export.jsonl",
-        exports.export,
-        {"fmt": "jsonl", "kind": "thread"},
-        name="thread_export_jsonl",
+    *(
+        path(
+            f"{section}/<str:slug>/export.{fmt}",
+            exports.export,
+            {"fmt": fmt, "kind": kind},
+            name=f"{kind}_export_{fmt}",
+        )
+        for kind, section in (("tag", "tags"), ("channel", "channels"), ("thread", "threads"))
+        for fmt in exports.FORMATS
     ),
     # For crawlers: a sitemap index with one paginated section per kind of page.
     path(

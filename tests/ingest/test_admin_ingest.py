@@ -7,6 +7,7 @@ from django.urls import reverse
 from catalog.ingest import store
 from catalog.models import Clip, FollowedSource, IngestJob
 from tests.factories import clip_record
+from tests.support.clip_admin import clip_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -95,33 +96,7 @@ def test_an_oversized_file_is_refused_by_name(admin_client, settings):
 
 def test_editing_a_title_in_the_admin_locks_it(admin_client):
     clip = store(clip_record("Tippfeler", source="url")).clip
-    url = reverse("admin:catalog_clip_change", args=[clip.pk])
-    form = admin_client.get(url).context["adminform"].form
-    data = {
-        name: value
-        for name, value in form.initial.items()
-        if name in form.fields and value is not None
-    }
-    data.update(
-        {
-            "title": "Tippfehler",
-            "channel": "",
-            "published_at_0": "",
-            "published_at_1": "",
-            "locked_fields": [],
-        }
-    )
-    for prefix in (
-        "clip_tags",
-        "related_links",
-        "moments",
-        "relations_from",
-        "claims",
-        "media_review",
-        "revisions",
-        "availability_checks",
-    ):
-        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    url, data = clip_form_data(admin_client, clip, title="Tippfehler")
 
     response = admin_client.post(url, data)
 

@@ -6,18 +6,9 @@ from django.urls import reverse
 from catalog.admin.moments import TimecodeField
 from catalog.ingest import ClipRecord, store
 from catalog.models import Moment, Tag
+from tests.support.clip_admin import clip_form_data
 
 pytestmark = pytest.mark.django_db
-
-INLINES = (
-    "clip_tags",
-    "related_links",
-    "relations_from",
-    "claims",
-    "media_review",
-    "revisions",
-    "availability_checks",
-)
 
 
 @pytest.fixture
@@ -31,17 +22,7 @@ def clip():
 
 def _post(client, clip, moments, **clip_fields):
     """The clip's change form as the admin renders it, with these moments' rows."""
-    url = reverse("admin:catalog_clip_change", args=[clip.pk])
-    form = client.get(url).context["adminform"].form
-    data = {
-        name: value
-        for name, value in form.initial.items()
-        if name in form.fields and value is not None
-    }
-    data.update({"channel": "", "published_at_0": "", "published_at_1": "", **clip_fields})
-    data["locked_fields"] = []
-    for prefix in INLINES:
-        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    url, data = clip_form_data(client, clip, **clip_fields)
     existing = [m for m in moments if m.get("id")]
     data.update({"moments-TOTAL_FORMS": len(moments), "moments-INITIAL_FORMS": len(existing)})
     for index, moment in enumerate(moments):

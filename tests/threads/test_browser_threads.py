@@ -9,23 +9,11 @@ from playwright.sync_api import expect
 
 from catalog.models import ClipRelation
 from tests.browser import axe_violations, login, screenshot
-from tests.test_browser_pages import THUMBNAIL
+
+# Autouse: YouTube's thumbnails and player faked, as on the other pages' browser tests.
+from tests.test_browser_pages import fake_youtube  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def fake_youtube(page):
-    page.route(
-        "https://i.ytimg.com/**",
-        lambda route: route.fulfill(body=THUMBNAIL, content_type="image/png"),
-    )
-    page.route(
-        "https://www.youtube-nocookie.com/**",
-        lambda route: route.fulfill(
-            body="<!doctype html><title>player</title>", content_type="text/html"
-        ),
-    )
 
 
 def assert_accessible(page, name):

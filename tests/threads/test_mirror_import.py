@@ -6,14 +6,9 @@ import pytest
 from catalog.ingest import Outcome, import_pagetext
 from catalog.models import Clip, ClipRelation
 from tests.factories import make_clip
+from tests.test_pagetext import SAMPLE, TITLE
 
 pytestmark = pytest.mark.django_db
-
-SAMPLE = "pagetext/welt-kim-putin-wostotschny.txt"
-TITLE = (
-    'UKRAINE-KRIEG: "Heiliger Kampf!" Kim Jong Un tönt und lädt Wladimir Putin ein! '
-    "Der reagiert prompt!"
-)
 
 
 @pytest.fixture

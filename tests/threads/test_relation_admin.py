@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from catalog.models import ClipRelation, StoryThread
 from tests.factories import make_clip
+from tests.support.clip_admin import clip_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -125,29 +126,9 @@ def test_changelist_actions_decide_and_link_the_queue(editor_client, editor, que
     ) == sorted([queue[1].pk, queue[2].pk])
 
 
-CLIP_INLINES = (
-    "clip_tags",
-    "related_links",
-    "moments",
-    "claims",
-    "media_review",
-    "revisions",
-    "availability_checks",
-)
-
-
 def test_editor_adds_a_relation_on_the_clip_page(editor_client, editor, story):
     follow_up = make_clip("Summit ends", duration=90, channel=None, published=None)
-    url = reverse("admin:catalog_clip_change", args=[follow_up.pk])
-    form = editor_client.get(url).context["adminform"].form
-    data = {
-        name: value
-        for name, value in form.initial.items()
-        if name in form.fields and value is not None
-    }
-    data.update({"channel": "", "published_at_0": "", "published_at_1": "", "locked_fields": []})
-    for prefix in CLIP_INLINES:
-        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    url, data = clip_form_data(editor_client, follow_up)
     prefix = "relations_from"
     data.update(
         {
