@@ -4,7 +4,7 @@ titles and links stay as they are."""
 import pytest
 
 from catalog.ingest import Outcome, import_pagetext
-from catalog.models import Clip, ClipRelation
+from catalog.models import Clip, ClipRelation, StoryThread
 from tests.factories import make_clip
 from tests.test_pagetext import SAMPLE, TITLE
 
@@ -77,3 +77,20 @@ def test_no_relation_without_one_catalogued_video(sample_text):
 def test_a_page_copied_from_youtube_is_the_video_not_a_mirror(sample_text, original):
     import_pagetext(sample_text, source_url="https://www.youtube.com/watch?v=wlmirror001")
     assert Clip.objects.count() == 1 and not ClipRelation.objects.exists()
+
+
+def test_the_import_page_tells_the_editor(sample_text, original, admin_client):
+    response = admin_client.post(
+        "/admin/catalog/clip/import-pagetext/",
+        {"text": sample_text, "new_channel": "WELT", "source_url": "https://mirror.example/v/9"},
+    )
+    result = response.content.decode().split('id="import-result"', 1)[1]
+    assert "Mirror of" in result and original.get_absolute_url() not in result
+    assert f"/admin/catalog/clip/{original.pk}/change/" in result
+
+
+def test_the_thread_filter_is_offered_only_with_threads(client, original):
+    assert 'name="thread"' not in client.get("/").content.decode()
+    StoryThread.objects.create(name="Kim in Russia", slug="kim-russia")
+    page = client.get("/").content.decode()
+    assert 'name="thread"' in page and "Kim in Russia" in page
