@@ -200,7 +200,7 @@ class ClipFilter(django_filters.FilterSet):
         channels = Channel.objects.filter(Q(slug=value) | Q(name__iexact=value))
         return queryset.in_channel(*channels.order_by().values_list("pk", flat=True)[:5])
 
-    def filter_thread(self, queryset, name, value):
+    def filter_thread(self, queryset, name, value: str):
         return queryset.filter(
             thread_clips__thread__slug=value, thread_clips__thread__published=True
         )
