@@ -2,8 +2,9 @@
 
 `export_catalog` writes one header line, then channels (with their links), tags,
 clips (each with its tags, related links, transcript, moments, claims with their
-fact-checks, authenticity rating, revisions and availability history) and followed
-sources, each kind in a stable order, streamed in chunks so memory stays flat.
+fact-checks, authenticity rating, revisions and availability history), relations
+between clips, story threads and followed sources, each kind in a stable order,
+streamed in chunks so memory stays flat.
 References use natural keys: a channel or tag by its slug, a related clip by
 (platform, external_id), a claim's moment by its place in the clip's moments. Clips
 keep their ids, because the public clip URLs are built from them.
@@ -21,7 +22,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 
-from catalog import backup_claims, backup_moments, backup_snapshot
+from catalog import backup_claims, backup_moments, backup_snapshot, backup_threads
 from catalog.models import (
     AvailabilityCheck,
     Channel,
@@ -54,6 +55,7 @@ SOURCE_FIELDS = ("url", "feed_url", "enabled", "interval", "limit", "last_checke
 SOURCE_FIELDS += ("last_outcome", "last_error", "next_check_at", "created_at")
 # What the catalogue is; the ingestion jobs are work in progress, not part of it.
 CATALOGUE_MODELS = (
+    *backup_threads.MODELS,
     *backup_claims.MODELS,
     Moment,
     AvailabilityCheck,
@@ -101,6 +103,8 @@ def _export(write):
         write("tag", _values(tag, TAG_FIELDS))
     for clip in _clip_chunks():
         write("clip", _clip_row(clip))
+    for kind, row in backup_threads.rows(_values):
+        write(kind, row)
     sources = FollowedSource.objects.order_by("url").select_related("channel")
     for source in sources.iterator(chunk_size=CHUNK_SIZE):
         channel = source.channel.slug if source.channel else None
@@ -254,6 +258,14 @@ class _Restorer:
         self.pending.append(row)
         if len(self.pending) >= CHUNK_SIZE:
             self._store_clips()
+
+    def _take_relation(self, row):
+        self._store_clips()  # the clips it names may wait in the last chunk
+        backup_threads.restore_relation(row, _fields, ArchiveError)
+
+    def _take_thread(self, row):
+        self._store_clips()
+        backup_threads.restore_thread(row, _fields, ArchiveError)
 
     def _take_followed_source(self, row):
         self._store_clips()
