@@ -52,6 +52,9 @@ def finish(process, *, timeout):
 
 
 def version():
+    """fpcalc's version ("" when it is not installed: a print then fails with the reason)."""
+    if shutil.which(FPCALC) is None:
+        return ""
     out = subprocess.run(  # noqa: S603 (a fixed argument list)
         [FPCALC, "-version"], capture_output=True, text=True, check=False
     )

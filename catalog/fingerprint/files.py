@@ -7,15 +7,14 @@ more than their decoding. The audio is fingerprinted by fpcalc in a second
 process at the same time.
 """
 
-import functools
 import logging
 import os
-from importlib.metadata import version as package_version
 
 import av
 
 from . import audioprint, pdq
 from .mediaprint import FingerprintError, MediaPrint
+from .versions import media_tool_versions
 
 logger = logging.getLogger(__name__)
 
@@ -23,17 +22,8 @@ FRAME_STEP = 1.0  # seconds between two hashed frames
 EPSILON = 1e-3  # a frame stamped 0.9999 s is the frame of second 1
 
 
-@functools.cache
 def tool_versions():
-    """What produced a print; a print from other versions is computed again."""
-    return {
-        "pdqhash": package_version("pdqhash"),
-        "av": av.__version__,
-        "libavcodec": av.library_versions["libavcodec"]
-        and ".".join(str(part) for part in av.library_versions["libavcodec"]),
-        "fpcalc": audioprint.version(),
-        "frames": f"pdq {pdq.SCALE}x{pdq.SCALE} area every {FRAME_STEP:g} s",
-    }
+    return media_tool_versions(FRAME_STEP)
 
 
 def fingerprint_file(path):
