@@ -56,7 +56,7 @@ class FingerprintFacts:
 
     @admin.display(description=_("tools"))
     def tools(self, obj):
-        return ", ".join(f"{name} {version}" for name, version in obj.tool_versions.items())
+        return ", ".join(f"{name} {version}" for name, version in sorted(obj.tool_versions.items()))
 
 
 class MediaFingerprintInline(FingerprintFacts, ReadOnlyInline):
