@@ -6,7 +6,7 @@ from tests.capture.conftest import capture_settings, data_dir  # noqa: F401 (fix
 from tests.capture.signed import make_signed_capture
 from tests.factories import make_clip
 
-from .media import make_clip as make_media_clip
+from .ffmpeg_media import make_clip as make_media_clip
 
 
 @pytest.fixture(scope="session")

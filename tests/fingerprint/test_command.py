@@ -9,7 +9,7 @@ from catalog.fingerprint.jobs import fingerprint_clip_task
 from catalog.models import MediaFingerprint, ThumbnailHash
 from tests.factories import make_clip
 
-from .media import make_image
+from .ffmpeg_media import make_image
 
 pytestmark = pytest.mark.django_db
 

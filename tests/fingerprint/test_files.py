@@ -12,7 +12,7 @@ from catalog.fingerprint import (
     hash_image,
 )
 
-from .media import (
+from .ffmpeg_media import (
     OTHER_TONE,
     ffmpeg,
     make_audio,

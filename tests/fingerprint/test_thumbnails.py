@@ -7,7 +7,7 @@ from catalog.fingerprint.stored import MAX_THUMBNAIL_BYTES, hash_thumbnail
 from catalog.models import ThumbnailHash
 from tests.factories import make_clip
 
-from .media import make_image
+from .ffmpeg_media import make_image
 
 pytestmark = pytest.mark.django_db
 
