@@ -391,3 +391,6 @@ NEWSCLIPS_TSA_TIMEOUT = env_int("NEWSCLIPS_TSA_TIMEOUT", 20)
 # Re-hash this share of the stored capture files per day (`manage.py check_due`), the
 # longest unchecked first: 5 means every file about every 20 days; 0 switches it off.
 NEWSCLIPS_FIXITY_PERCENT = float(os.environ.get("NEWSCLIPS_FIXITY_PERCENT", "5"))
+# Clips whose new thumbnail or never-fingerprinted captured media one `check_due` run
+# queues for fingerprints (catalog.fingerprint.jobs); 0 leaves it to `manage.py fingerprint`.
+NEWSCLIPS_FINGERPRINTS_PER_RUN = env_int("NEWSCLIPS_FINGERPRINTS_PER_RUN", 200)

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Channel, ChannelLink, Clip, ClipRelation, ClipTag, RelatedLink, Tag
 
-from . import captures, claims, clip_extras, imports, moments, relations, web_imports
+from . import captures, claims, clip_extras, fingerprints, imports, moments, relations, web_imports
 
 
 class ChannelLinkInline(admin.TabularInline):
@@ -56,7 +56,11 @@ class RelatedLinkInline(admin.TabularInline):
 @admin.register(Clip)
 class ClipAdmin(admin.ModelAdmin):
     form = clip_extras.ClipForm
-    actions = [clip_extras.refresh_metadata, captures.capture_now]
+    actions = [
+        clip_extras.refresh_metadata,
+        captures.capture_now,
+        fingerprints.compute_fingerprints,
+    ]
     list_display = [
         "title",
         "channel",
@@ -90,6 +94,8 @@ class ClipAdmin(admin.ModelAdmin):
         claims.MediaReviewInline,
         clip_extras.ClipRevisionInline,
         clip_extras.AvailabilityCheckInline,
+        fingerprints.MediaFingerprintInline,
+        fingerprints.ThumbnailHashInline,
     ]
     fieldsets = [
         (None, {"fields": ["title", "channel", "description", "url", "thumbnail_url"]}),

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from catalog import ingest
 from catalog.capture import fixity
 from catalog.capture.rules import enqueue_due_captures
+from catalog.fingerprint.jobs import enqueue_due_fingerprints
 
 logger = logging.getLogger("catalog.ingest.jobs")
 
@@ -14,9 +15,9 @@ class Command(BaseCommand):
     help = (
         "Queue the periodic work for the background worker: a refresh job if clips are due "
         "for a re-check, a follow job if followed sources are due, captures that capture "
-        "rules ask for, and resume jobs and captures whose worker died; re-hash the day's "
-        "share of stored capture files (fixity). Run it every few minutes (cron, systemd "
-        "timer) or with --every."
+        "rules ask for, fingerprints of new thumbnails and of captured media without one, "
+        "and resume jobs and captures whose worker died; re-hash the day's share of stored "
+        "capture files (fixity). Run it every few minutes (cron, systemd timer) or with --every."
     )
 
     def add_arguments(self, parser):
@@ -32,6 +33,9 @@ class Command(BaseCommand):
         while True:
             jobs = ingest.enqueue_due() + ingest.resume_stale_jobs() + enqueue_due_captures()
             lines = [f"queued {job}" for job in jobs]
+            fingerprints = enqueue_due_fingerprints()
+            if fingerprints:
+                lines.append(f"queued fingerprints of {fingerprints} clips")
             checks = fixity.run_due_checks()
             if checks:
                 failed = sum(not check.ok for check in checks)
