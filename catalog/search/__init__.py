@@ -20,9 +20,11 @@ from .backends import (
     COMMON_TERM_CLIPS,
     ClipMatches,
     ClipsMatching,
+    ClipsMatchingAll,
     SearchRank,
     backend,
     matches_estimate,
+    off_text_matches,
 )
 from .boilerplate import checks_deferred, clip_stored, detect_boilerplate
 from .query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
@@ -79,7 +81,14 @@ def search(queryset, q):
     positive = parsed.positive
     if (parsed.words or parsed.phrases) and not positive:
         return queryset.none()  # only punctuation: nothing can match it
-    if positive:
+    # Several words: the index finds the clips whose text holds them all, however
+    # common each is (a per-clip check of common words would walk thousands of
+    # clips per page); the few that match a word otherwise are checked per clip.
+    elsewhere = off_text_matches(positive, queryset.db) if len(positive) > 1 else None
+    if elsewhere is not None:
+        everywhere = [pk for ids in elsewhere for pk in ids]
+        queryset = queryset.filter(pk__in=ClipsMatchingAll(positive, everywhere))
+    elif positive:
         # As Clip.objects.tagged() does for tags: the rarest term's matches drive
         # the query unless it is common; every other term is checked per clip.
         estimates = matches_estimate(positive, queryset.db)
