@@ -12,7 +12,7 @@ import random
 import pytest
 from django.urls import reverse
 
-import catalog.search.backends
+import catalog.search.conjunction
 from catalog.ingest import SegmentRecord, TranscriptRecord
 from catalog.models import Clip, Moment
 from catalog.search import by_relevance, search
@@ -73,7 +73,7 @@ def plans(monkeypatch):
     def run(function):
         new = function()
         with monkeypatch.context() as patch:
-            patch.setattr(catalog.search.backends, "OFF_TEXT_LIMIT", -1)
+            patch.setattr(catalog.search.conjunction, "OFF_TEXT_LIMIT", -1)
             old = function()
         return new, old
 

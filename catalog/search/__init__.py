@@ -20,13 +20,12 @@ from .backends import (
     COMMON_TERM_CLIPS,
     ClipMatches,
     ClipsMatching,
-    ClipsMatchingAll,
     SearchRank,
     backend,
     matches_estimate,
-    off_text_matches,
 )
 from .boilerplate import checks_deferred, clip_stored, detect_boilerplate
+from .conjunction import clips_matching_all
 from .query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
 from .snippets import attach_metadata_snippets, attach_moment_hits, attach_transcript_hits
 
@@ -84,10 +83,9 @@ def search(queryset, q):
     # Several words: the index finds the clips whose text holds them all, however
     # common each is (a per-clip check of common words would walk thousands of
     # clips per page); the few that match a word otherwise are checked per clip.
-    elsewhere = off_text_matches(positive, queryset.db) if len(positive) > 1 else None
-    if elsewhere is not None:
-        everywhere = [pk for ids in elsewhere for pk in ids]
-        queryset = queryset.filter(pk__in=ClipsMatchingAll(positive, everywhere))
+    every = clips_matching_all(positive, queryset.db) if len(positive) > 1 else None
+    if every is not None:
+        queryset = queryset.filter(pk__in=every)
     elif positive:
         # As Clip.objects.tagged() does for tags: the rarest term's matches drive
         # the query unless it is common; every other term is checked per clip.

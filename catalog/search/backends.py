@@ -10,21 +10,12 @@ from django.core.cache import cache
 from django.db import connections
 from django.db.models import BooleanField, Expression, F, FloatField, IntegerField
 
-from catalog.versioning import cached_fragment
-
 from . import postgres, sqlite
 
 # A term in more clips than this is checked per clip (ClipMatches), as a tag
 # in more than COMMON_TAG_CLIPS is.
 COMMON_TERM_CLIPS = 5000
 ESTIMATE_SECONDS = 300
-# A clip that matches a term only by a tag, transcript or moment is checked per
-# clip when several words must match (ClipsMatchingAll); a term with more such
-# clips than this is searched the other way (ClipMatches per clip of a list).
-OFF_TEXT_LIMIT = 2000
-OFF_TEXT_SECONDS = 600
-# An estimate above every other: the backends' per-clip form of ClipMatches.
-PER_CLIP = float("inf")
 
 BACKENDS = {"sqlite": sqlite, "postgresql": postgres}
 
@@ -50,35 +41,6 @@ class ClipsMatching(Expression):
 
     def as_sql(self, compiler, connection):
         sql, params = backend(connection).clips_matching_sql(self.term)
-        return f"({sql})", params
-
-
-class ClipsMatchingAll(Expression):
-    """The ids of clips that match every term: those whose own text holds them all
-    (one index query, however common each word is), and those of `elsewhere` (the
-    clips that match a term only by a tag, transcript or moment: off_text_matches())
-    that match every term, checked per clip.
-
-    Use as `pk__in=ClipsMatchingAll(terms, elsewhere)`.
-    """
-
-    output_field = IntegerField()
-
-    def __init__(self, terms, elsewhere):
-        super().__init__()
-        self.terms = terms
-        self.elsewhere = sorted(set(elsewhere))
-
-    def as_sql(self, compiler, connection):
-        vendor = backend(connection)
-        sql, params = vendor.text_conjunction_sql(self.terms)
-        if self.elsewhere:
-            ids, ids_params = vendor.ids_sql(self.elsewhere)
-            checks = [vendor.clip_matches_sql(term, "value", PER_CLIP) for term in self.terms]
-            where = " AND ".join(check for check, _params in checks)
-            # The backends' own SQL; the terms and ids are parameters.
-            sql += f" UNION SELECT value FROM ({ids}) AS elsewhere WHERE {where}"  # noqa: S608
-            params = [*params, *ids_params, *(p for _check, ps in checks for p in ps)]
         return f"({sql})", params
 
 
@@ -157,28 +119,3 @@ def matches_estimate(terms, using):
         cache.set_many(fresh, ESTIMATE_SECONDS)
         cached |= fresh
     return [cached[keys[term]] for term in terms]
-
-
-def off_text_matches(terms, using):
-    """Per term, the ids of the clips that match it only elsewhere than in their own
-    text (a tag, a transcript, a moment), or None if a term has more than
-    OFF_TEXT_LIMIT of them. Read once per catalogue version (they decide what a
-    search finds, so a stale set must never be used): one query per term.
-    """
-    connection = connections[using]
-
-    def read(term):
-        sql, params = backend(connection).off_text_sql(term, OFF_TEXT_LIMIT + 1)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            ids = [pk for (pk,) in cursor.fetchall()]
-        return {"ids": ids if len(ids) <= OFF_TEXT_LIMIT else None}
-
-    found = []
-    for term in terms:
-        key = ("off-text", using, term.text)
-        kept = cached_fragment(key, lambda term=term: read(term), OFF_TEXT_SECONDS)
-        if kept["ids"] is None:
-            return None
-        found.append(kept["ids"])
-    return found

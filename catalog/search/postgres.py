@@ -265,10 +265,11 @@ def text_conjunction_sql(terms):
 
 
 def off_text_sql(term, limit):
-    """SQL (and params) for up to `limit` ids of clips that match the term only
-    by a tag, not in their document."""
+    """SQL (and params) for rows (clip id, 'rest'): up to `limit` clips that match the
+    term only by a tag, not in their document (which holds transcripts and moments)."""
     query, params = _tsquery([term])
-    return f"{_tagged(query)} EXCEPT {_in_document(query)} LIMIT {int(limit)}", params * 2
+    off = f"{_tagged(query)} EXCEPT {_in_document(query)} LIMIT {int(limit)}"
+    return f"SELECT clip_id, 'rest' FROM ({off}) AS off", params * 2
 
 
 def ids_sql(ids):

@@ -228,18 +228,28 @@ def text_conjunction_sql(terms):
     return "SELECT rowid FROM catalog_clipsearch WHERE catalog_clipsearch MATCH %s", [match]
 
 
+# The clips with a transcript or a moment: their words are indexed apart.
+_SPOKEN = "SELECT clip_id FROM catalog_transcriptsegment UNION SELECT clip_id FROM catalog_moment"
+
+
 def off_text_sql(term, limit):
-    """SQL (and params) for up to `limit` ids of clips that match the term only
-    elsewhere than in their own text: by a tag, a transcript or a moment."""
+    """SQL (and params) for rows (clip id, kind): up to `limit` clips that match the
+    term only elsewhere than in their own text (by a tag, a transcript or a moment),
+    'x' if the clip has a transcript or moment, else 'rest'; and 'text': the clips
+    with a transcript or moment whose text holds the term."""
     match = match_string([term])
     sql = (
+        f"WITH x AS MATERIALIZED ({_SPOKEN}) "
+        "SELECT clip_id, CASE WHEN clip_id IN x THEN 'x' ELSE 'rest' END FROM ("
         f"{_TAGGED} "
         "UNION SELECT clip_id FROM catalog_segmentsearch WHERE catalog_segmentsearch MATCH %s "
         f"UNION {_MOMENT_HITS} "
         "EXCEPT SELECT rowid FROM catalog_clipsearch WHERE catalog_clipsearch MATCH %s "
-        f"LIMIT {int(limit)}"
+        f"LIMIT {int(limit)}) "
+        "UNION ALL SELECT rowid, 'text' FROM catalog_clipsearch WHERE catalog_clipsearch "
+        "MATCH %s AND rowid IN x"
     )
-    return sql, [match] * 4
+    return sql, [match] * 5
 
 
 def ids_sql(ids):
