@@ -17,8 +17,12 @@ and `x sql`: median / sql, how much the page costs beyond its queries
 (templates, Python); `beyond sql ms`: median - sql. `cpu ms`: the median CPU
 time of this process per request, which other programs on a busy machine
 inflate far less than the wall times (on SQLite it includes the database's
-work, on PostgreSQL not the server's). `python goal`: a list or search page
-within LIST_X_SQL times its SQL, any other page within PAGE_BEYOND_SQL_MS of it.
+work, on PostgreSQL not the server's). `first ms`: the page's first request in
+the process, with the caches empty (a search's term estimates and, for several
+words, each word's off-text clips, read once per catalogue version:
+catalog/search/conjunction.py) unless an earlier page used the same words.
+`python goal`: a list or search page within LIST_X_SQL times its SQL, any other
+page within PAGE_BEYOND_SQL_MS of it.
 
 The searches include what readers type: two and three words, each common, each
 rare or mixed, with a tag or a channel filter, and a German compound, in both
@@ -145,6 +149,7 @@ def measure(repeat, only):
                 "sql": bare * 1000,
                 "floor": floor * 1000,
                 "cpu": statistics.median(cpu) * 1000,
+                "first": first * 1000,
             }
         )
     print(json.dumps(results))
@@ -165,15 +170,15 @@ def python_goal(kind, ratio, beyond):
 def table(label, results):
     print(f"\n{label}")
     print(
-        "| page | n | median ms | p95 ms | cpu ms | queries | sql ms | floor ms | x sql "
-        "| beyond sql ms | target | python goal |"
+        "| page | n | median ms | p95 ms | cpu ms | first ms | queries | sql ms | floor ms "
+        "| x sql | beyond sql ms | target | python goal |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
     for r in results:
         target = 100 if r["kind"] == "search" else 50
         if r.get("timeout"):
             print(
-                f"| {r['page']} | 1 | > {TIMEOUT_SECONDS} s | | | | | | | | "
+                f"| {r['page']} | 1 | > {TIMEOUT_SECONDS} s | | | | | | | | | "
                 f"MISSED (<= {target}) | |"
             )
             continue
@@ -186,8 +191,9 @@ def table(label, results):
             sql = "- | - | - | -"  # too slow to run again
             verdict += " | -"
         cpu = f"{r['cpu']:.1f}" if "cpu" in r else "-"
+        first = f"{r['first']:.1f}" if "first" in r else "-"
         print(
-            f"| {r['page']} | {r['n']} | {r['median']:.1f} | {r['p95']:.1f} | {cpu} | "
+            f"| {r['page']} | {r['n']} | {r['median']:.1f} | {r['p95']:.1f} | {cpu} | {first} | "
             f"{r['queries']} | {sql} | {verdict} |"
         )
 

@@ -25,6 +25,7 @@ from .backends import (
     matches_estimate,
 )
 from .boilerplate import checks_deferred, clip_stored, detect_boilerplate
+from .conjunction import clips_matching_all
 from .query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
 from .snippets import attach_metadata_snippets, attach_moment_hits, attach_transcript_hits
 
@@ -79,7 +80,13 @@ def search(queryset, q):
     positive = parsed.positive
     if (parsed.words or parsed.phrases) and not positive:
         return queryset.none()  # only punctuation: nothing can match it
-    if positive:
+    # Several words: the index finds the clips whose text holds them all, however
+    # common each is (a per-clip check of common words would walk thousands of
+    # clips per page); the few that match a word otherwise are checked per clip.
+    every = clips_matching_all(positive, queryset.db) if len(positive) > 1 else None
+    if every is not None:
+        queryset = queryset.filter(pk__in=every)
+    elif positive:
         # As Clip.objects.tagged() does for tags: the rarest term's matches drive
         # the query unless it is common; every other term is checked per clip.
         estimates = matches_estimate(positive, queryset.db)

@@ -247,14 +247,34 @@ def _tag_ids(query):
     return f"ARRAY(SELECT tag_id FROM catalog_tagsearch WHERE document @@ {query})"
 
 
+def _in_document(query):
+    return f"SELECT clip_id FROM catalog_clipsearch WHERE {_DOCUMENT} @@ {query}"
+
+
 def clips_matching_sql(term):
     """SQL (and params) for the ids of clips where the term occurs, anywhere."""
     query, params = _tsquery([term])
-    sql = (
-        f"SELECT clip_id FROM catalog_clipsearch WHERE {_DOCUMENT} @@ {query} "
-        f"UNION ALL {_tagged(query)}"
-    )
-    return sql, params * 2
+    return f"{_in_document(query)} UNION ALL {_tagged(query)}", params * 2
+
+
+def text_conjunction_sql(terms):
+    """SQL (and params) for the ids of clips whose document (metadata, transcript,
+    moments) holds every term: one tsquery, its AND done by the GIN index."""
+    every = " && ".join(["newsclips_tsquery(%s)"] * len(terms))
+    return _in_document(f"({every})"), [term.text for term in terms]
+
+
+def off_text_sql(term, limit):
+    """SQL (and params) for rows (clip id, 'rest'): up to `limit` clips that match the
+    term only by a tag, not in their document (which holds transcripts and moments)."""
+    query, params = _tsquery([term])
+    off = f"{_tagged(query)} EXCEPT {_in_document(query)} LIMIT {int(limit)}"
+    return f"SELECT clip_id, 'rest' FROM ({off}) AS off", params * 2
+
+
+def ids_sql(ids):
+    """SQL (and params) for a list of ids as rows of one column `value`."""
+    return "SELECT value FROM unnest(%s::bigint[]) AS value", [[int(pk) for pk in ids]]
 
 
 def clip_matches_sql(term, clip_id_sql, estimate):

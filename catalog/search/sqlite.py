@@ -17,6 +17,8 @@ Rows are written once and rarely rewritten: FTS5 merges its segments as it goes
 every lookup slower.
 """
 
+import json
+
 from catalog.boilerplate_lines import strip_boilerplate
 
 from .stemming import STEMMED_LANGUAGES, index_text
@@ -217,6 +219,42 @@ def clips_matching_sql(term):
         f"UNION {_MOMENT_HITS}"
     )
     return sql, [match, match, match, match]
+
+
+def text_conjunction_sql(terms):
+    """SQL (and params) for the ids of clips whose own text (title, channel,
+    description) holds every term: one FTS5 query, its AND done by the index."""
+    match = " AND ".join(f"({match_string([term])})" for term in terms)
+    return "SELECT rowid FROM catalog_clipsearch WHERE catalog_clipsearch MATCH %s", [match]
+
+
+# The clips with a transcript or a moment: their words are indexed apart.
+_SPOKEN = "SELECT clip_id FROM catalog_transcriptsegment UNION SELECT clip_id FROM catalog_moment"
+
+
+def off_text_sql(term, limit):
+    """SQL (and params) for rows (clip id, kind): up to `limit` clips that match the
+    term only elsewhere than in their own text (by a tag, a transcript or a moment),
+    'x' if the clip has a transcript or moment, else 'rest'; and 'text': the clips
+    with a transcript or moment whose text holds the term."""
+    match = match_string([term])
+    sql = (
+        f"WITH x AS MATERIALIZED ({_SPOKEN}) "
+        "SELECT clip_id, CASE WHEN clip_id IN x THEN 'x' ELSE 'rest' END FROM ("
+        f"{_TAGGED} "
+        "UNION SELECT clip_id FROM catalog_segmentsearch WHERE catalog_segmentsearch MATCH %s "
+        f"UNION {_MOMENT_HITS} "
+        "EXCEPT SELECT rowid FROM catalog_clipsearch WHERE catalog_clipsearch MATCH %s "
+        f"LIMIT {int(limit)}) "
+        "UNION ALL SELECT rowid, 'text' FROM catalog_clipsearch WHERE catalog_clipsearch "
+        "MATCH %s AND rowid IN x"
+    )
+    return sql, [match] * 5
+
+
+def ids_sql(ids):
+    """SQL (and params) for a list of ids as rows of one column `value`."""
+    return "SELECT value FROM json_each(%s)", [json.dumps([int(pk) for pk in ids])]
 
 
 # Above this many clips a term's metadata hits are looked up per clip (rowid =):
