@@ -94,8 +94,6 @@ class ClipAdmin(admin.ModelAdmin):
         claims.MediaReviewInline,
         clip_extras.ClipRevisionInline,
         clip_extras.AvailabilityCheckInline,
-        fingerprints.MediaFingerprintInline,
-        fingerprints.ThumbnailHashInline,
     ]
     fieldsets = [
         (None, {"fields": ["title", "channel", "description", "url", "thumbnail_url"]}),

@@ -5,7 +5,14 @@ PDQ hash and quality of a picture. Matching (catalog.matching) uses both.
 """
 
 from .files import fingerprint_file, tool_versions
-from .mediaprint import MIN_QUALITY, PDQ_BYTES, FingerprintError, MediaPrint
+from .mediaprint import (
+    MIN_QUALITY,
+    PDQ_BYTES,
+    FingerprintError,
+    MediaPrint,
+    audio_seconds,
+    usable_frame_count,
+)
 from .pdq import hash_image
 
 __all__ = [
@@ -13,7 +20,9 @@ __all__ = [
     "PDQ_BYTES",
     "FingerprintError",
     "MediaPrint",
+    "audio_seconds",
     "fingerprint_file",
     "hash_image",
     "tool_versions",
+    "usable_frame_count",
 ]

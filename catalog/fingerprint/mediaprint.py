@@ -47,3 +47,14 @@ class MediaPrint:
     def audio_values(self):
         """Chromaprint's raw values as a uint32 array, one per `audio_step`."""
         return np.frombuffer(self.audio, dtype="<u4")
+
+
+def usable_frame_count(frame_quality):
+    """How many frames of a print are good enough to match on (quality >= MIN_QUALITY)."""
+    return sum(1 for quality in bytes(frame_quality) if quality >= MIN_QUALITY)
+
+
+def audio_seconds(audio_bytes, audio_step):
+    """The seconds an audio print of `audio_bytes` bytes covers (None without one)."""
+    values = audio_bytes // 4
+    return values * audio_step if values and audio_step else None

@@ -10,6 +10,7 @@ computing it again for the same bytes and tool versions changes nothing.
 """
 
 from django.db import models
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,13 @@ class FingerprintStatus(models.TextChoices):
 class MediaFingerprintQuerySet(models.QuerySet):
     def usable(self):
         return self.filter(status=FingerprintStatus.OK)
+
+    def with_sizes(self):
+        """Without the hashes (no page shows them), with their sizes in bytes:
+        `hash_bytes` (frame_hashes) and `audio_bytes` (audio)."""
+        return self.defer("frame_hashes", "audio").annotate(
+            hash_bytes=Length("frame_hashes"), audio_bytes=Length("audio")
+        )
 
 
 class MediaFingerprint(models.Model):
