@@ -153,6 +153,7 @@ def test_sitemap_index_and_sections(client, youtube_clip):
         "http://testserver/sitemap-clips.xml",
         "http://testserver/sitemap-tags.xml",
         "http://testserver/sitemap-channels.xml",
+        "http://testserver/sitemap-threads.xml",
     ]
 
     def urls(section):
