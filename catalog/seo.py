@@ -199,6 +199,9 @@ class ThreadSitemap(Sitemap):
     def lastmod(self, thread):
         return thread.updated_at
 
+    def get_latest_lastmod(self):
+        return StoryThread.objects.public().aggregate(latest=Max("updated_at"))["latest"]
+
 
 SITEMAPS = {
     "clips": ClipSitemap,

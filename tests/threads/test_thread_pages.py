@@ -185,3 +185,8 @@ def test_query_counts_do_not_grow_with_relations_and_clips(
         with django_assert_num_queries(queries):
             assert client.get(url).status_code == 200
     assert client.get(clip_url).content.decode().count("Re-uploaded as") == 7
+
+
+def test_a_range_here_is_a_link_only_where_the_page_has_a_player(client, story):
+    page = client.get(story["excerpt"].get_absolute_url()).content.decode()
+    assert '<span class="timestamp">0:00–0:48</span> here' in page
