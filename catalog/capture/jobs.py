@@ -30,6 +30,7 @@ from django.db.models.functions import Coalesce
 from django.tasks import task
 from django.utils import timezone
 
+from catalog.fingerprint.jobs import request_fingerprint
 from catalog.models import Capture, CaptureFile, CaptureTimestamp
 
 from . import proof, timestamps
@@ -245,6 +246,8 @@ def perform(capture):
         if media is not None:
             detail += f", media {media.name} sha256 {media.stored_file.sha256}"
         log_event(capture.clip, "capture", capture=capture, detail=detail)
+        if media is not None:
+            request_fingerprint(capture.clip_id)  # queued once this commits
     clear(folder)
 
 

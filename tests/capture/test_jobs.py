@@ -9,7 +9,16 @@ from django_tasks_db.models import DBTaskResult
 
 from catalog.capture.jobs import request_capture, run_capture, run_capture_task, stale_after
 from catalog.capture.rules import enqueue_due_captures, ruled_clips
-from catalog.models import AvailabilityCheck, Capture, CaptureRule, Channel, FollowedSource, Tag
+from catalog.fingerprint.jobs import fingerprint_clip_task
+from catalog.models import (
+    AvailabilityCheck,
+    Capture,
+    CaptureRule,
+    Channel,
+    FollowedSource,
+    MediaFingerprint,
+    Tag,
+)
 from tests.factories import make_clip
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +27,18 @@ pytestmark = pytest.mark.django_db
 def test_the_worker_task_runs_a_capture(capture_settings, media_site):
     capture = request_capture(make_clip("Task", url=media_site.url("/v/")), enqueue=False)
     assert run_capture_task.call(capture.pk) == Capture.Status.COMPLETE
+
+
+def test_a_complete_capture_queues_the_fingerprint_of_its_media(
+    capture_settings, media_site, django_capture_on_commit_callbacks
+):
+    capture = request_capture(make_clip("Task", url=media_site.url("/v/")), enqueue=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run_capture(capture.pk) == Capture.Status.COMPLETE
+    task = DBTaskResult.objects.get(task_path__endswith="fingerprint_clip_task")
+    assert task.args_kwargs["args"] == [capture.clip_id]
+    assert fingerprint_clip_task.call(capture.clip_id)["media"] == "created"
+    assert MediaFingerprint.objects.get(clip=capture.clip_id).frame_count == 3
 
 
 def test_a_failure_that_may_pass_is_retried_with_backoff(

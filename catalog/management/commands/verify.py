@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog.capture import verify
-from catalog.models import Clip
+from catalog.management.clip_arguments import add_clip_arguments, chosen_clip_ids
 
 
 class Command(BaseCommand):
@@ -13,19 +13,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("ids", nargs="*", type=int, metavar="CLIP_ID")
-        parser.add_argument(
-            "--all", action="store_true", dest="every_clip", help="Every clip's captures."
-        )
+        add_clip_arguments(parser, every_help="Every clip's captures.")
 
     def handle(self, *args, ids, every_clip, **options):
-        if bool(ids) == every_clip:
-            raise CommandError("name the clips to verify (CLIP_ID ...) or --all, not both")
-        if ids:
-            found = set(Clip.objects.filter(pk__in=ids).values_list("pk", flat=True))
-            missing = sorted(set(ids) - found)
-            if missing:
-                raise CommandError(f"no clip with id {', '.join(map(str, missing))}")
+        ids = chosen_clip_ids(ids, every_clip, verb="verify") or []
         results = list(verify.verify_clips(ids or None))
         failed = [result for result in results if not result.ok]
         for result in results:

@@ -1,0 +1,49 @@
+"""The plain record of a media file's fingerprints, and the error for media that has none.
+
+A MediaPrint is what `fingerprint_file` returns and what `fingerprint_clip`
+stores as a MediaFingerprint: one PDQ hash (32 bytes) and one quality byte per
+`frame_step` seconds of video, and Chromaprint's raw values (uint32,
+little-endian) one every `audio_step` seconds. Media without video (a podcast,
+a radio clip) has an audio print and no frames; media without audio has frames
+and no audio print (`audio_step` None). Media with neither is a
+FingerprintError.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+PDQ_BYTES = 32
+# PDQ's own threshold for a frame worth matching: black, blank and single-colour
+# frames and static cards score below it (ThreatExchange uses 50 too).
+MIN_QUALITY = 50
+
+
+class FingerprintError(Exception):
+    """The media cannot be fingerprinted; the message says why, for editors and logs."""
+
+
+@dataclass(frozen=True)
+class MediaPrint:
+    duration: float
+    frame_step: float
+    frame_hashes: bytes
+    frame_quality: bytes
+    audio_step: float | None
+    audio: bytes
+    tool_versions: dict = field(default_factory=dict)
+
+    @property
+    def frame_count(self):
+        return len(self.frame_hashes) // PDQ_BYTES
+
+    def frames(self):
+        """The frame hashes as an (N, 32) uint8 array, one row per `frame_step`."""
+        return np.frombuffer(self.frame_hashes, dtype=np.uint8).reshape(-1, PDQ_BYTES)
+
+    def qualities(self):
+        return np.frombuffer(self.frame_quality, dtype=np.uint8)
+
+    def audio_values(self):
+        """Chromaprint's raw values as a uint32 array, one per `audio_step`."""
+        return np.frombuffer(self.audio, dtype="<u4")
