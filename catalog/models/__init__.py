@@ -14,6 +14,7 @@ from .fingerprints import MediaFingerprint, ThumbnailHash
 from .following import FollowedSource
 from .history import AvailabilityCheck, ClipRevision
 from .jobs import IngestJob, IngestJobItem
+from .match_index import IndexedClip, MatchKey
 from .moments import Moment
 from .related_links import RelatedLink
 from .relations import ClipRelation
@@ -40,9 +41,11 @@ __all__ = [
     "CustodyEvent",
     "FixityCheck",
     "FollowedSource",
+    "IndexedClip",
     "IngestJob",
     "IngestJobItem",
     "MediaFingerprint",
+    "MatchKey",
     "MediaReview",
     "Moment",
     "RelatedLink",

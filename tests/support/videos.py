@@ -58,11 +58,14 @@ def _picture(pattern, seed, seconds, size):
 def _melody(seed, seconds):
     """Two voices of tones changing every half second, a seed's own sequence."""
     rng = random.Random(seed)  # noqa: S311 - test pictures, not secrets
-    a, b, c = rng.randrange(3, 23), rng.randrange(24), rng.randrange(5, 19)
-    note = f"mod(floor(t*2)*{a}+{b}+floor(t/3)*{c},24)"
+    # The sine of a whole number is as good as random and never repeats: no two stretches
+    # of a melody sound alike (an excerpt has one place in it).
+    a, b, c = (rng.uniform(1, 100) for _ in range(3))
+    note = f"floor(12+11.99*sin(floor(t*2)*{a:.4f}+{b:.4f}))"
+    second = f"floor(6+5.99*sin(floor(t*3)*{c:.4f}))"
     return (
         f"aevalsrc=exprs='0.4*sin(2*PI*t*220*pow(2,{note}/12))"
-        f"+0.2*sin(2*PI*t*330*pow(2,mod({note}*5,12)/12))'"
+        f"+0.2*sin(2*PI*t*330*pow(2,{second}/12))'"
         f":sample_rate=22050:duration={seconds}"
     )
 
@@ -113,18 +116,20 @@ def reencode(src, dst, *, size="192x144", bitrate="120k"):
     return Path(dst)
 
 
-def crop(src, dst, *, fraction=0.1):
-    """`fraction` of the picture cut off (half at each side), scaled back up."""
+def crop(src, dst, *, fraction=0.1, size="320x240"):
+    """`fraction` of the picture cut off (half at each side), scaled up to `size`."""
     keep = 1 - fraction
-    _ffmpeg("-i", src, "-vf", f"crop=iw*{keep}:ih*{keep},scale=320:240", *_encode(), dst)
+    w, h = size.split("x")
+    _ffmpeg("-i", src, "-vf", f"crop=iw*{keep}:ih*{keep},scale={w}:{h}", *_encode(), dst)
     return Path(dst)
 
 
 def add_logo(src, dst, *, text="NEWS24"):
     """A re-uploader's logo in the top right corner."""
     logo = (
-        "drawbox=x=iw-110:y=8:w=100:h=34:color=red@0.9:t=fill,"
-        f"drawtext=fontfile={FONT}:text='{text}':fontsize=20:fontcolor=white:x=w-104:y=14"
+        "drawbox=x=iw*0.7:y=ih*0.04:w=iw*0.26:h=ih*0.14:color=red@0.9:t=fill,"
+        f"drawtext=fontfile={FONT}:text='{text}':fontsize=h/12:fontcolor=white"
+        ":x=w*0.72:y=h*0.06"
     )
     _ffmpeg("-i", src, "-vf", logo, *_encode(), dst)
     return Path(dst)
