@@ -61,7 +61,8 @@ def _lines(query_times, other_times, tolerance):
     result = []
     for _votes, _nearness, slope, offset in lines[:TOP_LINES]:
         inliers = np.abs(other_times - (slope * query_times + offset)) <= tolerance
-        result.append((slope, float(np.median(other_times[inliers] - slope * query_times[inliers]))))
+        offsets = other_times[inliers] - slope * query_times[inliers]
+        result.append((slope, float(np.median(offsets))))
     return result
 
 

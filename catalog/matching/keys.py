@@ -73,7 +73,7 @@ def distinct_frames(hashes, qualities):
     for i, quality in enumerate(qualities):
         if quality < MIN_QUALITY:
             continue
-        if last is not None and int(np.bitwise_count(words[i] ^ words[last]).sum()) <= SAME_SHOT_BITS:
+        if last is not None and np.bitwise_count(words[i] ^ words[last]).sum() <= SAME_SHOT_BITS:
             continue
         kept.append(i)
         last = i
@@ -90,7 +90,6 @@ def informative_audio(values):
     run_id = np.cumsum(starts) - 1
     lengths = np.bincount(run_id)
     return lengths[run_id] < STATIC_RUN
-
 
 
 def audio_keys(values):

@@ -51,7 +51,7 @@ def match_print(media_print, *, thumbnail_pdq=None, exclude=None):
     matches = {}
     if media_print is not None:
         shared = candidates(keys_of(media_print), exclude=exclude)
-        best = [clip_id for clip_id, n in shared.most_common(MAX_CANDIDATES) if n >= MIN_SHARED_KEYS]
+        best = [c for c, n in shared.most_common(MAX_CANDIDATES) if n >= MIN_SHARED_KEYS]
         for fingerprint in _newest_prints(best):
             match = compare(media_print, fingerprint)
             if match is not None:
@@ -110,8 +110,12 @@ def compare(query, fingerprint):
         clip_id=fingerprint.clip_id,
         kind=kind,
         score=round(score, 3),
-        ranges=(best.other_start, min(best.other_end, other_seconds), best.query_start,
-                min(best.query_end, query_seconds)),  # fmt: skip
+        ranges=(
+            best.other_start,
+            min(best.other_end, other_seconds),
+            best.query_start,
+            min(best.query_end, query_seconds),
+        ),
         evidence=evidence,
     )
 

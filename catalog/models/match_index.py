@@ -35,10 +35,18 @@ class IndexedClip(models.Model):
 
     clip = models.OneToOneField("catalog.Clip", on_delete=models.CASCADE, related_name="+")
     fingerprint = models.ForeignKey(
-        "catalog.MediaFingerprint", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "catalog.MediaFingerprint",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     thumbnail = models.ForeignKey(
-        "catalog.ThumbnailHash", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "catalog.ThumbnailHash",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     signature = models.CharField(
         max_length=64, help_text=_("What was indexed: fingerprint and thumbnail ids and times.")

@@ -2,6 +2,7 @@
 their fingerprints."""
 
 import hashlib
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -20,9 +21,8 @@ class Media:
     def __init__(self, folder):
         self.folder = Path(folder)
         self.recipes = {
-            "original": lambda p: videos.make_video(p, seconds=40, seed=11, text="Tagesschau",
-                                                    size=SIZE),  # fmt: skip
-            "long": lambda p: videos.make_video(p, seconds=120, seed=12, text="WELT", size=SIZE),
+            "original": partial(videos.make_video, seconds=40, seed=11, text="Tagesschau"),
+            "long": partial(videos.make_video, seconds=120, seed=12, text="WELT"),
             "reencoded": lambda p: videos.reencode(self["original"], p, size="128x96"),
             "cropped": lambda p: videos.crop(self["original"], p, size=SIZE),
             "logo": lambda p: videos.add_logo(self["original"], p),
@@ -30,19 +30,23 @@ class Media:
             "slower": lambda p: videos.change_speed(self["original"], p, factor=0.97),
             "excerpt": lambda p: videos.excerpt(self["long"], p, start=42.4, seconds=30),
             "still": lambda p: videos.audio_over_still(self["original"], p),
-            "other": lambda p: videos.make_video(p, seconds=20, seed=13, pattern="cellauto",
-                                                 text="DW", size=SIZE, black_intro=6),  # fmt: skip
-            "another": lambda p: videos.make_video(p, seconds=20, seed=14, pattern="life",
-                                                   text="ZDF", size=SIZE, black_intro=6),  # fmt: skip
-            "third": lambda p: videos.make_video(p, seconds=20, seed=15, text="ARD", size=SIZE,
-                                                 black_intro=6),  # fmt: skip
+            # Three unrelated clips, each after the same six black and silent seconds.
+            "other": partial(videos.make_video, seed=13, pattern="cellauto", text="DW"),
+            "another": partial(videos.make_video, seed=14, pattern="life", text="ZDF"),
+            "third": partial(videos.make_video, seed=15, text="ARD"),
         }
+        self.intro = {"other", "another", "third"}
         self.prints = {}
 
     def __getitem__(self, name):
         path = self.folder / f"{name}.mp4"
         if not path.exists():
-            self.recipes[name](path)
+            recipe = self.recipes[name]
+            if isinstance(recipe, partial):  # an original
+                options = {"seconds": 20, "black_intro": 6} if name in self.intro else {}
+                recipe(path, size=SIZE, **options)
+            else:
+                recipe(path)
         return path
 
     def print_of(self, name):

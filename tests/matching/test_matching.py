@@ -53,7 +53,7 @@ def test_the_whole_contains_a_catalogued_excerpt(catalogued, media):
     index_clip(part.pk)
     [match] = match_print(media.print_of("long"))
     assert (match.clip_id, match.kind) == (part.pk, CONTAINS)
-    clip_start, clip_end, file_start, file_end = match.ranges
+    clip_start, _clip_end, file_start, _file_end = match.ranges
     assert clip_start <= 1 and abs(file_start - 42.4) <= 1
 
 
