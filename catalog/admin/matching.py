@@ -56,9 +56,10 @@ def have_we_seen_view(model_admin):
     def view(request):
         if not model_admin.has_view_permission(request):
             raise PermissionDenied
-        form = SeenForm(request.POST or None, request.FILES or None)
+        posted = request.method == "POST"
+        form = SeenForm(request.POST, request.FILES) if posted else SeenForm()
         rows = None
-        if request.method == "POST" and form.is_valid():
+        if posted and form.is_valid():
             try:
                 if form.cleaned_data["file"]:
                     matches = _match_upload(form.cleaned_data["file"])
