@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.capture.storage import max_file_bytes
 from catalog.matching import match_file, match_url
+from catalog.matching.lookup import KIND_LABELS
 from catalog.matching.report import span
 from catalog.matching.suggest import MatchFailed
 from catalog.models import Clip
@@ -75,6 +76,7 @@ def have_we_seen_view(model_admin):
                     {
                         "match": match,
                         "clip": clips.get(match.clip_id),
+                        "kind": KIND_LABELS.get(match.kind, match.kind),
                         "clip_range": match.ranges and span(*match.ranges[:2]),
                         "file_range": match.ranges and span(*match.ranges[2:]),
                     }
