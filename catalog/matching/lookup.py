@@ -60,7 +60,11 @@ def match_print(media_print, *, thumbnail_pdq=None, exclude=None):
     matches = {}
     if media_print is not None:
         shared = candidates(keys_of(media_print), exclude=exclude)
-        best = [c for c, n in shared.most_common(MAX_CANDIDATES) if n >= MIN_SHARED_KEYS]
+        ranked = shared.most_common(MAX_CANDIDATES)
+        # A copy shares hundreds of keys, a chance collision a few: align only clips with
+        # a tenth of the best one's (alignment is the query's main cost).
+        floor = max(MIN_SHARED_KEYS, ranked[0][1] // 10) if ranked else MIN_SHARED_KEYS
+        best = [clip_id for clip_id, n in ranked if n >= floor]
         for fingerprint in _newest_prints(best):
             match = compare(media_print, fingerprint)
             if match is not None:
