@@ -51,3 +51,7 @@ class CatalogConfig(AppConfig):
         post_migrate.connect(_ensure_version_triggers, sender=self)
         # Connects the receiver that captures clips at risk of removal.
         from catalog.capture import rules  # noqa: F401
+
+        # Connects the receiver that indexes a clip and suggests its relations after its
+        # fingerprint is stored.
+        from catalog.matching import suggest  # noqa: F401

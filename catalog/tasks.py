@@ -6,5 +6,8 @@ task was `catalog.tasks.run_ingest_job` before it moved beside the jobs it runs
 """
 
 from catalog.ingest.jobs import run_ingest_job
+from catalog.matching.suggest import index_and_suggest_task
 
-__all__ = ["run_ingest_job"]
+# The chain after a capture: catalog.fingerprint's fingerprint_clip_task stores the
+# fingerprints; its fingerprint_changed signal queues index_and_suggest_task.
+__all__ = ["index_and_suggest_task", "run_ingest_job"]

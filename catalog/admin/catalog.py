@@ -4,7 +4,17 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Channel, ChannelLink, Clip, ClipRelation, ClipTag, RelatedLink, Tag
 
-from . import captures, claims, clip_extras, fingerprints, imports, moments, relations, web_imports
+from . import (
+    captures,
+    claims,
+    clip_extras,
+    fingerprints,
+    imports,
+    matching,
+    moments,
+    relations,
+    web_imports,
+)
 
 
 class ChannelLinkInline(admin.TabularInline):
@@ -159,6 +169,11 @@ class ClipAdmin(admin.ModelAdmin):
                 "<int:object_id>/import-factcheck/",
                 self.admin_site.admin_view(claims.import_factcheck_view(self)),
                 name="catalog_clip_import_factcheck",
+            ),
+            path(
+                "have-we-seen-this/",
+                self.admin_site.admin_view(matching.have_we_seen_view(self)),
+                name="catalog_clip_have_we_seen",
             ),
             path(
                 "upload-infojson/",

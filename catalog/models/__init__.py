@@ -14,6 +14,7 @@ from .fingerprints import MediaFingerprint, ThumbnailHash
 from .following import FollowedSource
 from .history import AvailabilityCheck, ClipRevision
 from .jobs import IngestJob, IngestJobItem
+from .match_index import IndexedClip, MatchKey
 from .moments import Moment
 from .related_links import RelatedLink
 from .relations import ClipRelation
@@ -41,8 +42,10 @@ __all__ = [
     "CustodyEvent",
     "FixityCheck",
     "FollowedSource",
+    "IndexedClip",
     "IngestJob",
     "IngestJobItem",
+    "MatchKey",
     "MediaFingerprint",
     "MediaReview",
     "Moment",

@@ -1,0 +1,88 @@
+"""Keeping the index in step with the stored fingerprints, and asking it for candidates.
+
+`index_clip(clip_id)` replaces a clip's keys by those of its newest usable media
+fingerprint and its thumbnail hash, in one transaction; doing it again for the
+same fingerprints changes nothing (IndexedClip's signature). `candidates(keys)`
+counts, per clip, the keys it shares with a query: the clips worth aligning.
+"""
+
+from collections import Counter
+
+import numpy as np
+from django.db import transaction
+
+from catalog.models import IndexedClip, MatchKey, MediaFingerprint, ThumbnailHash
+from catalog.models.fingerprints import FingerprintStatus
+
+from .keys import MIN_QUALITY, THUMBNAIL, hash_keys, print_keys
+
+LOOKUP_BATCH = 500  # keys per query: well under SQLite's limit of bound parameters
+INSERT_BATCH = 2000
+
+
+def stored_print(clip_id):
+    """The clip's newest usable media fingerprint, or None."""
+    return (
+        MediaFingerprint.objects.usable()
+        .filter(clip_id=clip_id)
+        .order_by("-computed_at", "-id")
+        .first()
+    )
+
+
+def stored_thumbnail(clip_id):
+    """The clip's thumbnail hash when it is good enough to match, or None."""
+    return ThumbnailHash.objects.filter(
+        clip_id=clip_id, status=FingerprintStatus.OK, quality__gte=MIN_QUALITY
+    ).first()
+
+
+def keys_of(fingerprint=None, thumbnail_pdq=None):
+    """The index keys of a media fingerprint (MediaPrint or MediaFingerprint) and of a
+    thumbnail's PDQ hash (32 bytes)."""
+    keys = set()
+    if fingerprint is not None:
+        audio = np.frombuffer(bytes(fingerprint.audio or b""), dtype="<u4")
+        keys |= print_keys(bytes(fingerprint.frame_hashes), bytes(fingerprint.frame_quality), audio)
+    if thumbnail_pdq:
+        keys |= hash_keys(bytes(thumbnail_pdq), THUMBNAIL)
+    return keys
+
+
+def index_clip(clip_id):
+    """Index clip `clip_id`'s fingerprints; returns (IndexedClip or None, changed)."""
+    fingerprint, thumbnail = stored_print(clip_id), stored_thumbnail(clip_id)
+    signature = ";".join(
+        f"{row.pk}@{row.computed_at.timestamp():.3f}" if row else "-"
+        for row in (fingerprint, thumbnail)
+    )
+    indexed = IndexedClip.objects.filter(clip_id=clip_id).first()
+    if indexed is not None and indexed.signature == signature:
+        return indexed, False
+    keys = keys_of(fingerprint, thumbnail.pdq if thumbnail else None)
+    with transaction.atomic():
+        MatchKey.objects.filter(clip_id=clip_id).delete()
+        MatchKey.objects.bulk_create(
+            (MatchKey(key=key, clip_id=clip_id) for key in sorted(keys)), batch_size=INSERT_BATCH
+        )
+        indexed, _created = IndexedClip.objects.update_or_create(
+            clip_id=clip_id,
+            defaults={
+                "fingerprint": fingerprint,
+                "thumbnail": thumbnail,
+                "signature": signature,
+                "keys": len(keys),
+            },
+        )
+    return indexed, True
+
+
+def candidates(keys, *, exclude=None):
+    """Clips sharing keys with the query: a Counter clip_id -> shared keys."""
+    counts = Counter()
+    keys = sorted(keys)
+    for start in range(0, len(keys), LOOKUP_BATCH):
+        rows = MatchKey.objects.filter(key__in=keys[start : start + LOOKUP_BATCH])
+        counts.update(rows.values_list("clip_id", flat=True))
+    counts.pop(exclude, None)
+    return counts

@@ -1,0 +1,104 @@
+"""The index's keys: PDQ hashes cut into chunks, Chromaprint values as they are.
+
+A key is one integer: source (2 bits) | chunk position (6 bits) | value (32 bits).
+PDQ's 256 bits are 12 chunks (four of 22 bits, eight of 21): about log2 of the
+number of indexed frames, so that a chunk value is shared by few unrelated frames
+while a re-encoded frame keeps several chunks exactly. A lookup for one hash may
+also ask for every chunk value one bit away (`neighbours=True`, used for the single
+hash of a thumbnail): then every hash within 23 bits is found for certain.
+"""
+
+import numpy as np
+
+THUMBNAIL, FRAME, AUDIO = 1, 2, 3
+CHUNK_BITS = (22, 22, 22, 22, 21, 21, 21, 21, 21, 21, 21, 21)
+CHUNK_STARTS = tuple(int(sum(CHUNK_BITS[:i])) for i in range(len(CHUNK_BITS)))
+# Frames closer than this to the last indexed frame of a run add nothing: a shot's
+# seconds are indexed once (re-encoded copies of a frame differ by more than 8 bits
+# only rarely, and the next shot by far more).
+SAME_SHOT_BITS = 8
+MIN_QUALITY = 50  # PDQ's own threshold: black, blank and static cards score below
+STATIC_RUN = 8  # the same Chromaprint value for a second: silence or a held tone
+
+
+def _key(source, position, value):
+    return (source << 38) | (position << 32) | value
+
+
+def as_array(hashes):
+    """PDQ hashes (bytes of N * 32, or an array) as an (N, 32) uint8 array."""
+    if isinstance(hashes, bytes | bytearray | memoryview):
+        hashes = np.frombuffer(hashes, dtype=np.uint8)
+    return np.ascontiguousarray(hashes, dtype=np.uint8).reshape(-1, 32)
+
+
+def as_words(hashes):
+    """PDQ hashes as (N, 4) big-endian uint64 words, for XOR and popcount."""
+    return as_array(hashes).view(">u8").astype(np.uint64)
+
+
+def distances(a, b):
+    """Hamming distances between every hash of `a` and of `b` (as_words), an (N, M) array."""
+    if not len(a) or not len(b):
+        return np.zeros((len(a), len(b)), dtype=np.int32)
+    return np.bitwise_count(a[:, None, :] ^ b[None, :, :]).sum(axis=2, dtype=np.int32)
+
+
+def _chunks(hashes):
+    """(N, 12) chunk values of (N, 32) uint8 hashes."""
+    as_int = [int.from_bytes(row.tobytes(), "big") for row in as_array(hashes)]
+    return [
+        [(value >> (256 - start - bits)) & ((1 << bits) - 1)
+         for start, bits in zip(CHUNK_STARTS, CHUNK_BITS, strict=True)]
+        for value in as_int
+    ]  # fmt: skip
+
+
+def hash_keys(hashes, source, *, neighbours=False):
+    """The keys of PDQ hashes (an (N, 32) uint8 array or 32-byte strings)."""
+    keys = set()
+    for chunks in _chunks(hashes):
+        for position, (value, bits) in enumerate(zip(chunks, CHUNK_BITS, strict=True)):
+            keys.add(_key(source, position, value))
+            if neighbours:
+                keys.update(_key(source, position, value ^ (1 << bit)) for bit in range(bits))
+    return keys
+
+
+def distinct_frames(hashes, qualities):
+    """The frames worth indexing: good quality, and the first of a run of near-identical
+    ones (a static shot, a still image: once)."""
+    words = as_words(hashes)
+    kept, last = [], None
+    for i, quality in enumerate(qualities):
+        if quality < MIN_QUALITY:
+            continue
+        if last is not None and np.bitwise_count(words[i] ^ words[last]).sum() <= SAME_SHOT_BITS:
+            continue
+        kept.append(i)
+        last = i
+    return as_array(hashes)[kept]
+
+
+def informative_audio(values):
+    """False for values in a run of STATIC_RUN or more equal ones (silence: Chromaprint
+    gives one value for it, shared by every clip with a silent intro)."""
+    values = np.asarray(values)
+    if not len(values):
+        return np.zeros(0, dtype=bool)
+    starts = np.r_[True, values[1:] != values[:-1]]
+    run_id = np.cumsum(starts) - 1
+    lengths = np.bincount(run_id)
+    return lengths[run_id] < STATIC_RUN
+
+
+def audio_keys(values):
+    """Chromaprint raw values (uint32) as keys, those of silence left out."""
+    values = np.asarray(values)
+    return {_key(AUDIO, 0, value) for value in set(values[informative_audio(values)].tolist())}
+
+
+def print_keys(frame_hashes, frame_quality, audio_values):
+    """Every key of a media fingerprint."""
+    frames = distinct_frames(frame_hashes, frame_quality)
+    return hash_keys(frames, FRAME) | audio_keys(audio_values)

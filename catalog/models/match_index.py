@@ -1,0 +1,62 @@
+"""The matching index: which clips have a frame, an audio value or a thumbnail near a hash.
+
+Multi-index hashing (Norouzi et al.): a PDQ hash (256 bits) is cut into 12 chunks
+of 21 or 22 bits; two hashes within Hamming distance d share at least one chunk
+within floor(d / 12) bits, and in practice (a re-encoded frame differs in 4-30
+bits) most share several chunks exactly. A row is one (key, clip): the key packs
+the source (thumbnail, frame, audio), the chunk's position and its value, so one
+B-tree answers every lookup and a clip's many frames with the same chunk are one
+row. Chromaprint's audio values (32 bits) are keys as they are: a re-encode
+keeps most of them exactly. Only good-quality frames are indexed, and a run of
+near-identical frames once (catalog.matching.keys). The rows are found again by
+clip (the foreign key's index) to replace or drop a clip's keys.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MatchKey(models.Model):
+    pk = models.CompositePrimaryKey("key", "clip")
+    key = models.BigIntegerField(help_text=_("Source, chunk position and chunk value."))
+    clip = models.ForeignKey("catalog.Clip", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("match index key")
+        verbose_name_plural = _("match index keys")
+
+    def __str__(self):
+        return f"{self.key:#x} -> {self.clip_id}"
+
+
+class IndexedClip(models.Model):
+    """What the index holds of a clip: the fingerprints it was built from, so that
+    indexing again for the same ones changes nothing."""
+
+    clip = models.OneToOneField("catalog.Clip", on_delete=models.CASCADE, related_name="+")
+    fingerprint = models.ForeignKey(
+        "catalog.MediaFingerprint",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    thumbnail = models.ForeignKey(
+        "catalog.ThumbnailHash",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    signature = models.CharField(
+        max_length=64, help_text=_("What was indexed: fingerprint and thumbnail ids and times.")
+    )
+    keys = models.PositiveIntegerField(default=0, help_text=_("Rows in the index."))
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("indexed clip")
+        verbose_name_plural = _("indexed clips")
+
+    def __str__(self):
+        return f"{self.clip_id}: {self.keys} keys"
