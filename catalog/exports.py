@@ -64,13 +64,14 @@ def list_scope(kind=None, slug=None):
     return None, Clip.objects.all()
 
 
-def filter_clips(params, queryset):
-    """The list page's filters (ClipFilter) applied to `queryset`; bad input is a 400.
+def filter_list(params, queryset, filterset_class=ClipFilter):
+    """The list page's filters (ClipFilter, or the claims' ClaimFilter) applied to
+    `queryset`; bad input is a 400.
 
     A page shows a form error; a feed reader or a download has no form, so it gets
     an explicit error rather than a silently empty result.
     """
-    filterset = ClipFilter(params, queryset=queryset)
+    filterset = filterset_class(params, queryset=queryset)
     if not filterset.is_valid():
         raise BadRequest(filterset.errors.as_text())
     return filterset.qs
@@ -178,7 +179,7 @@ FORMATS = {
 @require_safe
 def export(request, fmt, kind=None, slug=None):
     obj, queryset = list_scope(kind, slug)
-    clips = filter_clips(request.GET, queryset)
+    clips = filter_list(request.GET, queryset)
     content_type, render = FORMATS[fmt]
     response = StreamingHttpResponse(render(iter_rows(request, clips)), content_type=content_type)
     scope = f"{kind}-{obj.slug}" if obj else "all"

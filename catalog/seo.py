@@ -145,7 +145,24 @@ class ChannelSitemap(Sitemap):
         return Channel.objects.filter(clip_count__gt=0).order_by("slug")
 
 
-SITEMAPS = {"clips": ClipSitemap, "tags": TagSitemap, "channels": ChannelSitemap}
+class ListSitemap(Sitemap):
+    """The lists that are pages of their own: the newest clips and the claims."""
+
+    changefreq = "daily"
+
+    def items(self):
+        return ["catalog:clip_list", "catalog:claim_list"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+SITEMAPS = {
+    "lists": ListSitemap,
+    "clips": ClipSitemap,
+    "tags": TagSitemap,
+    "channels": ChannelSitemap,
+}
 
 
 @require_safe

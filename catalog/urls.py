@@ -23,6 +23,7 @@ urlpatterns = [
     path("tags/<str:slug>/", views.tag_detail, name="tag_detail"),
     path("channels/", views.channel_list, name="channel_list"),
     path("channels/<str:slug>/", views.channel_detail, name="channel_detail"),
+    path("claims/", views.claim_list, name="claim_list"),
     # Feeds and downloads of each list; the list's query string carries its filters.
     path("feeds/clips.atom", feeds.ClipAtomFeed(), name="feed_atom"),
     path("feeds/clips.rss", feeds.ClipRssFeed(), name="feed_rss"),
@@ -30,6 +31,8 @@ urlpatterns = [
     path("tags/<str:slug>/feed.rss", feeds.TagRssFeed(), name="tag_feed_rss"),
     path("channels/<str:slug>/feed.atom", feeds.ChannelAtomFeed(), name="channel_feed_atom"),
     path("channels/<str:slug>/feed.rss", feeds.ChannelRssFeed(), name="channel_feed_rss"),
+    path("claims/feed.atom", feeds.ClaimAtomFeed(), name="claim_feed_atom"),
+    path("claims/feed.rss", feeds.ClaimRssFeed(), name="claim_feed_rss"),
     path("export.csv", exports.export, {"fmt": "csv"}, name="export_csv"),
     path("export.jsonl", exports.export, {"fmt": "jsonl"}, name="export_jsonl"),
     path(

@@ -32,8 +32,10 @@ TABLES = {
 # Weights of a hit in the relevance score; a hit elsewhere (channel, description,
 # transcript) only decides between equal scores by date.
 TITLE, TAGS, MOMENTS = 10, 4, 2
-# Moments' own index (catalog.search.moment_index), searched as transcripts are.
+# Moments' and claims' own indexes (catalog.search.moment_index, .claim_index),
+# searched as transcripts are.
 _MOMENT_HITS = "SELECT clip_id FROM catalog_momentsearch WHERE catalog_momentsearch MATCH %s"
+_CLAIM_HITS = "SELECT clip_id FROM catalog_claimsearch WHERE catalog_claimsearch MATCH %s"
 
 # Re-index whole clips: {where} picks them from catalog_clip c.
 _REINDEX = (
@@ -131,6 +133,12 @@ def register_functions(dbapi_connection):
     dbapi_connection.create_function("newsclips_description", 3, _description, deterministic=True)
 
 
+def register_on(connection):
+    """The functions on a Django connection about to install triggers (a migration's)."""
+    connection.ensure_connection()
+    register_functions(connection.connection)
+
+
 def _index(text, language):
     return index_text(text or "", language or "")
 
@@ -214,9 +222,9 @@ def clips_matching_sql(term):
         "SELECT rowid FROM catalog_clipsearch WHERE catalog_clipsearch MATCH %s "
         f"UNION {_TAGGED} "
         "UNION SELECT clip_id FROM catalog_segmentsearch WHERE catalog_segmentsearch MATCH %s "
-        f"UNION {_MOMENT_HITS}"
+        f"UNION {_MOMENT_HITS} UNION {_CLAIM_HITS}"
     )
-    return sql, [match, match, match, match]
+    return sql, [match] * 5
 
 
 # Above this many clips a term's metadata hits are looked up per clip (rowid =):
@@ -248,9 +256,10 @@ def clip_matches_sql(term, clip_id_sql, estimate):
         f"(EXISTS (SELECT 1 FROM catalog_cliptag t WHERE t.clip_id = {clip_id_sql} "
         f"AND t.tag_id IN (SELECT rowid FROM catalog_tagsearch WHERE catalog_tagsearch MATCH %s)) "
         f"OR {clip} OR +{clip_id_sql} IN (SELECT clip_id FROM catalog_segmentsearch WHERE "
-        f"catalog_segmentsearch MATCH %s) OR +{clip_id_sql} IN ({_MOMENT_HITS}))"
+        f"catalog_segmentsearch MATCH %s) OR +{clip_id_sql} IN ({_MOMENT_HITS}) "
+        f"OR +{clip_id_sql} IN ({_CLAIM_HITS}))"
     )
-    return sql, [match, match, match, match]
+    return sql, [match] * 5
 
 
 def matches_estimate(cursor, terms, limit=VERY_COMMON):

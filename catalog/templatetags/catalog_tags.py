@@ -54,8 +54,8 @@ register.filter("http_url", http_url)
 def list_links(context):
     """Feed and download URLs of the list being shown, carrying its filters.
 
-    Reads the page's `tag` or `channel` and the query string (minus the page
-    cursor); reverses URLs only, so a list page gains no database query.
+    Reads the page's `tag` or `channel` (or `list_kind` "claims") and the query
+    string (minus the page cursor); reverses URLs only, so a list page gains no database query.
     """
     request = context["request"]
     params = request.GET.copy()
@@ -68,6 +68,8 @@ def list_links(context):
     elif isinstance(context.get("channel"), Channel):
         prefix, kwargs = "channel_", {"slug": context["channel"].slug}
     names = {"atom": "feed_atom", "rss": "feed_rss", "csv": "export_csv", "jsonl": "export_jsonl"}
+    if context.get("list_kind") == "claims":  # the claims page: its own feeds
+        names = {"atom": "claim_feed_atom", "rss": "claim_feed_rss"}
     return {
         key: reverse(f"catalog:{prefix}{name}", kwargs=kwargs) + query
         for key, name in names.items()
