@@ -78,10 +78,13 @@ class Claim(models.Model):
 
     def get_absolute_url(self):
         """The claim on its clip's page: at its moment's time when it has one."""
-        page = self.clip.get_absolute_url()
+        return self.url_on(self.clip.get_absolute_url())
+
+    def url_on(self, page_url):
+        """The claim's link on the clip page at `page_url` (relative or absolute)."""
         if self.moment_id:
-            return f"{page}?t={self.moment.start_seconds}#{self.anchor}"
-        return f"{page}#{self.anchor}"
+            return f"{page_url}?t={self.moment.start_seconds}#{self.anchor}"
+        return f"{page_url}#{self.anchor}"
 
     @property
     def anchor(self):
