@@ -180,3 +180,18 @@ def test_the_claims_page_is_in_the_sitemap(client, claims):
     assert "sitemap-lists.xml" in index
     section = client.get(reverse("catalog:sitemap_section", args=["lists"])).content.decode()
     assert f"http://testserver{reverse('catalog:claim_list')}</loc>" in section
+
+
+def test_a_new_clip_language_restems_its_moments_and_claims_without_one(db):
+    """A moment or claim without a language of its own is indexed in its clip's; when that
+    changes, so do their stems (German "Wahlen" is found by "Wahl" only when stemmed so)."""
+    clip = make_clip("Bulletin", language="en")
+    Moment.objects.create(clip=clip, kind="story", start=1, end=9, title="Die Wahlen")
+    claim = Claim.objects.create(clip=clip, text="Die Renten steigen")
+    Moment.objects.create(clip=clip, start=10, end=12, title="Wahlen", language="en")
+    assert list(search(Clip.objects.all(), "Wahl")) == []
+    assert list(search(Claim.objects.all(), "Rente")) == []
+    Clip.objects.filter(pk=clip.pk).update(language="de")
+    assert list(search(Clip.objects.all(), "Wahl")) == [clip]
+    assert list(search(Claim.objects.all(), "Rente")) == [claim]
+    assert list(search(Clip.objects.all(), "Rente")) == [clip]
