@@ -88,11 +88,11 @@ def typed_searches(ranked):
 
 def pages():
     """(name, url, kind) for every page type, picked from the corpus."""
-    from django.db.models import F
+    from django.db.models import Count, F
 
     from catalog.benchdata import words
     from catalog.browse.pagination import AFTER, Key, encode_cursor
-    from catalog.models import Channel, Clip, Tag, TranscriptSegment
+    from catalog.models import Channel, Clip, Moment, Tag, TranscriptSegment
 
     popular = Tag.objects.order_by("-clip_count", "slug")[:2]
     rare = Tag.objects.filter(clip_count__gte=3).order_by("clip_count", "slug").first()
@@ -105,6 +105,19 @@ def pages():
         .get()
     )
     spoken = TranscriptSegment.objects.values_list("clip_id", flat=True).first()
+    # The clip with the most moments among the first 20,000 moments (generate_corpus makes
+    # them; without moments the transcript's clip page is measured again).
+    first = Moment.objects.order_by("pk").values_list("pk", flat=True).first()
+    chaptered = (
+        Moment.objects.filter(pk__lt=first + 20_000)
+        .values("clip_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "clip_id")
+        .values_list("clip_id", flat=True)
+        .first()
+        if first
+        else None
+    )
     ranked = corpus_words()
     print(
         f"{len(ranked)} words; by rank: "
@@ -135,7 +148,13 @@ def pages():
         ("search: rare term", f"/?q={words.RARE_WORD}", "search"),
         ("search: phrase", f'/?q="{words.PHRASE}"', "search"),
         ("search: transcript hit", f"/?q={words.TRANSCRIPT_WORD}", "search"),
+        ("search: moment hit", f"/?q={words.MOMENT_WORD}", "search"),
+        ("search: moment word + common", f"/?q={words.MOMENT_WORD}+Regierung", "search"),
+        ("claims page", "/claims/", "list"),
+        ("claims search: common", "/claims/?q=Regierung", "search"),
+        ("claims search: rare", f"/claims/?q={words.PLACES[5]}+{words.TOPICS_DE[7]}", "search"),
         *typed_searches(ranked),
         ("clip page", f"/clips/{spoken}/", "page"),
+        ("clip page with moments", f"/clips/{chaptered or spoken}/", "page"),
         ("tag index", "/tags/", "page"),
     ]

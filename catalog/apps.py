@@ -19,12 +19,13 @@ def _register_search_functions(sender, connection, **kwargs):
 def _ensure_search_triggers(sender, using, **kwargs):
     connection = connections[using]
     if connection.vendor == "sqlite":
-        from catalog.search import moment_index
+        from catalog.search import claim_index, moment_index
         from catalog.search.sqlite import ensure_triggers
 
         with connection.cursor() as cursor:
             ensure_triggers(cursor)
             moment_index.ensure_triggers(cursor)
+            claim_index.ensure_triggers(cursor)
 
 
 def _ensure_version_triggers(sender, using, apps=None, **kwargs):

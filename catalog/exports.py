@@ -2,9 +2,9 @@
 
 The response streams: a generator walks the matching clips in keyset chunks of
 EXPORT_CHUNK_SIZE, so memory stays flat and the query count grows with the number
-of chunks (three per chunk: the clips with their channels, their tags, their
-moments; and the moments' tags where there are moments), never with the number
-of clips.
+of chunks (four per chunk: the clips with their channels, their tags, their
+moments, their claims with their moments; and the moments' tags and the claims'
+reviews where there are any), never with the number of clips.
 
 Exports are ordered by id, not by newest(): "id > last seen id" is a keyset on
 the primary key alone, so a chunk never skips or repeats a clip while imports
@@ -44,6 +44,7 @@ COLUMNS = [
     "description",
     "page_url",
     "moments",
+    "claims",
 ]
 
 # Spreadsheets run a cell that starts with one of these as a formula (OWASP "CSV
@@ -67,13 +68,14 @@ def list_scope(kind=None, slug=None):
     return None, Clip.objects.all()
 
 
-def filter_clips(params, queryset):
-    """The list page's filters (ClipFilter) applied to `queryset`; bad input is a 400.
+def filter_list(params, queryset, filterset_class=ClipFilter):
+    """The list page's filters (ClipFilter, or the claims' ClaimFilter) applied to
+    `queryset`; bad input is a 400.
 
     A page shows a form error; a feed reader or a download has no form, so it gets
     an explicit error rather than a silently empty result.
     """
-    filterset = ClipFilter(params, queryset=queryset)
+    filterset = filterset_class(params, queryset=queryset)
     if not filterset.is_valid():
         raise BadRequest(filterset.errors.as_text())
     return filterset.qs
@@ -101,6 +103,7 @@ def clip_row(clip, page_url):
         "description": clip.description,
         "page_url": page_url,
         "moments": [moment_record(moment, page_url) for moment in clip.moments.all()],
+        "claims": [claim_record(claim, page_url) for claim in clip.claims.all()],
     }
 
 
@@ -118,6 +121,37 @@ def moment_record(moment, page_url):
     }
 
 
+def claim_record(claim, page_url):
+    """A claim in an export: its text, who made it, where in the clip, each fact-check."""
+    return {
+        "text": claim.text,
+        "claimant": claim.claimant,
+        "claimed_on": claim.claimed_on.isoformat() if claim.claimed_on else "",
+        "language": claim.language,
+        "start": claim.moment.start if claim.moment else None,
+        "url": claim.url_on(page_url),
+        "reviews": [
+            {
+                "rating": review.rating,
+                "organisation": review.organisation,
+                "url": review.url,
+                "published": review.published.isoformat() if review.published else "",
+            }
+            for review in claim.reviews.all()
+        ],
+    }
+
+
+def claims_cell(claims):
+    """Claims in one CSV cell, a line each: "462 Die Renten steigen [Falsch: Faktenfuchs]"."""
+    lines = []
+    for claim in claims:
+        at = f"{claim['start']:g} " if claim["start"] is not None else ""
+        ratings = "; ".join(f"{r['rating']}: {r['organisation']}" for r in claim["reviews"])
+        lines.append(f"{at}{claim['text']}" + (f" [{ratings}]" if ratings else ""))
+    return "\n".join(lines)
+
+
 def moments_cell(moments):
     """Moments in one CSV cell, a line each: "462-470.5 story: Die Wahl"."""
     return "\n".join(f"{m['start']:g}-{m['end']:g} {m['kind']}: {m['title']}" for m in moments)
@@ -130,7 +164,11 @@ def iter_clips(queryset):
         # Read the module constant on each chunk so tests can make it small.
         size = EXPORT_CHUNK_SIZE
         chunk = list(
-            queryset.filter(pk__gt=last_id).order_by("pk").for_list().with_moments()[:size]
+            queryset.filter(pk__gt=last_id)
+            .order_by("pk")
+            .for_list()
+            .with_moments()
+            .with_claims()[:size]
         )
         yield from chunk
         if len(chunk) < size:
@@ -164,6 +202,7 @@ def csv_lines(rows):
     for row in rows:
         row["tags"] = " ".join(row["tags"])
         row["moments"] = moments_cell(row["moments"])
+        row["claims"] = claims_cell(row["claims"])
         yield writer.writerow([neutralise(row[column]) for column in COLUMNS])
 
 
@@ -181,7 +220,7 @@ FORMATS = {
 @require_safe
 def export(request, fmt, kind=None, slug=None):
     obj, queryset = list_scope(kind, slug)
-    clips = filter_clips(request.GET, queryset)
+    clips = filter_list(request.GET, queryset)
     content_type, render = FORMATS[fmt]
     response = StreamingHttpResponse(render(iter_rows(request, clips)), content_type=content_type)
     scope = f"{kind}-{obj.slug}" if obj else "all"

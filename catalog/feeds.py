@@ -1,4 +1,5 @@
-"""Atom and RSS feeds of every clip list: all clips, a tag, a channel, any search.
+"""Atom and RSS feeds of every clip list: all clips, a tag, a channel, any search;
+and of the claims page (ClaimAtomFeed), through the claims' filters.
 
 A feed takes the list page's query string (?q=…&tag=…) through the same
 ClipFilter as the page, so "subscribe" follows exactly what the reader sees.
@@ -22,8 +23,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from catalog.exports import filter_clips, list_scope
-from catalog.models import Clip
+from catalog.exports import filter_list, list_scope
+from catalog.filters import ClaimFilter
+from catalog.models import Claim, Clip
 
 FEED_NAMESPACE = "urn:x-newsclips:feed"
 
@@ -43,7 +45,7 @@ class FeedScope:
     title: str
     link: str
     feed_url: str
-    clips: object
+    entries: object  # the clips or claims the feed lists
 
 
 class DatedItems:
@@ -77,18 +79,34 @@ _KNOWN_ONLY = {
 }
 
 
-class ClipAtomFeed(Feed):
+class ScopedFeed(Feed):
+    """A feed of a list: get_object() returns its FeedScope (title, links, entries)."""
+
+    def __call__(self, request, *args, **kwargs):
+        return require_safe(super().__call__)(request, *args, **kwargs)
+
+    def title(self, scope):
+        return scope.title
+
+    def link(self, scope):
+        return scope.link
+
+    def feed_url(self, scope):
+        return scope.feed_url
+
+    def items(self, scope):
+        return scope.entries
+
+
+class ClipAtomFeed(ScopedFeed):
     """All clips; the tag and channel feeds below only change the scope."""
 
     feed_type = DatedAtom1Feed
     kind = None
 
-    def __call__(self, request, *args, **kwargs):
-        return require_safe(super().__call__)(request, *args, **kwargs)
-
     def get_object(self, request, slug=None):
         obj, queryset = list_scope(self.kind, slug)
-        clips = filter_clips(request.GET, queryset).newest().for_list()[:FEED_SIZE]
+        clips = filter_list(request.GET, queryset).newest().for_list()[:FEED_SIZE]
         params = request.GET.copy()
         params.pop("page", None)
         query = f"?{params.urlencode()}" if params else ""
@@ -108,22 +126,10 @@ class ClipAtomFeed(Feed):
             title = _("%(list)s: search “%(q)s”") % {"list": title, "q": request.GET["q"]}
         return xml_text(f"{title} · newsclips")
 
-    def title(self, scope):
-        return scope.title
-
     def subtitle(self, scope):
         return _("News video clips in the newsclips catalogue.")
 
     description = subtitle  # RSS calls it description
-
-    def link(self, scope):
-        return scope.link
-
-    def feed_url(self, scope):
-        return scope.feed_url
-
-    def items(self, scope):
-        return scope.clips
 
     def item_title(self, clip):
         # Atom titles are plain text (no type="html"): the XML writer's escaping suffices.
@@ -196,3 +202,62 @@ class ThreadAtomFeed(ClipAtomFeed):
 
 class ThreadRssFeed(ClipRssFeed):
     kind = "thread"
+
+
+class ClaimAtomFeed(ScopedFeed):
+    """The claims page as a feed: newest claims first, with their fact-checks; the page's
+    query string (?q=…&rating=…) through the same ClaimFilter."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request):
+        queryset = filter_list(request.GET, Claim.objects.all(), ClaimFilter)
+        claims = queryset.newest().for_list()[:FEED_SIZE]
+        params = request.GET.copy()
+        params.pop("page", None)
+        query = f"?{params.urlencode()}" if params else ""
+        title = _("Claims and fact-checks")
+        if request.GET.get("q"):
+            title = _("%(list)s: search “%(q)s”") % {"list": title, "q": request.GET["q"]}
+        page = reverse("catalog:claim_list") + query
+        return FeedScope(xml_text(f"{title} · newsclips"), page, request.get_full_path(), claims)
+
+    def subtitle(self, scope):
+        return _("Claims made in news video clips, and how fact-checkers rated them.")
+
+    description = subtitle
+
+    def item_title(self, claim):
+        return xml_text(claim.text)
+
+    def item_description(self, claim):
+        # HTML, escaped here from plain text (see ClipAtomFeed.item_description).
+        ratings = "".join(
+            f"<li>{escape(xml_text(review.rating))}: {escape(xml_text(review.organisation))}</li>"
+            for review in claim.reviews.all()
+        )
+        said = _("In “%(clip)s”") % {"clip": xml_text(claim.clip.title)}
+        if claim.moment is not None:
+            said += f" ({claim.moment.timestamp})"
+        if claim.claimant:
+            said = f"{xml_text(claim.claimant)} · {said}"
+        return f"<p>{escape(said)}</p>" + (f"<ul>{ratings}</ul>" if ratings else "")
+
+    def item_updateddate(self, claim):
+        return claim.created_at
+
+    def item_pubdate(self, claim):
+        return claim.created_at
+
+    def item_author_name(self, claim):
+        return xml_text(claim.claimant) or None
+
+    def item_categories(self, claim):
+        return sorted({xml_text(review.rating) for review in claim.reviews.all()})
+
+
+class ClaimRssFeed(ClaimAtomFeed):
+    feed_type = Rss201rev2Feed
+
+    def item_title(self, claim):
+        return escape(xml_text(claim.text))

@@ -1,4 +1,5 @@
-"""The one FilterSet behind every clip list: the HTML pages, feeds, exports and the API."""
+"""The FilterSets behind every list, one per kind, each shared by its HTML page, feeds,
+exports and the API: ClipFilter for clips, ClaimFilter for claims."""
 
 from functools import cached_property
 from operator import itemgetter
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.dateranges import DateRange
 from catalog.languages import language_name
-from catalog.models import Channel, ClaimReview, Clip, MediaReview, StoryThread, Tag
+from catalog.models import Channel, Claim, ClaimReview, Clip, MediaReview, StoryThread, Tag
 from catalog.search import by_relevance, parse_query, search
 from catalog.versioning import cached_fragment
 
@@ -217,3 +218,67 @@ class ClipFilter(django_filters.FilterSet):
 
     def filter_authenticity(self, queryset, name, value):
         return queryset.filter(media_review__rating=value)
+
+
+def _known_choices(name, values):
+    """(value, value) choices of what occurs in the catalogue, cached per version."""
+    known = cached_fragment((name,), lambda: list(values()), LANGUAGES_CACHE_SECONDS)
+    return [(value, value) for value in known]
+
+
+def _known_ratings():
+    return ClaimReview.objects.order_by("rating").values_list("rating", flat=True).distinct()
+
+
+def _known_organisations():
+    reviews = ClaimReview.objects.order_by("organisation")
+    return reviews.values_list("organisation", flat=True).distinct()
+
+
+class ClaimFilter(django_filters.FilterSet):
+    """The claims page, its feeds and the API's claims: search, rating, organisation, language."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_q",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("words, #tag, @channel")}),
+    )
+    rating = django_filters.ChoiceFilter(
+        label=_("Fact-check rating"), method="filter_rating", empty_label=_("any")
+    )
+    organisation = django_filters.ChoiceFilter(
+        label=_("Fact-checked by"), method="filter_organisation", empty_label=_("any")
+    )
+    language = django_filters.ChoiceFilter(
+        label=_("Language"), method="filter_language", empty_label=_("any")
+    )
+
+    class Meta:
+        model = Claim
+        fields = ["q", "rating", "organisation", "language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["rating"].extra["choices"] = _known_choices("ratings", _known_ratings)
+        self.filters["organisation"].extra["choices"] = _known_choices(
+            "organisations", _known_organisations
+        )
+        languages = cached_fragment(
+            ("claim languages",), lambda: list(Claim.objects.languages()), LANGUAGES_CACHE_SECONDS
+        )
+        self.filters["language"].extra["choices"] = sorted(
+            ((code, language_name(code)) for code in languages), key=itemgetter(1)
+        )
+
+    def filter_q(self, queryset, name, value):
+        return search(queryset, value)
+
+    def filter_rating(self, queryset, name, value):
+        return queryset.filter(pk__in=ClaimReview.objects.filter(rating=value).values("claim_id"))
+
+    def filter_organisation(self, queryset, name, value):
+        reviews = ClaimReview.objects.filter(organisation=value)
+        return queryset.filter(pk__in=reviews.values("claim_id"))
+
+    def filter_language(self, queryset, name, value):
+        return queryset.in_language(value)

@@ -203,7 +203,20 @@ class ThreadSitemap(Sitemap):
         return StoryThread.objects.public().aggregate(latest=Max("updated_at"))["latest"]
 
 
+class ListSitemap(Sitemap):
+    """The lists that are pages of their own: the newest clips and the claims."""
+
+    changefreq = "daily"
+
+    def items(self):
+        return ["catalog:clip_list", "catalog:claim_list"]
+
+    def location(self, name):
+        return reverse(name)
+
+
 SITEMAPS = {
+    "lists": ListSitemap,
     "clips": ClipSitemap,
     "tags": TagSitemap,
     "channels": ChannelSitemap,

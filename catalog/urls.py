@@ -25,6 +25,7 @@ urlpatterns = [
     path("channels/<str:slug>/", views.channel_detail, name="channel_detail"),
     path("threads/", views.thread_list, name="thread_list"),
     path("threads/<str:slug>/", views.thread_detail, name="thread_detail"),
+    path("claims/", views.claim_list, name="claim_list"),
     # Feeds and downloads of each list; the list's query string carries its filters.
     path("feeds/clips.atom", feeds.ClipAtomFeed(), name="feed_atom"),
     path("feeds/clips.rss", feeds.ClipRssFeed(), name="feed_rss"),
@@ -34,6 +35,8 @@ urlpatterns = [
     path("channels/<str:slug>/feed.rss", feeds.ChannelRssFeed(), name="channel_feed_rss"),
     path("threads/<str:slug>/feed.atom", feeds.ThreadAtomFeed(), name="thread_feed_atom"),
     path("threads/<str:slug>/feed.rss", feeds.ThreadRssFeed(), name="thread_feed_rss"),
+    path("claims/feed.atom", feeds.ClaimAtomFeed(), name="claim_feed_atom"),
+    path("claims/feed.rss", feeds.ClaimRssFeed(), name="claim_feed_rss"),
     path("export.csv", exports.export, {"fmt": "csv"}, name="export_csv"),
     path("export.jsonl", exports.export, {"fmt": "jsonl"}, name="export_jsonl"),
     *(

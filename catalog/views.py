@@ -13,8 +13,8 @@ from catalog.browse.facets import facet_counts
 from catalog.browse.histogram import histogram
 from catalog.browse.pagination import paginate
 from catalog.browse.timeline import channel_starts, timeline
-from catalog.filters import ClipFilter
-from catalog.models import Channel, Clip, ClipRelation, StoryThread, Tag
+from catalog.filters import ClaimFilter, ClipFilter
+from catalog.models import Channel, Claim, Clip, ClipRelation, StoryThread, Tag
 from catalog.search import attach_snippets
 from catalog.versioning import cached_fragment
 
@@ -192,5 +192,25 @@ def thread_detail(request, slug):
             "channels": channel_starts(entries),
             "relations": relations,
             "clip_total": len(entries),
+        },
+    )
+
+
+@require_safe
+def claim_list(request):
+    """Claims made in clips with their fact-checks, newest first; searched and filtered
+    by ClaimFilter as their feeds and the API are."""
+    filterset = ClaimFilter(request.GET, queryset=Claim.objects.all())
+    claims = filterset.qs.newest().for_list() if filterset.is_valid() else Claim.objects.none()
+    page = Paginator(claims, settings.NEWSCLIPS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "catalog/claim_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "claims": page.object_list,
+            "active_filters": _active_filters(request, filterset),
+            "list_kind": "claims",
         },
     )

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from catalog.ingest import SegmentRecord, TranscriptRecord
+from catalog.models import Claim, Moment
 
 from .browser import axe_violations, login, screenshot
 from .factories import make_clip
@@ -82,6 +83,10 @@ def site(catalogue):
             )
         ],
     )
+    # A claim at a moment of it, with a fact-check: on the clip page and the claims page.
+    moment = Moment.objects.create(clip=video, kind="claim", start=65, end=70, title="Prices")
+    claim = Claim.objects.create(clip=video, moment=moment, text="Prices doubled in a week.")
+    claim.reviews.create(rating="False", organisation="Claim Radar", url="https://check.example/1")
     get_user_model().objects.create_superuser("editor", "", "pw-editor-123")
     return {"ukraine": ukraine, "bundestag": bundestag, "video": video}
 
@@ -95,9 +100,12 @@ PUBLIC_PAGES = {
     "clip-playing": lambda site: site["video"].get_absolute_url() + "?t=65#player",
     "tags": lambda site: "/tags/",
     "channels": lambda site: "/channels/",
+    "claims": lambda site: "/claims/",
+    "claims-search": lambda site: "/claims/?q=prices&rating=False",
     "not-found": lambda site: "/tags/no-such-tag/",
     "api-docs": lambda site: "/api/v1/docs/",
     "home-german": lambda site: "/de/",
+    "claims-german": lambda site: "/de/claims/",
 }
 
 

@@ -56,6 +56,7 @@ def test_csv_has_the_columns_and_values(client, catalogue):
         "description": "Our correspondent reports, with a comma.\nMore: https://news.example.com/a",
         "page_url": f"http://testserver/clips/{ukraine.pk}/",
         "moments": "",
+        "claims": "",
     }
     assert by_id[bundestag.pk]["published"] == "2023"  # its precision, not 2023-01-01
     assert by_id[bundestag.pk]["published_precision"] == "year"
@@ -151,13 +152,13 @@ def test_export_streams_every_clip_in_chunks_with_constant_queries_per_chunk(
         make_clip(f"Clip {n}", tags=["ukraine", f"t{n}"], channel=f"Channel {n % 3}")
     client.get(url)  # fill the language cache
     # 10 clips: chunks of 7 + 3; each chunk is the clips with channels, their tags, their
-    # moments (none here, so no query for the moments' tags).
-    records = export_with_queries(3 * 2)
+    # moments, their claims (none here, so no query for moments' tags or claims' reviews).
+    records = export_with_queries(4 * 2)
     assert len(records) == 10
 
     for n in range(10, 100):
         make_clip(f"Clip {n}", tags=["ukraine", f"t{n}"], channel=f"Channel {n % 3}")
-    records = export_with_queries(3 * 15)  # 100 clips = 14 full chunks + 2
+    records = export_with_queries(4 * 15)  # 100 clips = 14 full chunks + 2
     assert [record["title"] for record in records] == [f"Clip {n}" for n in range(100)]
     assert len({record["id"] for record in records}) == 100  # each clip exactly once
     assert all(record["tags"] == [f"t{n}", "ukraine"] for n, record in enumerate(records))
@@ -169,7 +170,7 @@ def test_last_full_chunk_ends_with_one_empty_query(client, monkeypatch, django_a
         make_clip(f"Clip {n}")
     client.get(reverse("catalog:export_csv"))  # fill the language cache
     response = client.get(reverse("catalog:export_csv"))
-    # Two full chunks (3 queries each), then one query that finds nothing (no prefetch).
-    with django_assert_num_queries(7):
+    # Two full chunks (4 queries each), then one query that finds nothing (no prefetch).
+    with django_assert_num_queries(9):
         rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()[1:])))
     assert len(rows) == 10

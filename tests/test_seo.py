@@ -150,6 +150,7 @@ def test_sitemap_index_and_sections(client, youtube_clip):
     assert index["Cache-Control"] == "max-age=3600, public"
     locations = [el.text for el in _xml(index.content).findall("s:sitemap/s:loc", SITEMAP_NS)]
     assert locations == [
+        "http://testserver/sitemap-lists.xml",
         "http://testserver/sitemap-clips.xml",
         "http://testserver/sitemap-tags.xml",
         "http://testserver/sitemap-channels.xml",
@@ -162,6 +163,7 @@ def test_sitemap_index_and_sections(client, youtube_clip):
         root = _xml(response.content)
         return [el.text for el in root.findall("s:url/s:loc", SITEMAP_NS)]
 
+    assert urls("lists") == ["http://testserver/", "http://testserver/claims/"]
     clips = urls("clips")
     assert f"http://testserver{youtube_clip.get_absolute_url()}" in clips
     assert len(clips) == 2

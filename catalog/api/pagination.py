@@ -26,6 +26,15 @@ class IdCursorPagination(CursorPagination):
     max_page_size = 500
 
 
+class NewestIdPagination(CursorPagination):
+    """Claims, newest first as on the claims page (ClaimQuerySet.newest()): the id is unique."""
+
+    ordering = "-id"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
 class NewestFirstPagination(CursorPagination):
     """Clips in the pages' order, newest first (undated last), id as the tie-break.
 

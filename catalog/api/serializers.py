@@ -4,7 +4,17 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from catalog.models import Channel, Clip, ClipRelation, Moment, StoryThread, Tag, ThreadClip
+from catalog.models import (
+    Channel,
+    Claim,
+    ClaimReview,
+    Clip,
+    ClipRelation,
+    Moment,
+    StoryThread,
+    Tag,
+    ThreadClip,
+)
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -70,6 +80,48 @@ class MomentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ClaimReviewSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ClaimReview
+        fields = ["rating", "organisation", "url", "published"]
+        read_only_fields = fields
+
+
+class ClipClaimSerializer(serializers.ModelSerializer):
+    """A claim in its clip: where it is made and every fact-check of it."""
+
+    start = serializers.FloatField(
+        source="moment.start", read_only=True, allow_null=True, default=None,
+        help_text="Seconds into the clip where the claim is made, if known.",
+    )  # fmt: skip
+    page_url = PageUrlField(help_text="The clip's page at the claim (and its time).")
+    reviews = ClaimReviewSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Claim
+        fields = ["id", "text", "claimant", "claimed_on", "language", "start", "page_url"]
+        fields += ["reviews"]
+        read_only_fields = fields
+
+
+class ClipRefSerializer(serializers.ModelSerializer):
+    page_url = PageUrlField()
+
+    class Meta:
+        model = Clip
+        fields = ["id", "title", "language", "page_url"]
+
+
+class ClaimSerializer(ClipClaimSerializer):
+    """A claim on its own (the claims endpoint): with the clip it is made in."""
+
+    clip = ClipRefSerializer(read_only=True)
+
+    class Meta(ClipClaimSerializer.Meta):
+        fields = [*ClipClaimSerializer.Meta.fields, "clip"]
+        read_only_fields = fields
+
+
 class ClipSerializer(serializers.ModelSerializer):
     channel = ChannelRefSerializer(read_only=True, allow_null=True)
     published = serializers.CharField(
@@ -81,6 +133,7 @@ class ClipSerializer(serializers.ModelSerializer):
     tags = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     page_url = PageUrlField()
     moments = MomentSerializer(many=True, read_only=True)
+    claims = ClipClaimSerializer(many=True, read_only=True)
 
     class Meta:
         model = Clip
@@ -101,6 +154,7 @@ class ClipSerializer(serializers.ModelSerializer):
             "availability",
             "page_url",
             "moments",
+            "claims",
         ]
         read_only_fields = fields
 

@@ -12,6 +12,7 @@ app_name = "api"
 
 router = DefaultRouter()
 router.register("clips", views.ClipViewSet, basename="clip")
+router.register("claims", views.ClaimViewSet, basename="claim")
 router.register("channels", views.ChannelViewSet, basename="channel")
 router.register("tags", views.TagViewSet, basename="tag")
 router.register("relations", views.RelationViewSet, basename="relation")

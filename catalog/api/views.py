@@ -12,12 +12,18 @@ from drf_spectacular.utils import (
 )
 from rest_framework import viewsets
 
-from catalog.filters import ClipFilter, TagsFilter
-from catalog.models import Channel, Clip, ClipRelation, StoryThread, Tag, ThreadClip
+from catalog.filters import ClaimFilter, ClipFilter, TagsFilter
+from catalog.models import Channel, Claim, Clip, ClipRelation, StoryThread, Tag, ThreadClip
 
-from .pagination import IdCursorPagination, NewestFirstPagination, SlugCursorPagination
+from .pagination import (
+    IdCursorPagination,
+    NewestFirstPagination,
+    NewestIdPagination,
+    SlugCursorPagination,
+)
 from .serializers import (
     ChannelSerializer,
+    ClaimSerializer,
     ClipSerializer,
     RelationSerializer,
     StoryThreadSerializer,
@@ -42,11 +48,22 @@ class ApiClipFilter(ClipFilter):
 class ClipViewSet(viewsets.ReadOnlyModelViewSet):
     """Clips, newest first; the same filters as the site (?q= with #tag and @channel)."""
 
-    queryset = Clip.objects.for_list().with_moments()
+    queryset = Clip.objects.for_list().with_moments().with_claims()
     serializer_class = ClipSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = ApiClipFilter
     pagination_class = NewestFirstPagination
+
+
+class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
+    """Claims made in clips with their fact-checks, newest first; the claims page's filters
+    (?q=, rating, organisation, language)."""
+
+    queryset = Claim.objects.for_list()
+    serializer_class = ClaimSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ClaimFilter
+    pagination_class = NewestIdPagination
 
 
 class ChannelViewSet(viewsets.ReadOnlyModelViewSet):

@@ -4,8 +4,9 @@ Realistic in the ways that matter for speed: ~2,000 channels of very different s
 ~20,000 tags with Zipf-like use (a few on a tenth of all clips, most on a handful),
 3-8 tags per clip, dates 2010-2026 (a few undated, some known only to the year or
 month), German and English titles and descriptions ending in per-channel boilerplate,
-and transcripts for some clips. Everything is drawn from one seeded generator, so the
-same --seed gives the same catalogue.
+and transcripts for some clips; about two moments per clip, and claims with
+fact-checks in a few (catalog.benchdata.moments). Everything is drawn from seeded
+generators, so the same --seed gives the same catalogue.
 
 This is a loader for made-up data, not an ingestion path: it writes rows in bulk
 (COPY on PostgreSQL, executemany on SQLite) with ids assigned up front, in one
@@ -16,7 +17,6 @@ triggers keep Tag.clip_count right as for every other write.
 import bisect
 import itertools
 import random
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -30,6 +30,8 @@ from catalog.models import Channel, ChannelBoilerplate, Clip, ClipTag, Tag, Tran
 from catalog.search import after_bulk_load
 
 from . import words
+from .bulk import foreign_keys_checked_once, insert_rows, next_id
+from .moments import LOADED_MODELS, MomentLoader
 
 CHUNK = 5000  # clips per batch of inserts
 SYNTHETIC_PLATFORM = "synthetic"
@@ -50,6 +52,10 @@ class CorpusStats:
     clips: int = 0
     clip_tags: int = 0
     transcript_segments: int = 0
+    moments: int = 0
+    moment_tags: int = 0
+    claims: int = 0
+    claim_reviews: int = 0
     first_clip_id: int = 0
     last_clip_id: int = 0
     extra: dict = field(default_factory=dict)
@@ -58,7 +64,8 @@ class CorpusStats:
         return (
             f"{self.clips} clips (ids {self.first_clip_id}-{self.last_clip_id}), "
             f"{self.channels} channels, {self.tags} tags, {self.clip_tags} clip tags, "
-            f"{self.transcript_segments} transcript segments"
+            f"{self.transcript_segments} transcript segments, {self.moments} moments "
+            f"({self.moment_tags} tags), {self.claims} claims ({self.claim_reviews} fact-checks)"
         )
 
 
@@ -208,61 +215,6 @@ class Generator:
         return fields, tag_indexes, transcript
 
 
-def _insert(cursor, model, columns, rows):
-    """Bulk-insert `rows` (tuples in `columns` order): COPY on PostgreSQL, else executemany."""
-    if not rows:
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    if connection.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-    else:
-        marks = ", ".join(["%s"] * len(columns))
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
-
-
-LOADED_TABLES = [Clip, ClipTag, TranscriptSegment]
-
-
-@contextmanager
-def _foreign_keys_checked_once(cursor):
-    """On PostgreSQL, check the loaded rows' foreign keys in one pass per key at the end.
-
-    Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: row by row, millions of
-    inserted rows would queue millions of checks (each locking the row it points to)
-    for COMMIT, which then takes far longer than the load. Dropping the keys and
-    adding them back inside the same transaction validates each key with one join
-    instead, and nothing else ever sees the table without them. SQLite's deferred
-    checks are a cheap counter; nothing to do there.
-    """
-    if connection.vendor != "postgresql":
-        yield
-        return
-    tables = [model._meta.db_table for model in LOADED_TABLES]
-    cursor.execute(
-        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint"
-        " WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)",
-        [tables],
-    )
-    keys = cursor.fetchall()
-    quote = connection.ops.quote_name
-    # Checks queued earlier in the transaction would block ALTER TABLE: run them now.
-    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    for table, name, _definition in keys:
-        cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
-    yield
-    for table, name, definition in keys:
-        cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
-    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-
-
-def _next_id(model):
-    last = model.objects.order_by("-pk").values_list("pk", flat=True).first()
-    return (last or 0) + 1
-
-
 class CorpusExists(Exception):
     pass
 
@@ -279,11 +231,17 @@ def generate(clips, *, seed=1, channels=2000, tags=20000, progress=None):
     adapt = connection.ops.adapt_datetimefield_value
     now = datetime.now(UTC).replace(microsecond=0)
     stats = CorpusStats()
-    with transaction.atomic(), connection.cursor() as cursor, _foreign_keys_checked_once(cursor):
+    loaded = [Clip, ClipTag, TranscriptSegment, *LOADED_MODELS]
+    with (
+        transaction.atomic(),
+        connection.cursor() as cursor,
+        foreign_keys_checked_once(cursor, loaded),
+    ):
         channel_ids = _load_channels(cursor, gen, adapt(now), stats)
         tag_ids = _load_tags(cursor, gen, adapt(now), stats)
-        clip_id = stats.first_clip_id = _next_id(Clip)
-        segment_id = _next_id(TranscriptSegment)
+        moments = MomentLoader(seed, gen.tags, gen.tag_cum, tag_ids, adapt(now))
+        clip_id = stats.first_clip_id = next_id(Clip)
+        segment_id = next_id(TranscriptSegment)
         done = 0
         while done < clips:
             clip_rows, tag_rows, segment_rows = [], [], []
@@ -299,19 +257,22 @@ def generate(clips, *, seed=1, channels=2000, tags=20000, progress=None):
                     segment_rows.append((segment_id, clip_id, language, kind, start, end, line))
                     segment_id += 1
                     start = end
+                moments.add(clip_id, fields["duration"], fields["language"])
                 clip_id += 1
-            _insert(cursor, Clip, CLIP_COLUMNS, clip_rows)
-            _insert(cursor, ClipTag, ["clip_id", "tag_id", "origin"], tag_rows)
-            _insert(cursor, TranscriptSegment, SEGMENT_COLUMNS, segment_rows)
+            insert_rows(cursor, Clip, CLIP_COLUMNS, clip_rows)
+            insert_rows(cursor, ClipTag, ["clip_id", "tag_id", "origin"], tag_rows)
+            insert_rows(cursor, TranscriptSegment, SEGMENT_COLUMNS, segment_rows)
+            moments.flush(cursor)
             done += len(clip_rows)
             stats.clip_tags += len(tag_rows)
             stats.transcript_segments += len(segment_rows)
             if progress:
                 progress(done, clips)
         stats.clips, stats.last_clip_id = done, clip_id - 1
+        for name, count in moments.counts.items():
+            setattr(stats, name, count)
         if connection.vendor == "postgresql":
-            models = [Channel, Tag, Clip, TranscriptSegment]
-            for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            for sql in connection.ops.sequence_reset_sql(no_style(), [Channel, Tag, *loaded]):
                 cursor.execute(sql)
         after_load(stats)
     # Fresh planner statistics: SQLite never gathers them by itself, and PostgreSQL's
@@ -355,17 +316,17 @@ def _load_channels(cursor, gen, now, stats):
     """Channel ids by index, reusing channels whose slug exists already."""
     slugs = [slugify(name, allow_unicode=True) for name, *_ in gen.channels]
     existing = dict(Channel.objects.filter(slug__in=slugs).values_list("slug", "pk"))
-    next_id, rows, ids = _next_id(Channel), [], []
+    new_id, rows, ids = next_id(Channel), [], []
     for slug, (name, handle, _language, _boilerplate) in zip(slugs, gen.channels, strict=True):
         if slug in existing:
             ids.append(existing[slug])
             continue
-        rows.append((next_id, name, slug, SYNTHETIC_PLATFORM, handle, f"@{handle}",
+        rows.append((new_id, name, slug, SYNTHETIC_PLATFORM, handle, f"@{handle}",
                      f"https://video.example/@{handle}", "", "", None, 0, now, now))  # fmt: skip
-        existing[slug] = next_id
-        ids.append(next_id)
-        next_id += 1
-    _insert(cursor, Channel, CHANNEL_COLUMNS, rows)
+        existing[slug] = new_id
+        ids.append(new_id)
+        new_id += 1
+    insert_rows(cursor, Channel, CHANNEL_COLUMNS, rows)
     stats.channels = len(rows)
     # The lines each new channel puts under its clips, known before its clips arrive:
     # the search index leaves them out from the first insert instead of re-indexing.
@@ -385,13 +346,13 @@ def _load_tags(cursor, gen, now, stats):
     for start in range(0, len(slugs), 900):  # SQLite's cap on bound parameters
         batch = slugs[start : start + 900]
         existing.update(Tag.objects.filter(slug__in=batch).values_list("slug", "pk"))
-    next_id, rows, ids = _next_id(Tag), [], []
+    new_id, rows, ids = next_id(Tag), [], []
     for slug, name in zip(slugs, gen.tags, strict=True):
         if slug not in existing:
-            rows.append((next_id, name, slug, 0, now))
-            existing[slug] = next_id
-            next_id += 1
+            rows.append((new_id, name, slug, 0, now))
+            existing[slug] = new_id
+            new_id += 1
         ids.append(existing[slug])
-    _insert(cursor, Tag, ["id", "name", "slug", "clip_count", "created_at"], rows)
+    insert_rows(cursor, Tag, ["id", "name", "slug", "clip_count", "created_at"], rows)
     stats.tags = len(rows)
     return ids

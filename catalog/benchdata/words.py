@@ -98,3 +98,4 @@ SENTENCES_EN = [
 RARE_WORD = "Zeppelinwerft"  # in about 1 in 20,000 titles
 PHRASE = "kalte Progression"  # in about 1 in 1,000 descriptions, as an exact phrase
 TRANSCRIPT_WORD = "Sitzungsprotokoll"  # only ever spoken: in transcripts, never in titles
+MOMENT_WORD = "Lotsenboot"  # only in moments' titles: about 1 in 20,000

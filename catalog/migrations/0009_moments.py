@@ -10,11 +10,6 @@ from django.db import migrations, models
 def install_search(apps, schema_editor):
     from catalog.search.moment_index import install
 
-    if schema_editor.connection.vendor == "sqlite":
-        from catalog.search.sqlite import register_functions
-
-        schema_editor.connection.ensure_connection()
-        register_functions(schema_editor.connection.connection)
     install(schema_editor.connection)
 
 

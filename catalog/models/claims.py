@@ -3,19 +3,43 @@ and an editor's rating of a clip's authenticity (schema.org MediaReview)."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
 
+def _reviews_newest_first():
+    return models.Prefetch("reviews", queryset=ClaimReview.objects.order_by("-published", "-id"))
+
+
 class ClaimQuerySet(models.QuerySet):
+    def newest(self):
+        """Newest in the catalogue first: the claims page, its feed and the API."""
+        return self.order_by("-id")
+
+    def for_list(self):
+        """What a claim's card shows (its clip and channel, its moment, its reviews):
+        two queries for a page, whatever its size."""
+        return self.select_related("clip__channel", "moment").prefetch_related(
+            _reviews_newest_first()
+        )
+
+    def in_language(self, language):
+        """Claims in the language: their own, or their clip's where they have none."""
+        return self.filter(
+            models.Q(language=language) | models.Q(language="", clip__language=language)
+        )
+
+    def languages(self):
+        """The languages claims are in (their own or their clip's), for the filter's choices."""
+        spoken = Coalesce(NullIf("language", models.Value("")), "clip__language")
+        rows = self.order_by().annotate(spoken=spoken).exclude(spoken="")
+        return rows.order_by("spoken").values_list("spoken", flat=True).distinct()
+
     def for_clip_page(self):
         """Claims with their moments and reviews (newest review first): three queries."""
         return (
             self.select_related("moment")
-            .prefetch_related(
-                models.Prefetch(
-                    "reviews", queryset=ClaimReview.objects.order_by("-published", "-id")
-                )
-            )
+            .prefetch_related(_reviews_newest_first())
             .order_by(models.F("moment__start").asc(nulls_last=True), "id")
         )
 
@@ -51,6 +75,26 @@ class Claim(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    def get_absolute_url(self):
+        """The claim on its clip's page: at its moment's time when it has one."""
+        return self.url_on(self.clip.get_absolute_url())
+
+    def url_on(self, page_url):
+        """The claim's link on the clip page at `page_url` (relative or absolute)."""
+        if self.moment_id:
+            return f"{page_url}?t={self.moment.start_seconds}#{self.anchor}"
+        return f"{page_url}#{self.anchor}"
+
+    @property
+    def anchor(self):
+        """The claim's id on the clip page, for the fragment of its URL."""
+        return f"claim-{self.pk}"
+
+    @property
+    def display_language(self):
+        """The language its text is in: its own, else its clip's."""
+        return self.language or self.clip.language
 
     def clean(self):
         if self.moment_id and self.clip_id and self.moment.clip_id != self.clip_id:

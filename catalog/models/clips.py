@@ -24,6 +24,7 @@ from catalog.youtube import embed_url, is_video_id
 
 from .availability import Availability
 from .channels import Channel
+from .claims import Claim
 from .indexes import NullsLastIndex  # migration 0003 names it catalog.models.clips.NullsLastIndex
 from .related_links import RelatedLink
 from .tags import Tag
@@ -49,6 +50,16 @@ class ClipQuerySet(models.QuerySet):
     def with_moments(self):
         """Each clip's moments with their tags: two queries however many clips (exports, API)."""
         return self.prefetch_related("moments__tags")
+
+    def with_claims(self):
+        """Each clip's claims with their moments, then their reviews: two queries however
+        many clips, one when no clip has a claim (exports, API)."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "claims", queryset=Claim.objects.select_related("moment").order_by("id")
+            ),
+            "claims__reviews",
+        )
 
     def for_detail(self):
         # The channel's boilerplate, which the description folds away.

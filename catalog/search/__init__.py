@@ -1,6 +1,7 @@
 """Full-text search: the one entry point behind the search box, `?q=` and every list.
 
-    search(queryset, q)       the clips that match (words, "phrases", -excluded, #tag, @channel)
+    search(queryset, q)       the clips that match (words, "phrases", -excluded, #tag, @channel),
+                              or of a Claim queryset the claims (their text and claimant)
     by_relevance(queryset, q) best match first (among the RELEVANCE_WINDOW newest matches)
     attach_snippets(clips, q) highlighted snippets and moment/transcript hits for a result page
     after_bulk_load()         the one call a bulk load (bulk_create) needs afterwards
@@ -13,11 +14,12 @@ in sync by itself, so nothing else needs to know it exists.
 from django.db import connections, router
 from django.db.models import F, Q
 
-from catalog.models import ChannelBoilerplate, Clip, Moment, TranscriptSegment
+from catalog.models import ChannelBoilerplate, Claim, Clip, Moment, TranscriptSegment
 
-from . import moment_index
+from . import claim_index, moment_index
 from .backends import (
     COMMON_TERM_CLIPS,
+    ClaimsMatching,
     ClipMatches,
     ClipsMatching,
     SearchRank,
@@ -65,12 +67,15 @@ def after_bulk_load():
         backend(connection).optimize(cursor)
         if connection.vendor == "sqlite":
             moment_index.optimize(cursor)
+            claim_index.optimize(cursor)
     return with_boilerplate
 
 
 def search(queryset, q):
-    """Narrow a Clip queryset to what the query asks for (its order is left alone)."""
+    """Narrow a Clip (or Claim) queryset to what the query asks for (its order is left alone)."""
     parsed = parse_query(q)
+    if queryset.model is Claim:
+        return _search_claims(queryset, parsed)
     if parsed.tags:
         queryset = queryset.tagged(*parsed.tags)
     for channel in parsed.channels:
@@ -100,6 +105,24 @@ def search(queryset, q):
             queryset = queryset.filter(ClipMatches(term, estimate))
     for term in parsed.negative:
         queryset = queryset.exclude(pk__in=ClipsMatching(term))
+    return queryset
+
+
+def _search_claims(queryset, parsed):
+    """Claims whose text or claimant has every word; #tag and @channel are their clip's."""
+    if parsed.tags:
+        queryset = queryset.filter(clip__in=Clip.objects.tagged(*parsed.tags).values("pk"))
+    for channel in parsed.channels:
+        queryset = queryset.filter(
+            Q(clip__channel__slug=channel.lower()) | Q(clip__channel__name__iexact=channel)
+        )
+    if (parsed.words or parsed.phrases) and not parsed.positive:
+        return queryset.none()
+    # Claims are few next to clips: each term's matches are read from the index.
+    for term in parsed.positive:
+        queryset = queryset.filter(pk__in=ClaimsMatching(term))
+    for term in parsed.negative:
+        queryset = queryset.exclude(pk__in=ClaimsMatching(term))
     return queryset
 
 

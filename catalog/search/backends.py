@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db import connections
 from django.db.models import BooleanField, Expression, F, FloatField, IntegerField
 
-from . import postgres, sqlite
+from . import claim_index, postgres, sqlite
 
 # A term in more clips than this is checked per clip (ClipMatches), as a tag
 # in more than COMMON_TAG_CLIPS is.
@@ -41,6 +41,21 @@ class ClipsMatching(Expression):
 
     def as_sql(self, compiler, connection):
         sql, params = backend(connection).clips_matching_sql(self.term)
+        return f"({sql})", params
+
+
+class ClaimsMatching(Expression):
+    """The ids of claims whose text or claimant has the term (`pk__in=ClaimsMatching(term)`)."""
+
+    output_field = IntegerField()
+
+    def __init__(self, term):
+        super().__init__()
+        self.term = term
+
+    def as_sql(self, compiler, connection):
+        backend(connection)  # refuses a database without full-text search
+        sql, params = claim_index.claims_matching_sql(connection.vendor, self.term)
         return f"({sql})", params
 
 

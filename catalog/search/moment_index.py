@@ -12,7 +12,7 @@ Apart from catalog.search.sqlite/.postgres because migration 0002 installs
 those before catalog_moment exists.
 """
 
-from . import sqlite
+from . import postgres, sqlite
 from .postgres import RETRANSCRIBE
 
 SQLITE_TABLE = "catalog_momentsearch"
@@ -67,6 +67,7 @@ POSTGRES_TRIGGERS = {
 def install(connection):
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
+            sqlite.register_on(connection)
             cursor.execute(
                 f"CREATE VIRTUAL TABLE {SQLITE_TABLE} USING fts5(title, description, "
                 f"clip_id UNINDEXED, tokenize = '{sqlite.TOKENIZE}')"
@@ -82,12 +83,7 @@ def install(connection):
             )
         else:
             cursor.execute(_TRANSCRIPT.format(moments=_MOMENTS))
-            for name, (definition, body) in POSTGRES_TRIGGERS.items():
-                cursor.execute(
-                    f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                    f"BEGIN {body} RETURN NULL; END $$"
-                )
-                cursor.execute(f"CREATE TRIGGER {name} {definition} EXECUTE FUNCTION {name}()")
+            postgres.create_triggers(cursor, POSTGRES_TRIGGERS)
             cursor.execute(RETRANSCRIBE.format(clips="SELECT DISTINCT clip_id FROM catalog_moment"))
 
 
@@ -98,9 +94,7 @@ def uninstall(connection):
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
             cursor.execute(f"DROP TABLE IF EXISTS {SQLITE_TABLE}")
         else:
-            for name in POSTGRES_TRIGGERS:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON catalog_moment")
-                cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+            postgres.drop_triggers(cursor, POSTGRES_TRIGGERS)
             cursor.execute(_TRANSCRIPT.format(moments=""))
             cursor.execute(RETRANSCRIBE.format(clips="SELECT DISTINCT clip_id FROM catalog_moment"))
 

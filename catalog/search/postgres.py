@@ -169,9 +169,16 @@ _TRIGGERS = {
     ),
 }
 
-TRIGGER_TABLES = {
-    name: definition.split(" ON ", 1)[1].split()[0] for name, (definition, _b) in _TRIGGERS.items()
-}
+
+def create_triggers(cursor, triggers):
+    """Each trigger of `triggers` (name -> (definition after the name, plpgsql body)) with
+    its function of the same name: these, the moments' or the claims'."""
+    for name, (definition, body) in triggers.items():
+        cursor.execute(
+            f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN {body} RETURN NULL; END $$"
+        )
+        cursor.execute(f"CREATE TRIGGER {name} {definition} EXECUTE FUNCTION {name}()")
 
 
 def install(cursor):
@@ -186,12 +193,7 @@ def install(cursor):
         )
     cursor.execute(_FUNCTIONS)
     cursor.execute(_TABLES)
-    for name, (definition, body) in _TRIGGERS.items():
-        cursor.execute(
-            f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"BEGIN {body} RETURN NULL; END $$"
-        )
-        cursor.execute(f"CREATE TRIGGER {name} {definition} EXECUTE FUNCTION {name}()")
+    create_triggers(cursor, _TRIGGERS)
     # What is already catalogued (a no-op on a fresh database).
     cursor.execute(
         """INSERT INTO catalog_clipsearch (clip_id, meta, transcript)
@@ -205,10 +207,16 @@ def install(cursor):
     )
 
 
-def uninstall(cursor):
-    for name, table in TRIGGER_TABLES.items():
+def drop_triggers(cursor, triggers):
+    """Drop each trigger of `triggers` (as for create_triggers) and its function."""
+    for name, (definition, _body) in triggers.items():
+        table = definition.split(" ON ", 1)[1].split()[0]
         cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+
+
+def uninstall(cursor):
+    drop_triggers(cursor, _TRIGGERS)
     cursor.execute("DROP TABLE IF EXISTS catalog_clipsearch, catalog_tagsearch")
     cursor.execute("DROP AGGREGATE IF EXISTS newsclips_tsvector_agg(tsvector)")
     cursor.execute(
@@ -251,10 +259,18 @@ def _in_document(query):
     return f"SELECT clip_id FROM catalog_clipsearch WHERE {_DOCUMENT} @@ {query}"
 
 
+# Claims' own index (catalog.search.claim_index): a claim's words find its clip.
+_CLAIM_HITS = "SELECT clip_id FROM catalog_claimsearch WHERE document @@ {query}"
+
+
 def clips_matching_sql(term):
     """SQL (and params) for the ids of clips where the term occurs, anywhere."""
     query, params = _tsquery([term])
-    return f"{_in_document(query)} UNION ALL {_tagged(query)}", params * 2
+    sql = (
+        f"{_in_document(query)} UNION ALL {_tagged(query)} "
+        f"UNION ALL {_CLAIM_HITS.format(query=query)}"
+    )
+    return sql, params * 3
 
 
 def text_conjunction_sql(terms):
@@ -266,10 +282,14 @@ def text_conjunction_sql(terms):
 
 def off_text_sql(term, limit):
     """SQL (and params) for rows (clip id, 'rest'): up to `limit` clips that match the
-    term only by a tag, not in their document (which holds transcripts and moments)."""
+    term only by a tag or a claim, not in their document (which holds transcripts and
+    moments)."""
     query, params = _tsquery([term])
-    off = f"{_tagged(query)} EXCEPT {_in_document(query)} LIMIT {int(limit)}"
-    return f"SELECT clip_id, 'rest' FROM ({off}) AS off", params * 2
+    off = (
+        f"{_tagged(query)} UNION {_CLAIM_HITS.format(query=query)} "
+        f"EXCEPT {_in_document(query)} LIMIT {int(limit)}"
+    )
+    return f"SELECT clip_id, 'rest' FROM ({off}) AS off", params * 3
 
 
 def ids_sql(ids):
@@ -289,9 +309,11 @@ def clip_matches_sql(term, clip_id_sql, estimate):
     sql = (
         f"(EXISTS (SELECT 1 FROM catalog_clipsearch s WHERE s.clip_id = {clip_id_sql} "
         f"AND s.{_DOCUMENT} @@ {query} OFFSET 0) OR EXISTS (SELECT 1 FROM catalog_cliptag t "
-        f"WHERE t.clip_id = {clip_id_sql} AND t.tag_id = ANY({_tag_ids(query)}) OFFSET 0))"
+        f"WHERE t.clip_id = {clip_id_sql} AND t.tag_id = ANY({_tag_ids(query)}) OFFSET 0) "
+        f"OR EXISTS (SELECT 1 FROM catalog_claimsearch c WHERE c.clip_id = {clip_id_sql} "
+        f"AND c.document @@ {query} OFFSET 0))"
     )
-    return sql, params * 2
+    return sql, params * 3
 
 
 def matches_estimate(cursor, terms):

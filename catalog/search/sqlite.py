@@ -34,8 +34,10 @@ TABLES = {
 # Weights of a hit in the relevance score; a hit elsewhere (channel, description,
 # transcript) only decides between equal scores by date.
 TITLE, TAGS, MOMENTS = 10, 4, 2
-# Moments' own index (catalog.search.moment_index), searched as transcripts are.
+# Moments' and claims' own indexes (catalog.search.moment_index, .claim_index),
+# searched as transcripts are.
 _MOMENT_HITS = "SELECT clip_id FROM catalog_momentsearch WHERE catalog_momentsearch MATCH %s"
+_CLAIM_HITS = "SELECT clip_id FROM catalog_claimsearch WHERE catalog_claimsearch MATCH %s"
 
 # Re-index whole clips: {where} picks them from catalog_clip c.
 _REINDEX = (
@@ -133,6 +135,12 @@ def register_functions(dbapi_connection):
     dbapi_connection.create_function("newsclips_description", 3, _description, deterministic=True)
 
 
+def register_on(connection):
+    """The functions on a Django connection about to install triggers (a migration's)."""
+    connection.ensure_connection()
+    register_functions(connection.connection)
+
+
 def _index(text, language):
     return index_text(text or "", language or "")
 
@@ -216,9 +224,9 @@ def clips_matching_sql(term):
         "SELECT rowid FROM catalog_clipsearch WHERE catalog_clipsearch MATCH %s "
         f"UNION {_TAGGED} "
         "UNION SELECT clip_id FROM catalog_segmentsearch WHERE catalog_segmentsearch MATCH %s "
-        f"UNION {_MOMENT_HITS}"
+        f"UNION {_MOMENT_HITS} UNION {_CLAIM_HITS}"
     )
-    return sql, [match, match, match, match]
+    return sql, [match] * 5
 
 
 def text_conjunction_sql(terms):
@@ -228,28 +236,31 @@ def text_conjunction_sql(terms):
     return "SELECT rowid FROM catalog_clipsearch WHERE catalog_clipsearch MATCH %s", [match]
 
 
-# The clips with a transcript or a moment: their words are indexed apart.
-_SPOKEN = "SELECT clip_id FROM catalog_transcriptsegment UNION SELECT clip_id FROM catalog_moment"
+# The clips with a transcript, a moment or a claim: their words are indexed apart.
+_SPOKEN = (
+    "SELECT clip_id FROM catalog_transcriptsegment UNION SELECT clip_id FROM catalog_moment "
+    "UNION SELECT clip_id FROM catalog_claim"
+)
 
 
 def off_text_sql(term, limit):
     """SQL (and params) for rows (clip id, kind): up to `limit` clips that match the
-    term only elsewhere than in their own text (by a tag, a transcript or a moment),
-    'x' if the clip has a transcript or moment, else 'rest'; and 'text': the clips
-    with a transcript or moment whose text holds the term."""
+    term only elsewhere than in their own text (by a tag, a transcript, a moment or a
+    claim), 'x' if the clip has a transcript, moment or claim, else 'rest'; and 'text':
+    the clips with a transcript, moment or claim whose text holds the term."""
     match = match_string([term])
     sql = (
         f"WITH x AS MATERIALIZED ({_SPOKEN}) "
         "SELECT clip_id, CASE WHEN clip_id IN x THEN 'x' ELSE 'rest' END FROM ("
         f"{_TAGGED} "
         "UNION SELECT clip_id FROM catalog_segmentsearch WHERE catalog_segmentsearch MATCH %s "
-        f"UNION {_MOMENT_HITS} "
+        f"UNION {_MOMENT_HITS} UNION {_CLAIM_HITS} "
         "EXCEPT SELECT rowid FROM catalog_clipsearch WHERE catalog_clipsearch MATCH %s "
         f"LIMIT {int(limit)}) "
         "UNION ALL SELECT rowid, 'text' FROM catalog_clipsearch WHERE catalog_clipsearch "
         "MATCH %s AND rowid IN x"
     )
-    return sql, [match] * 5
+    return sql, [match] * 6
 
 
 def ids_sql(ids):
@@ -286,9 +297,10 @@ def clip_matches_sql(term, clip_id_sql, estimate):
         f"(EXISTS (SELECT 1 FROM catalog_cliptag t WHERE t.clip_id = {clip_id_sql} "
         f"AND t.tag_id IN (SELECT rowid FROM catalog_tagsearch WHERE catalog_tagsearch MATCH %s)) "
         f"OR {clip} OR +{clip_id_sql} IN (SELECT clip_id FROM catalog_segmentsearch WHERE "
-        f"catalog_segmentsearch MATCH %s) OR +{clip_id_sql} IN ({_MOMENT_HITS}))"
+        f"catalog_segmentsearch MATCH %s) OR +{clip_id_sql} IN ({_MOMENT_HITS}) "
+        f"OR +{clip_id_sql} IN ({_CLAIM_HITS}))"
     )
-    return sql, [match, match, match, match]
+    return sql, [match] * 5
 
 
 def matches_estimate(cursor, terms, limit=VERY_COMMON):

@@ -54,8 +54,8 @@ register.filter("http_url", http_url)
 def list_links(context):
     """Feed and download URLs of the list being shown, carrying its filters.
 
-    Reads the page's `tag`, `channel` or `thread` and the query string (minus the page
-    cursor); reverses URLs only, so a list page gains no database query.
+    Reads the page's `tag`, `channel` or `thread` (or `list_kind` "claims") and the query
+    string (minus the page cursor); reverses URLs only, so a list page gains no database query.
     """
     request = context["request"]
     params = request.GET.copy()
@@ -70,6 +70,8 @@ def list_links(context):
     elif isinstance(context.get("thread"), StoryThread):
         prefix, kwargs = "thread_", {"slug": context["thread"].slug}
     names = {"atom": "feed_atom", "rss": "feed_rss", "csv": "export_csv", "jsonl": "export_jsonl"}
+    if context.get("list_kind") == "claims":  # the claims page: its own feeds
+        names = {"atom": "claim_feed_atom", "rss": "claim_feed_rss"}
     return {
         key: reverse(f"catalog:{prefix}{name}", kwargs=kwargs) + query
         for key, name in names.items()
