@@ -1,3 +1,4 @@
+from .analysis import Keyframe, MediaAnalysis
 from .captures import (
     Capture,
     CaptureFile,
@@ -39,6 +40,8 @@ __all__ = [
     "FollowedSource",
     "IngestJob",
     "IngestJobItem",
+    "Keyframe",
+    "MediaAnalysis",
     "MediaReview",
     "Moment",
     "RelatedLink",
