@@ -14,7 +14,7 @@ from pathlib import Path
 
 KEYFRAME_WIDTH = 320  # pixels: a strip of small images, ~10 KB each as JPEG
 KEYFRAME_QUALITY = 5  # ffmpeg's -q:v for JPEG (2 best, 31 worst)
-TEXT_MAX_WIDTH = 1920  # larger frames only cost OCR time
+TEXT_MAX_WIDTH = 1280  # captions are large: bigger frames (1080p) only cost OCR time
 # ffmpeg's scene score (0..1) from which a frame starts a new shot.
 SCENE_THRESHOLD = 0.3
 TIMEOUT_PER_SECOND = 2  # seconds of ffmpeg time allowed per second of video, plus

@@ -45,7 +45,7 @@ class MediaAnalysis(models.Model):
     text_frames = models.JSONField(
         default=list,
         blank=True,
-        help_text=_("What each sampled frame showed: [seconds, [[language, text], ...]]."),
+        help_text=_("What each sampled frame showed: [seconds, [line, ...]]."),
     )
     frames_read = models.PositiveIntegerField(default=0)
     frames_skipped = models.JSONField(

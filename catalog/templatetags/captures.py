@@ -27,7 +27,14 @@ def preserved_copy(context, clip):
         ],
         "poster": next((f for f in files if f.role == "thumbnail"), None),
         "can_play": bool(request and media and may_play(request.user)),
+        # A keyframe's or a transcript's ?t= starts the preserved copy there too (#t=).
+        "start": _start(request),
     }
+
+
+def _start(request):
+    start = request.GET.get("t", "") if request else ""
+    return int(start) if start.isdigit() else 0
 
 
 @register.inclusion_tag("catalog/includes/clip_keyframes.html", takes_context=True)

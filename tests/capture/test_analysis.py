@@ -14,6 +14,8 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,16 +35,11 @@ from catalog.models import (
 from catalog.search import search
 from tests.factories import make_clip
 
-from .media import ONSCREEN_TEXT, make_onscreen_media
+from .media import ONSCREEN_TEXT
 
 pytestmark = pytest.mark.django_db
 
 GERMAN, ENGLISH = (text for _start, _end, text in ONSCREEN_TEXT)
-
-
-@pytest.fixture(scope="session")
-def onscreen_video(tmp_path_factory):
-    return make_onscreen_media(tmp_path_factory.mktemp("onscreen")).read_bytes()
 
 
 @pytest.fixture
@@ -169,6 +166,20 @@ def test_keyframes_are_stored_beside_the_capture_and_shown_to_who_may_see_it(
     assert f'href="?t=6#{moment.anchor}"' in page  # the cut lies in the moment
     assert 'href="?t=0#preserved"' in page  # no moment there: the preserved copy
     assert "Zölle &amp; Stahl" in page
+    # The strip costs one query, however many frames it shows.
+    with CaptureQueriesContext(connection) as few:
+        client.get(news_clip.get_absolute_url())
+    Keyframe.objects.bulk_create(
+        Keyframe(analysis=cut[0].analysis, time=t + 0.5, stored_file=cut[0].stored_file)
+        for t in range(12)
+    )
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(news_clip.get_absolute_url()).content.decode()
+    assert page.count('<img src="/keyframes/') == len(keyframes) + 12
+    assert len(many) == len(few)
+    # Following a keyframe's link starts the preserved copy at its time.
+    page = client.get(news_clip.get_absolute_url(), {"t": "6"}).content.decode()
+    assert "/files/media.mp4#t=6" in page
     response = client.get(image_url)
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     assert (
