@@ -76,6 +76,8 @@ def perform(analysis):
     _save(analysis, "duration")
     if not probe.has_video:
         _complete(analysis, [], reason="the media has no picture: nothing to look at")
+    elif not probe.duration:
+        raise AnalysisFailed("ffprobe cannot tell how long the media is")
     else:
         if not analysis.keyframes_done:
             _store_keyframes(analysis, path, folder / "keyframes")

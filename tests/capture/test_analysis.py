@@ -238,13 +238,23 @@ def test_a_killed_run_resumes_where_it_stopped(news_clip, monkeypatch):
 
 
 def test_undecodable_media_fail_their_clip_with_the_reason_and_the_rest_go_on(
-    news_clip, media_site, analysis_settings
+    news_clip, media_site, analysis_settings, tmp_path, capsys
 ):
     broken = captured_clip(
         media_site, "/media/broken.mp4", b"\x00\x00\x00 not a video" * 500, "Kaputt"
     )
-    with pytest.raises(CommandError, match="1 of 2 clips failed"):
-        call_command("analyse", broken.pk, news_clip.pk)
+    sound = tmp_path / "sound.mp4"
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "sine=duration=2",
+         "-c:a", "aac", str(sound)],
+        check=True,
+    )  # fmt: skip
+    radio = captured_clip(media_site, "/media/radio.mp4", sound.read_bytes(), "Radio")
+    with pytest.raises(CommandError, match="1 of 3 clips failed"):
+        call_command("analyse", broken.pk, news_clip.pk, radio.pk)
+    output = capsys.readouterr()
+    assert f"failed: clip #{broken.pk}: failed: the media cannot be decoded: " in output.err
+    assert f"clip #{news_clip.pk}: complete: " in output.out
     failed = MediaAnalysis.objects.get(capture__clip=broken)
     assert failed.status == "failed"
     assert failed.reason.startswith("the media cannot be decoded: ")
@@ -252,6 +262,13 @@ def test_undecodable_media_fail_their_clip_with_the_reason_and_the_rest_go_on(
     assert MediaAnalysis.objects.get(capture__clip=news_clip).status == "complete"
     assert not Keyframe.objects.filter(analysis=failed).exists()
     assert onscreen(broken) == [] and len(onscreen(news_clip)) == 2
+    # Sound only: nothing to look at, said so, and done.
+    silent = MediaAnalysis.objects.get(capture__clip=radio)
+    assert (silent.status, silent.reason) == (
+        "complete",
+        "the media has no picture: nothing to look at",
+    )
+    assert not silent.keyframes.exists() and onscreen(radio) == []
     assert not list(analysis_settings.joinpath("work").glob("analysis-*"))
 
 
