@@ -4,6 +4,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from . import annotations, exports, feeds, seo, views
+from .analysis import keyframe_views
 from .capture import evidence_views, media_views
 
 app_name = "catalog"
@@ -69,6 +70,8 @@ urlpatterns = [
         media_views.capture_file,
         name="capture_file",
     ),
+    # Keyframes of a capture's media, for the same readers as its files.
+    path("keyframes/<int:pk>.jpg", keyframe_views.keyframe_image, name="keyframe"),
     # The key that signs captures' manifests (docs/evidence.md), and bundles for staff.
     path("capture-signing-key.pem", evidence_views.signing_key, name="capture_signing_key"),
     path(

@@ -354,6 +354,13 @@ NEWSCLIPS_CAPTURE_ATTEMPTS = env_int("NEWSCLIPS_CAPTURE_ATTEMPTS", 4)
 # A running capture whose worker is silent this long is resumed by check_due.
 NEWSCLIPS_CAPTURE_STALE_SECONDS = env_int("NEWSCLIPS_CAPTURE_STALE_SECONDS", 600)
 NEWSCLIPS_PUBLIC_CAPTURES = env_bool("NEWSCLIPS_PUBLIC_CAPTURES")
+# What is shown on screen (catalog.analysis): a complete capture's media is analysed for
+# keyframes (at shot changes, and at least every KEYFRAME_EVERY seconds) and for the text
+# on screen (a frame read every TEXT_EVERY seconds).
+NEWSCLIPS_ANALYSE_CAPTURES = env_bool("NEWSCLIPS_ANALYSE_CAPTURES", True)
+NEWSCLIPS_KEYFRAME_EVERY = env_int("NEWSCLIPS_KEYFRAME_EVERY", 10)
+NEWSCLIPS_TEXT_EVERY = env_int("NEWSCLIPS_TEXT_EVERY", 1)
+NEWSCLIPS_ANALYSIS_STALE_SECONDS = env_int("NEWSCLIPS_ANALYSIS_STALE_SECONDS", 600)
 
 # The read-only JSON API (/api/v1/). Everyone is anonymous (no logins through the
 # API, so no password guessing there) and throttled per IP in the default cache.

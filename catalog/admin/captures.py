@@ -31,6 +31,8 @@ from catalog.models import (
     CaptureTimestamp,
     Clip,
     CustodyEvent,
+    Keyframe,
+    MediaAnalysis,
 )
 
 from .clip_extras import ReadOnlyInline
@@ -105,6 +107,29 @@ class CaptureTimestampInline(ReadOnlyInline):
     verbose_name_plural = _("RFC 3161 timestamps")
 
 
+class MediaAnalysisInline(ReadOnlyInline):
+    """What the analysis of the media found (catalog.analysis), and what it could not read."""
+
+    model = MediaAnalysis
+    fields = [
+        "status",
+        "reason",
+        "duration",
+        "keyframe_count",
+        "frames_read",
+        "frames_skipped",
+        "ffmpeg_version",
+        "tesseract_version",
+        "finished_at",
+    ]
+    readonly_fields = fields
+    verbose_name_plural = _("media analysis")
+
+    @admin.display(description=_("keyframes"))
+    def keyframe_count(self, obj):
+        return obj.keyframes.count()
+
+
 class DeleteCaptureForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
@@ -122,7 +147,12 @@ class CaptureAdmin(admin.ModelAdmin):
     search_fields = ["clip__title", "source_url"]
     ordering = ["-created_at", "-id"]
     actions = None  # no bulk delete: each deletion needs its reason
-    inlines = [CaptureFileInline, CaptureTimestampInline, CustodyEventInline]
+    inlines = [
+        CaptureFileInline,
+        MediaAnalysisInline,
+        CaptureTimestampInline,
+        CustodyEventInline,
+    ]
     readonly_fields = [
         "clip",
         "status",
@@ -184,8 +214,10 @@ class CaptureAdmin(admin.ModelAdmin):
 
 
 def delete_capture(capture, *, actor, reason):
-    """Delete `capture` and log why; stored files no other capture uses are deleted too."""
+    """Delete `capture` and log why; stored files no other capture uses are deleted too
+    (its keyframes' as well)."""
     stored = [file.stored_file for file in capture.files.select_related("stored_file")]
+    stored += [frame.stored_file for frame in Keyframe.objects.filter(analysis__capture=capture)]
     files = ", ".join(f"{file.name} {file.stored_file.sha256}" for file in capture.files.all())
     with transaction.atomic():
         log_event(

@@ -30,6 +30,7 @@ from django.db.models.functions import Coalesce
 from django.tasks import task
 from django.utils import timezone
 
+from catalog.analysis.pipeline import request_analysis
 from catalog.fingerprint.jobs import request_fingerprint
 from catalog.models import Capture, CaptureFile, CaptureTimestamp
 
@@ -248,6 +249,9 @@ def perform(capture):
         log_event(capture.clip, "capture", capture=capture, detail=detail)
         if media is not None:
             request_fingerprint(capture.clip_id)  # queued once this commits
+        if media is not None and getattr(settings, "NEWSCLIPS_ANALYSE_CAPTURES", True):
+            # Keyframes and the text on screen (catalog.analysis), once the capture is in.
+            transaction.on_commit(lambda: request_analysis(capture))
     clear(folder)
 
 

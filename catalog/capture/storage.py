@@ -176,11 +176,11 @@ def open_stored(stored_file):
 
 
 def delete_unused(stored_files):
-    """Delete the given stored files that no capture uses any more, rows and bytes."""
+    """Delete the given stored files that no capture or keyframe uses any more, rows and bytes."""
     storage = captures_storage()
     for stored in stored_files:
         with transaction.atomic():
-            if stored.uses.exists():
+            if stored.uses.exists() or stored.keyframes.exists():
                 continue
             stored.delete()
             transaction.on_commit(lambda name=stored.name: storage.delete(name))

@@ -1,3 +1,4 @@
+from .analysis import Keyframe, MediaAnalysis
 from .captures import (
     Capture,
     CaptureFile,
@@ -45,7 +46,9 @@ __all__ = [
     "IndexedClip",
     "IngestJob",
     "IngestJobItem",
+    "Keyframe",
     "MatchKey",
+    "MediaAnalysis",
     "MediaFingerprint",
     "MediaReview",
     "Moment",

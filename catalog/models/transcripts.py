@@ -1,4 +1,5 @@
-"""What is said in a clip: subtitle segments per language, as the platform offers them."""
+"""What is said in a clip (subtitles per language, as the platform offers them) and what is
+written on screen (read from the captured video by catalog.analysis)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,8 @@ class TranscriptSegment(models.Model):
     class Kind(models.TextChoices):
         MANUAL = "manual", _("subtitles")
         AUTOMATIC = "automatic", _("automatic captions")
+        # Read from the captured video's frames (catalog.analysis): captions, lower thirds.
+        ONSCREEN = "onscreen", _("on-screen text")
 
     clip = models.ForeignKey(
         Clip,

@@ -178,7 +178,7 @@ def attach_snippets(clips, q):
         segments = (
             TranscriptSegment.objects.filter(clip__in=unexplained)
             .order_by("clip_id", "start", "id")
-            .values_list("clip_id", "start", "language", "text")
+            .values_list("clip_id", "start", "language", "text", "kind")
         )
         attach_transcript_hits(unexplained, terms, segments)
     return clips

@@ -22,6 +22,7 @@ class TranscriptHit:
     pieces: list
     start: float
     language: str
+    kind: str = ""  # the segment's TranscriptSegment.Kind ("onscreen": text on screen)
 
     @property
     def start_seconds(self):
@@ -36,7 +37,7 @@ class TranscriptHit:
 class MomentHit(TranscriptHit):
     """A hit in a moment's title or description: the card links to the moment's start."""
 
-    moment_title: str
+    moment_title: str = ""
 
 
 def _hits(text, stems, language):
@@ -103,16 +104,17 @@ def attach_metadata_snippets(clips, terms, boilerplate):
 
 
 def attach_transcript_hits(clips, terms, segments):
-    """The first segment with a hit per clip; `segments`: (clip_id, start, language, text)."""
+    """The first segment with a hit per clip; `segments`: (clip_id, start, language, text,
+    kind), what is said and what is shown on screen alike."""
     stems = set().union(*(term.stems for term in terms))
     by_id = {clip.pk: clip for clip in clips}
-    for clip_id, start, language, text in segments:
+    for clip_id, start, language, text, kind in segments:
         clip = by_id.get(clip_id)
         if clip is None or clip.transcript_hit is not None:
             continue
         pieces = highlight(text, stems, language, window=False)
         if pieces:
-            clip.transcript_hit = TranscriptHit(pieces, start, language)
+            clip.transcript_hit = TranscriptHit(pieces, start, language, kind)
 
 
 def attach_moment_hits(clips, terms, moments):
@@ -129,4 +131,4 @@ def attach_moment_hits(clips, terms, moments):
             description, stems, language
         )
         if pieces:
-            clip.transcript_hit = MomentHit(pieces, start, language, title)
+            clip.transcript_hit = MomentHit(pieces, start, language, moment_title=title)

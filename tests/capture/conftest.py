@@ -2,7 +2,14 @@
 
 import pytest
 
-from .media import VTT, MediaSite, make_media, make_thumbnail, video_page_html
+from .media import (
+    VTT,
+    MediaSite,
+    make_media,
+    make_onscreen_media,
+    make_thumbnail,
+    video_page_html,
+)
 from .tsa import TimestampAuthority
 
 
@@ -48,6 +55,12 @@ def media_files(tmp_path_factory):
         "other": make_media(folder / "other.mp4", seconds=2).read_bytes(),
         "thumbnail": make_thumbnail(folder / "thumb.jpg").read_bytes(),
     }
+
+
+@pytest.fixture(scope="session")
+def onscreen_video(tmp_path_factory):
+    """12 seconds with captions at known seconds (media.ONSCREEN_TEXT): made once per run."""
+    return make_onscreen_media(tmp_path_factory.mktemp("onscreen")).read_bytes()
 
 
 @pytest.fixture

@@ -145,3 +145,50 @@ def _type(path):
         ".jpg": "image/jpeg",
         ".vtt": "text/vtt",
     }.get(Path(path).suffix, "application/octet-stream")
+
+
+# Text on screen at known seconds (tests/capture/test_analysis.py): light text on a dark box,
+# as broadcasters' captions and lower thirds are. ffmpeg's drawtext reads each from a file.
+ONSCREEN_TEXT = [
+    (2, 5, "Die Bundesregierung plant höhere Zölle für Stahl"),
+    (7, 10, "The minister denied the report on Tuesday"),
+]
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def make_onscreen_media(folder, *, seconds=12, cut=6):
+    """An MP4 of two shots (colour bars, then a dark picture from `cut` s) with a tone and
+    ONSCREEN_TEXT drawn at its seconds: what a news clip's captions look like."""
+    if not shutil.which("ffmpeg"):
+        import pytest
+
+        pytest.skip("ffmpeg is not installed (apt-get install ffmpeg)")
+    if not Path(FONT).exists():
+        import pytest
+
+        pytest.skip(f"the font {FONT} is not installed (apt-get install fonts-dejavu-core)")
+    folder = Path(folder)
+    draws = []
+    for number, (start, end, text) in enumerate(ONSCREEN_TEXT):
+        (folder / f"text{number}.txt").write_text(text, encoding="utf-8")
+        draws.append(
+            f"drawtext=fontfile={FONT}:textfile=text{number}.txt:fontcolor=white:fontsize=24:"
+            f"box=1:boxcolor=black@0.85:boxborderw=10:x=(w-text_w)/2:y=h-70:"
+            f"enable='between(t,{start},{end})'"
+        )
+    rest = seconds - cut
+    graph = f"[0][1]concat=n=2:v=1:a=0,{','.join(draws)}[v]"
+    subprocess.run(
+        [
+            "ffmpeg", "-loglevel", "error", "-y",
+            "-f", "lavfi", "-i", f"smptebars=size=640x360:rate=25:duration={cut}",
+            "-f", "lavfi", "-i", f"color=c=0x203050:size=640x360:rate=25:duration={rest}",
+            "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
+            "-filter_complex", graph, "-map", "[v]", "-map", "2:a",
+            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+            "-c:a", "aac", "-b:a", "32k", "-shortest", "-movflags", "+faststart", "onscreen.mp4",
+        ],
+        check=True,
+        cwd=folder,
+    )  # fmt: skip
+    return folder / "onscreen.mp4"

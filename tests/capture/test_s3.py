@@ -11,8 +11,9 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
+from catalog.analysis.pipeline import analyse_clips
 from catalog.capture.jobs import request_capture, run_capture
-from catalog.models import Capture
+from catalog.models import Capture, Keyframe, TranscriptSegment
 from tests.factories import make_clip
 
 boto3 = pytest.importorskip("boto3", reason="boto3 (django-storages[s3]) is not installed")
@@ -104,3 +105,21 @@ def test_the_quota_refuses_cleanly_on_s3_too(s3_storage, media_site, settings):
     assert run_capture(capture.pk, retry=False) == Capture.Status.FAILED
     assert "quota" in Capture.objects.get(pk=capture.pk).reason
     assert "Contents" not in s3_storage.list_objects_v2(Bucket=BUCKET)
+
+
+def test_media_in_the_bucket_are_analysed_and_their_keyframes_stored_there(
+    s3_storage, media_site, onscreen_video, capture_settings, settings
+):
+    media_site.files["/media/clip.mp4"] = onscreen_video
+    clip = make_clip("Im Eimer", url=media_site.url("/v/"), language="de")
+    capture = request_capture(clip, enqueue=False)
+    assert run_capture(capture.pk, retry=False) == Capture.Status.COMPLETE
+    [outcome] = analyse_clips([clip])
+    assert outcome.status == "complete", outcome.detail
+    keys = {item["Key"] for item in s3_storage.list_objects_v2(Bucket=BUCKET)["Contents"]}
+    keyframes = Keyframe.objects.select_related("stored_file")
+    assert keyframes and {k.stored_file.name for k in keyframes} <= keys
+    texts = TranscriptSegment.objects.filter(clip=clip, kind="onscreen").values_list("text")
+    assert any("Zölle" in text for (text,) in texts)
+    # The media's local copy for ffmpeg went with the work folder.
+    assert not list((capture_settings / "work").glob("analysis-*"))

@@ -4,6 +4,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from catalog import ingest
+from catalog.analysis.pipeline import resume_stale_analyses
 from catalog.capture import fixity
 from catalog.capture.rules import enqueue_due_captures
 from catalog.fingerprint.jobs import enqueue_due_fingerprints
@@ -16,8 +17,9 @@ class Command(BaseCommand):
         "Queue the periodic work for the background worker: a refresh job if clips are due "
         "for a re-check, a follow job if followed sources are due, captures that capture "
         "rules ask for, fingerprints of new thumbnails and of captured media without one, "
-        "and resume jobs and captures whose worker died; re-hash the day's share of stored "
-        "capture files (fixity). Run it every few minutes (cron, systemd timer) or with --every."
+        "and resume jobs, captures and media analyses whose worker died; re-hash the day's "
+        "share of stored capture files (fixity). Run it every few minutes (cron, systemd "
+        "timer) or with --every."
     )
 
     def add_arguments(self, parser):
@@ -32,6 +34,7 @@ class Command(BaseCommand):
     def handle(self, *args, every, **options):
         while True:
             jobs = ingest.enqueue_due() + ingest.resume_stale_jobs() + enqueue_due_captures()
+            jobs += resume_stale_analyses()
             lines = [f"queued {job}" for job in jobs]
             fingerprints = enqueue_due_fingerprints()
             if fingerprints:
