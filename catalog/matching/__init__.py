@@ -6,7 +6,7 @@ full fingerprints and says where they match. `index_and_suggest(clip)` records
 what it finds as suggested ClipRelations for editors.
 """
 
-from .index import index_clip
+from .index import index_clip, reindex
 from .lookup import Match, match_clip, match_print
 from .suggest import index_and_suggest, match_file, match_url
 
@@ -18,4 +18,5 @@ __all__ = [
     "match_file",
     "match_print",
     "match_url",
+    "reindex",
 ]

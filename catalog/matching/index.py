@@ -77,6 +77,33 @@ def index_clip(clip_id):
     return indexed, True
 
 
+def clips_to_index():
+    """Ids of clips with something to match whose index entry is missing or stale: a
+    newer fingerprint or thumbnail hash than the one indexed, or an entry for a clip
+    that no longer has either. index_clip() decides on the signature; this only
+    narrows the clips to look at."""
+    fingerprinted = set(MediaFingerprint.objects.usable().values_list("clip_id", flat=True))
+    thumbnails = set(
+        ThumbnailHash.objects.filter(
+            status=FingerprintStatus.OK, quality__gte=MIN_QUALITY
+        ).values_list("clip_id", flat=True)
+    )
+    indexed = set(IndexedClip.objects.values_list("clip_id", flat=True))
+    return sorted(fingerprinted | thumbnails | indexed)
+
+
+def reindex(clip_ids=None):
+    """Bring the index in step for `clip_ids` (default: every clip with fingerprints or
+    an index entry), e.g. after a worker died between a fingerprint and its indexing;
+    returns (indexed again, already in step). Doing it twice changes nothing."""
+    changed = unchanged = 0
+    for clip_id in clip_ids if clip_ids is not None else clips_to_index():
+        _indexed, did_change = index_clip(clip_id)
+        changed += did_change
+        unchanged += not did_change
+    return changed, unchanged
+
+
 def candidates(keys, *, exclude=None):
     """Clips sharing keys with the query: a Counter clip_id -> shared keys."""
     counts = Counter()

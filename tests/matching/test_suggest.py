@@ -1,15 +1,17 @@
 """index_and_suggest: the index kept in step, matches recorded as suggested relations
 (an editor's decision kept), the same thumbnail found; what the queries cost."""
 
+import io
 import subprocess
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from catalog.fingerprint import hash_image
 from catalog.fingerprint.signals import fingerprint_changed
-from catalog.matching import index_and_suggest, index_clip, match_clip
+from catalog.matching import index_and_suggest, index_clip, match_clip, reindex
 from catalog.matching.keys import THUMBNAIL
 from catalog.matching.lookup import THUMBNAIL_KIND
 from catalog.matching.suggest import index_and_suggest_task
@@ -140,3 +142,22 @@ def test_the_task_indexes_and_suggests(catalogued):
     assert index_and_suggest_task.call(copy.pk) == 1
     assert index_and_suggest_task.call(10**9) == 0  # deleted meanwhile
     assert ClipRelation.objects.get().from_clip == copy
+
+
+def test_reindex_catches_up_with_fingerprints_the_index_missed(catalogued):
+    first, second = catalogued("original"), catalogued("reencoded")
+    index_clip(first.pk)
+    out = io.StringIO()
+    call_command("match", reindex=True, stdout=out)
+    assert out.getvalue().strip() == "1 clips indexed again, 1 already in step"
+    assert IndexedClip.objects.filter(clip=second).exists()
+    assert MatchKey.objects.filter(clip=second).exists()
+    before = sorted(MatchKey.objects.values_list("key", "clip_id"))
+    out = io.StringIO()
+    call_command("match", reindex=True, stdout=out)
+    assert out.getvalue().strip() == "0 clips indexed again, 2 already in step"
+    assert sorted(MatchKey.objects.values_list("key", "clip_id")) == before
+    # A clip whose fingerprint is gone leaves the index too.
+    second.media_fingerprints.all().delete()
+    assert reindex() == (1, 1)
+    assert not MatchKey.objects.filter(clip=second).exists()

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.matching import match_file, match_url
+from catalog.matching import match_file, match_url, reindex
 from catalog.matching.report import match_line
 from catalog.matching.suggest import MatchFailed
 
@@ -12,13 +12,28 @@ class Command(BaseCommand):
         "clips it matches, best first, one per line: clip id, kind (re-upload, excerpt, "
         "contains, shared footage, same thumbnail), score, and the matching time ranges in "
         "the catalogued clip and in the file as m:ss-m:ss. Exits non-zero when the media "
-        "cannot be fetched or fingerprinted."
+        "cannot be fetched or fingerprinted. With --reindex instead: bring the matching "
+        "index in step with the stored fingerprints (after a restore, or a worker that "
+        "died between fingerprinting and indexing)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("source", metavar="FILE|URL")
+        parser.add_argument("source", metavar="FILE|URL", nargs="?")
+        parser.add_argument(
+            "--reindex",
+            action="store_true",
+            help="Index every clip whose fingerprints changed since it was indexed.",
+        )
 
     def handle(self, *args, source, **options):
+        if options["reindex"]:
+            if source:
+                raise CommandError("--reindex takes no FILE or URL")
+            changed, unchanged = reindex()
+            self.stdout.write(f"{changed} clips indexed again, {unchanged} already in step")
+            return
+        if not source:
+            raise CommandError("give a FILE or URL to match, or --reindex")
         try:
             if source.startswith(("http://", "https://")):
                 matches = match_url(source)
