@@ -201,7 +201,7 @@ def test_admin_pages_run_under_the_strict_csp(live_server, page, site):
         if name == "clip-change":
             # The autocomplete widget (select2) and the inlines' "add another" use scripts.
             page.locator(".select2-selection").first.click()
-            page.locator(".select2-search__field").fill("Nord")
+            page.locator(".select2-dropdown .select2-search__field").fill("Nord")
             page.locator(".select2-results__option", has_text="Nordfunk").wait_for()
             page.keyboard.press("Escape")
             page.get_by_role("link", name="Add another Tag").first.click()
