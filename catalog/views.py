@@ -21,6 +21,7 @@ from catalog.filters import ClipFilter
 from catalog.models import Channel, Clip, Tag
 from catalog.search import attach_snippets
 from catalog.versioning import cached_fragment, cached_page
+from newsclips.http_cache import RELEASE
 
 # Facets are keyed on the catalogue version, so a change is never hidden; the
 # time only bounds how long entries of old versions take up room.
@@ -81,6 +82,8 @@ def _clip_list(request, template, queryset, context=None):
     # The same for every reader of this list until the catalogue changes: counted
     # once per version and shared by the app servers (catalog.versioning).
     list_key = (request.path_info, _facet_params(request.GET), translation.get_language())
+    # The sidebar is HTML of this release's templates (a shared cache outlives a deploy).
+    sidebar_key = ("sidebar", RELEASE, *list_key)
     facets = cached_fragment(
         ("facets", *list_key),
         lambda: facet_counts(clips, request.GET, hide=hide, exclude_tags=fixed_tags),
@@ -90,7 +93,7 @@ def _clip_list(request, template, queryset, context=None):
     # of the list: Django's widget templates (a template per <option>) cost more than
     # the rest of the sidebar. They depend on nothing but the list's query.
     sidebar = cached_fragment(
-        ("sidebar", *list_key),
+        sidebar_key,
         lambda: render_to_string(
             "catalog/includes/list_sidebar.html",
             {"filter": filterset, "facets": facets, **context},

@@ -106,3 +106,18 @@ def test_rendering_the_cards_reads_their_tags_once_for_the_whole_page(client):
         assert response.content.decode().count('class="card"') == min(total, 24)
 
     assert counts[0] == counts[1]
+
+
+def test_a_new_release_renders_its_own_cards_and_sidebar(client, clips, monkeypatch, settings):
+    """A shared cache outlives a deploy: fragments of HTML are keyed by the release."""
+    from catalog import views
+    from catalog.browse import cards
+
+    settings.NEWSCLIPS_PAGE_CACHE = False
+    client.get(HOME)
+    same, _ = _queries(client, HOME + "?a=1")
+    monkeypatch.setattr(cards, "RELEASE", "next-release")
+    monkeypatch.setattr(views, "RELEASE", "next-release")
+    fresh, _ = _queries(client, HOME + "?a=2")  # its facets counted, as for ?a=1
+
+    assert fresh == same + 1  # the cards' tags read again to render them anew

@@ -25,6 +25,7 @@ from django.utils.safestring import mark_safe
 from catalog.links import detail_url
 from catalog.models import ClipTag
 from catalog.versioning import cached_fragments
+from newsclips.http_cache import RELEASE
 
 CARD_TEMPLATE = "catalog/includes/clip_card.html"
 # Keyed by the catalogue version: the time only bounds how long old versions' cards stay.
@@ -80,7 +81,8 @@ def with_card_html(clips, *, kept=True):
         return [template.render({"clip": clip}) for clip in missing]
 
     if kept:
-        where = (get_script_prefix(), translation.get_language())
+        # The release too: a shared cache must not hand out a card of the old templates.
+        where = (RELEASE, get_script_prefix(), translation.get_language())
         parts = [("card", clip.pk, *where) for clip in clips]
         cards = cached_fragments(parts, render, CARD_SECONDS)
     else:
