@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/browse.py [--clips 1000000] [--seed 1] [--repeat 30]
                                       [--db sqlite,postgres] [--pg-port 54333] [--only home,tag]
+                                      [--uncached]
 
 The corpus (manage.py generate_corpus) is built once per size and seed under
 bench/data/ (git-ignored) and reused: a SQLite file, and a PostgreSQL cluster in
@@ -9,20 +10,24 @@ its own folder, started for the run on --pg-port (127.0.0.1 only) and stopped
 afterwards, the way scripts/test-postgres runs one.
 
 Per page type it prints the median and p95 server time over --repeat requests
-through Django's test client in-process (after two warm-up requests), the number
-of queries, `n` requests measured (fewer than --repeat when a page is slow),
-`sql`: the page's own queries re-run bare on the same connection
-(the database's share), `floor`: the page's main rows query alone re-run bare,
-and `x sql`: median / sql, how much the page costs beyond its queries
-(templates, Python); `beyond sql ms`: median - sql. `cpu ms`: the median CPU
-time of this process per request, which other programs on a busy machine
-inflate far less than the wall times (on SQLite it includes the database's
-work, on PostgreSQL not the server's). `first ms`: the page's first request in
-the process, with the caches empty (a search's term estimates and, for several
-words, each word's off-text clips, read once per catalogue version:
-catalog/search/conjunction.py) unless an earlier page used the same words.
-`python goal`: a list or search page within LIST_X_SQL times its SQL, any other
-page within PAGE_BEYOND_SQL_MS of it.
+through Django's test client in-process, each page built by its view (not the copy
+the site keeps per catalogue version: NEWSCLIPS_PAGE_CACHE off for these; `kept
+page`: the same URL answered from that copy, as readers after the first get it),
+after one warm-up request, the number of queries, `n` requests measured (fewer than
+--repeat when a page is slow), `sql`: the page's own queries re-run bare on the same
+connection (the database's share; the queries of a request like the measured ones:
+after the first request has filled the per-version caches, or from an empty cache
+with --uncached, which empties it before every request so that each computes its
+facets and fragments), `floor`: the page's main rows query alone re-run bare, and `x
+sql`: median / sql, how much the page costs beyond its queries (templates, Python);
+`beyond sql ms`: median - sql. `cpu ms`: the median CPU time of this process per
+request, which other programs on a busy machine inflate far less than the wall times
+(on SQLite it includes the database's work, on PostgreSQL not the server's). `python
+goal`: a list or search page within LIST_X_SQL times its SQL, any other page within
+PAGE_BEYOND_SQL_MS of it. `first ms`: the page's first request in the process, with the
+caches empty (a search's term estimates and, for several words, each word's off-text
+clips, read once per catalogue version: catalog/search/conjunction.py) unless an
+earlier page used the same words.
 
 The searches include what readers type: two and three words, each common, each
 rare or mixed, with a tag or a channel filter, and a German compound, in both
@@ -63,6 +68,12 @@ def _bare(sql_list):
     return time.perf_counter() - started
 
 
+def _without_timeouts(ctx):
+    """The captured queries, copied now (the next request's request_started signal
+    empties the log), without the bench's own statement_timeout settings."""
+    return [q for q in ctx.captured_queries if not q["sql"].startswith(("SET ", "RESET "))]
+
+
 def _main_query(queries):
     """The page's rows query: the first that selects clips with a LIMIT."""
     for query in queries:
@@ -96,15 +107,26 @@ def statement_timeout(seconds):
         raw.set_progress_handler(None, 0)
 
 
-def measure(repeat, only):
+def measure(repeat, only, uncached):
     import django
 
     django.setup()
+    from django.core.cache import cache
     from django.db import OperationalError, connection
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
     client = Client()
+    built_pages = override_settings(NEWSCLIPS_PAGE_CACHE=False)
+
+    def built(url):
+        """The page built by its view, not the copy kept for this version; with
+        --uncached from an empty cache (facets and every other fragment computed)."""
+        if uncached:
+            cache.clear()
+        with built_pages:
+            return client.get(url)
+
     results = []
     for name, url, kind in pages.pages():
         if only and not any(word in name for word in only.split(",")):
@@ -117,42 +139,55 @@ def measure(repeat, only):
                 results.append({"page": name, "kind": kind, "timeout": True})
                 continue
             first = time.perf_counter() - started
-        # Copied now (the next request's request_started signal empties the log),
-        # without the bench's own statement_timeout settings.
-        captured = [q for q in ctx.captured_queries if not q["sql"].startswith(("SET ", "RESET "))]
-        times, cpu, budget = [], [], time.perf_counter() + BUDGET_SECONDS
+        captured = _without_timeouts(ctx)
         # A page that takes seconds is measured once more, not --repeat times.
         if first >= SLOW_SECONDS:
             results.append({"page": name, "kind": kind, "median": first * 1000,
                             "p95": first * 1000, "n": 1, "queries": len(captured),
                             "sql": 0, "floor": 0})  # fmt: skip
             continue
+        # The SQL of a request like the measured ones: the first request filled the
+        # per-version caches (facets, the filter's languages), which later ones read.
+        with CaptureQueriesContext(connection) as ctx:
+            built(url)
+        captured = _without_timeouts(ctx)
+        times, cpu, kept = [], [], []
+        budget = time.perf_counter() + BUDGET_SECONDS
         while len(times) < repeat and (len(times) < 3 or time.perf_counter() < budget):
             started, started_cpu = time.perf_counter(), time.process_time()
-            response = client.get(url)
+            response = built(url)
             times.append(time.perf_counter() - started)
             cpu.append(time.process_time() - started_cpu)
             if response.status_code != 200:
                 raise SystemExit(f"{url}: HTTP {response.status_code}")
+            started = time.perf_counter()
+            client.get(url)
+            kept.append(time.perf_counter() - started)
         sql = [q["sql"] for q in captured]
         bare = statistics.median(_bare(sql) for _ in range(5))
         floor = statistics.median(_bare(_main_query(captured)) for _ in range(5))
-        times.sort()
         results.append(
             {
                 "page": name,
                 "kind": kind,
                 "median": statistics.median(times) * 1000,
-                "p95": times[max(0, round(len(times) * 0.95) - 1)] * 1000,
+                "p95": _p95(times) * 1000,
                 "n": len(times),
                 "queries": len(sql),
                 "sql": bare * 1000,
                 "floor": floor * 1000,
                 "cpu": statistics.median(cpu) * 1000,
                 "first": first * 1000,
+                "kept median": statistics.median(kept) * 1000,
+                "kept p95": _p95(kept) * 1000,
             }
         )
     print(json.dumps(results))
+
+
+def _p95(values):
+    ordered = sorted(values)
+    return ordered[max(0, round(len(ordered) * 0.95) - 1)]
 
 
 # Less Python per page: a list page costs at most this many times its SQL, the
@@ -171,15 +206,15 @@ def table(label, results):
     print(f"\n{label}")
     print(
         "| page | n | median ms | p95 ms | cpu ms | first ms | queries | sql ms | floor ms "
-        "| x sql | beyond sql ms | target | python goal |"
+        "| x sql | beyond sql ms | target | python goal | kept page median / p95 ms |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|")
     for r in results:
         target = 100 if r["kind"] == "search" else 50
         if r.get("timeout"):
             print(
                 f"| {r['page']} | 1 | > {TIMEOUT_SECONDS} s | | | | | | | | | "
-                f"MISSED (<= {target}) | |"
+                f"MISSED (<= {target}) | | |"
             )
             continue
         verdict = "ok" if r["p95"] <= target else f"MISSED (<= {target})"
@@ -192,9 +227,10 @@ def table(label, results):
             verdict += " | -"
         cpu = f"{r['cpu']:.1f}" if "cpu" in r else "-"
         first = f"{r['first']:.1f}" if "first" in r else "-"
+        kept = f"{r['kept median']:.1f} / {r['kept p95']:.1f}" if "kept median" in r else "-"
         print(
             f"| {r['page']} | {r['n']} | {r['median']:.1f} | {r['p95']:.1f} | {cpu} | {first} | "
-            f"{r['queries']} | {sql} | {verdict} |"
+            f"{r['queries']} | {sql} | {verdict} | {kept} |"
         )
 
 
@@ -206,11 +242,16 @@ def main():
     parser.add_argument("--db", default="sqlite,postgres")
     parser.add_argument("--pg-port", type=int, default=54333)
     parser.add_argument("--only", default="", help="Page names containing one of these words.")
+    parser.add_argument(
+        "--uncached",
+        action="store_true",
+        help="Empty the cache before every request: each computes its facets and fragments.",
+    )
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         sys.path.insert(0, str(ROOT))
-        return measure(args.repeat, args.only)
+        return measure(args.repeat, args.only, args.uncached)
     corpus.DATA.mkdir(parents=True, exist_ok=True)
 
     def child(url):
@@ -223,7 +264,8 @@ def main():
             "DJANGO_SETTINGS_MODULE": "tests.settings",
         }
         out = subprocess.run(
-            [PYTHON, __file__, "--measure", "--repeat", str(args.repeat), "--only", args.only],
+            [PYTHON, __file__, "--measure", "--repeat", str(args.repeat), "--only", args.only,
+             *(["--uncached"] if args.uncached else [])],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True,
         )  # fmt: skip
         if out.returncode:
@@ -231,7 +273,11 @@ def main():
         return json.loads(out.stdout.strip().splitlines()[-1])
 
     dbs = args.db.split(",")
-    print(f"{args.clips} clips, seed {args.seed}, {args.repeat} requests per page")
+    print(
+        f"{args.clips} clips, seed {args.seed}, {args.repeat} requests per page, "
+        f"{'an empty cache before each' if args.uncached else 'fragments cached per version'}; "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     if "sqlite" in dbs:
         table("SQLite", child(corpus.sqlite_url(args.clips, args.seed)))
     if "postgres" in dbs:

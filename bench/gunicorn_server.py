@@ -24,7 +24,7 @@ WORKERS_FROM_CONFIG = "import runpy; print(runpy.run_path('gunicorn.conf.py')['w
 class Server:
     """gunicorn as `make serve` runs it, on a free loopback port, with its log in a file."""
 
-    def __init__(self, database_url, cache_url, workers, tmp):
+    def __init__(self, database_url, cache_url, workers, tmp, settings=None):
         self.tmp = tmp
         self.port = free_port()
         self.log_path = tmp / f"gunicorn-{self.port}.log"
@@ -47,6 +47,7 @@ class Server:
             env["NEWSCLIPS_CACHE_URL"] = cache_url
         if workers:
             env["WEB_CONCURRENCY"] = str(workers)
+        env.update(settings or {})  # e.g. DATABASE_CONN_MAX_AGE=0 to compare
         self.env = env
         self.process = None
         # What gunicorn.conf.py makes of this environment.
@@ -97,6 +98,26 @@ class Server:
             connection.close()
         except OSError:
             time.sleep(0.2)
+
+    def cpu_seconds(self):
+        """CPU time (user + system) of gunicorn's master and workers so far (Linux /proc;
+        a worker that exited meanwhile is not counted)."""
+        pids = [self.process.pid]
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rpartition(")")[2].split()
+            except OSError:  # gone meanwhile
+                continue
+            if int(fields[1]) == self.process.pid:  # the parent's pid
+                pids.append(int(stat.parent.name))
+        total = 0
+        for pid in pids:
+            try:
+                fields = (Path("/proc") / str(pid) / "stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / os.sysconf("SC_CLK_TCK")
 
     def lines(self):
         return self.log_path.read_text(errors="replace").splitlines()

@@ -6,6 +6,7 @@ for the standard library's `http` package in every one of them, Django's include
     apt-get install wrk        # the load generator (Debian's); without it a Python one is used
     .venv/bin/python bench/http_pages.py [--clips 1000000] [--seed 1] [--db sqlite,postgres]
                                    [--cache URL] [--pages home,clip page] [--seconds 10]
+                                   [--set DATABASE_CONN_MAX_AGE=0]
 
 The corpus is bench/browse.py's (built once per size and seed under bench/data/ and
 reused; PostgreSQL in its own cluster on --pg-port during the run). gunicorn starts
@@ -24,7 +25,10 @@ run as the /healthz floor:
 - conditional: the same load with If-None-Match / If-Modified-Since set to the
   validators the page's response carried (ETag, Last-Modified): its status and
   req/s, or "no validator" when the response carries neither;
-- every figure also as a ratio of the floor's (latency: x floor; req/s: % of floor).
+- every figure also as a ratio of the floor's (latency: x floor; req/s: % of floor);
+- cpu ms/req: the CPU time gunicorn (master and workers; not the PostgreSQL server,
+  not wrk) spent per request during the load, and `load`: the 1-minute load average
+  after it, since the machine may be shared.
 
 With --cache URL the whole set runs twice, without a cache and with
 NEWSCLIPS_CACHE_URL=URL (redis://..., or the database cache's form). Requests
@@ -79,6 +83,13 @@ def parse_args(argv):
     parser.add_argument("--connections", type=int, default=16, help="wrk -c")
     parser.add_argument("--threads", type=int, default=2, help="wrk -t")
     parser.add_argument("--workers", type=int, help="WEB_CONCURRENCY (default: gunicorn.conf.py)")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an environment setting for gunicorn, e.g. DATABASE_CONN_MAX_AGE=0 (repeatable)",
+    )
     parser.add_argument("--pages-json", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -218,8 +229,12 @@ def measure_page(server, name, path, args, workers):
             raise SystemExit(f"http: {path}: HTTP {status}")
         # Every worker serves the page before the load is measured (see cold()).
         wrk(server.port, path, argparse.Namespace(**{**vars(args), "seconds": 2}))
+        cpu_before = server.cpu_seconds()
         rate, bad, errors = wrk(server.port, path, args)
+        cpu = (server.cpu_seconds() - cpu_before) / max(1, rate * args.seconds)
         result = {
+            "cpu ms": cpu * 1000,
+            "load": os.getloadavg()[0],
             "page": name,
             "cold median": statistics.median(cold_times) * 1000,
             "cold p95": percentile(cold_times, 0.95),
@@ -248,9 +263,10 @@ def report(title, results):
     print(f"\n{title}")
     print(
         "| page | cold median / p95 ms (n) | warm median / p95 ms | warm p95 x floor "
-        "| req/s | % of floor | conditional GET: status, req/s, % of floor | cookie, Vary |"
+        "| req/s | % of floor | cpu ms/req | conditional GET: status, req/s, % of floor "
+        "| cookie, Vary | load |"
     )
-    print("|---|---:|---:|---:|---:|---:|---|---|")
+    print("|---|---:|---:|---:|---:|---:|---:|---|---|---:|")
     for r in results:
         if "conditional_status" in r:
             conditional = (
@@ -265,8 +281,9 @@ def report(title, results):
             f"| {r['page']} | {r['cold median']:.1f} / {r['cold p95']:.1f} ({r['cold n']}) "
             f"| {r['warm median']:.1f} / {r['warm p95']:.1f} "
             f"| {r['warm p95'] / floor['warm p95']:.1f} "
-            f"| {r['req/s']:.1f}{problems} | {r['req/s'] / floor['req/s']:.0%} | {conditional} "
-            f"| {'cookie' if r['cookies'] else 'no cookie'}, {r['vary'] or '-'} |"
+            f"| {r['req/s']:.1f}{problems} | {r['req/s'] / floor['req/s']:.0%} "
+            f"| {r['cpu ms']:.1f} | {conditional} "
+            f"| {'cookie' if r['cookies'] else 'no cookie'}, {r['vary'] or '-'} | {r['load']:.1f} |"
         )
 
 
@@ -276,7 +293,8 @@ def run_database(label, database_url, args):
     for mode, cache_url in modes:
         tmp = Path(tempfile.mkdtemp(prefix="newsclips-http-"))
         try:
-            server = Server(database_url, cache_url, args.workers, tmp)
+            settings = dict(item.split("=", 1) for item in args.set)
+            server = Server(database_url, cache_url, args.workers, tmp, settings)
             server.prepare()
             workers = server.workers
             results = []
@@ -288,7 +306,9 @@ def run_database(label, database_url, args):
                 if shutil.which("wrk")
                 else f"Python load generator (wrk not installed), {args.connections} connections"
             )
-            report(f"{label}, {mode}: gunicorn workers={workers}, {generator}", results)
+            title = f"{label}, {mode}: gunicorn workers={workers}, {generator}"
+            title += "".join(f", {item}" for item in args.set)
+            report(title, results)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 

@@ -17,8 +17,12 @@ mid-way, and the new number becomes visible together with the data it stands for
 import hashlib
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csp import get_nonce
 
 from catalog.models import CatalogueVersion
 
@@ -177,15 +181,75 @@ def current_version():
     return kept[0]
 
 
+def _fragment_key(parts):
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"newsclips:fragment:{current_version()}:{digest}"
+
+
 def cached_fragment(parts, compute, timeout):
     """compute() once per catalogue version and `parts` (whatever else the result
     depends on: the page, its query, the language), kept `timeout` seconds in the
     default cache, which is shared by the app servers when NEWSCLIPS_CACHE_URL
     names one. An old version's entries are never read again and expire."""
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
-    key = f"newsclips:fragment:{current_version()}:{digest}"
+    key = _fragment_key(parts)
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, timeout)
     return value
+
+
+def cached_fragments(parts_list, compute, timeout):
+    """cached_fragment() for several fragments at once: one read of the cache for
+    all, compute(indexes) -> values for the ones it does not hold, one write."""
+    keys = [_fragment_key(parts) for parts in parts_list]
+    found = cache.get_many(keys)
+    missing = [n for n, key in enumerate(keys) if key not in found]
+    if missing:
+        computed = dict(zip((keys[n] for n in missing), compute(missing), strict=True))
+        cache.set_many(computed, timeout)
+        found.update(computed)
+    return [found[key] for key in keys]
+
+
+# A whole page is kept for as long as its facets (the same version rule); pages
+# larger than this (a long feed, an export) are built each time instead of
+# crowding the cache's entries out.
+PAGE_SECONDS = 600
+PAGE_MAX_BYTES = 512 * 1024
+
+
+def cached_page(view):
+    """A public page built once per catalogue version, URL and language, then
+    answered from the cache: the same bytes and the headers the view set.
+
+    Only for requests newsclips.http_cache serves as public (they carry
+    `request.public_etag`: anonymous, GET or HEAD, the ETag of release, version
+    and language), whose answer depends on nothing but the URL and that ETag; a
+    response that sets a cookie, used the CSP nonce, streams, or is not a 200 is
+    never kept. So a page is never older than the catalogue it was built from:
+    the next write makes a new version, and the page is built again.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        etag = getattr(request, "public_etag", None)
+        if etag is None or not settings.NEWSCLIPS_PAGE_CACHE:
+            return view(request, *args, **kwargs)
+        key = _fragment_key(("page", etag, request.get_full_path()))
+        kept = cache.get(key)
+        if kept is not None:
+            content, headers = kept
+            return HttpResponse(content, headers=headers)
+        response = view(request, *args, **kwargs)
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not get_nonce(request)
+            and len(response.content) <= PAGE_MAX_BYTES
+        ):
+            cache.set(key, (response.content, dict(response.items())), PAGE_SECONDS)
+        return response
+
+    return wrapper

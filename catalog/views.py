@@ -1,14 +1,20 @@
-"""Public, read-only pages. Thin: a queryset verb, the shared FilterSet, a template."""
+"""Public, read-only pages. Thin: a queryset verb, the shared FilterSet, a template.
+
+Each is built once per catalogue version for the anonymous readers of a URL
+(catalog.versioning.cached_page); its expensive parts, the facets, once per
+version for every page of a list.
+"""
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.views.decorators.http import require_safe
 
 from catalog.browse.also_seen import related_entries
-from catalog.browse.cards import with_card_tags
+from catalog.browse.cards import with_card_html, with_card_tags
 from catalog.browse.facets import facet_counts
 from catalog.browse.histogram import histogram
 from catalog.browse.pagination import paginate
@@ -16,7 +22,8 @@ from catalog.browse.timeline import channel_starts, timeline
 from catalog.filters import ClaimFilter, ClipFilter
 from catalog.models import Channel, Claim, Clip, ClipRelation, StoryThread, Tag
 from catalog.search import attach_snippets
-from catalog.versioning import cached_fragment
+from catalog.versioning import cached_fragment, cached_page
+from newsclips.http_cache import RELEASE
 
 # Facets are keyed on the catalogue version, so a change is never hidden; the
 # time only bounds how long entries of old versions take up room.
@@ -59,24 +66,40 @@ def _clip_list(request, template, queryset, context=None):
     filterset = ClipFilter(request.GET, queryset=queryset)
     valid = filterset.is_valid()
     clips = filterset.qs if valid else Clip.objects.none()
-    # The cards' channels joined, their tags read as plain values (with_card_tags).
+    # The cards' channels joined, their tags read as plain values (with_card_tags)
+    # for the cards not already kept (with_card_html).
     if valid and filterset.sort_order == "relevance":
         # Best match first: offset pages over the ranked window (RELEVANCE_WINDOW).
         ranked = filterset.ordered().select_related("channel")
         page = Paginator(ranked, settings.NEWSCLIPS_PAGE_SIZE).get_page(request.GET.get("page"))
     else:
         page = paginate(clips.select_related("channel"), request.GET.get("cursor"))
-    page.object_list = with_card_tags(page.object_list)
-    if valid and filterset.form.cleaned_data["q"]:
-        page.object_list = attach_snippets(page.object_list, filterset.form.cleaned_data["q"])
+    words = valid and filterset.form.cleaned_data["q"]
+    if words:  # cards highlighting the words, their snippets from the tags too
+        page.object_list = attach_snippets(with_card_tags(page.object_list), words)
+    page.object_list = with_card_html(page.object_list, kept=not words)
     # No facet offers what the page or a filter fixes already.
     hide = {name for name in ("channel", "language") if request.GET.get(name) or name in context}
     fixed_tags = [context["tag"].slug] if "tag" in context else []
     # The same for every reader of this list until the catalogue changes: counted
     # once per version and shared by the app servers (catalog.versioning).
+    list_key = (request.path_info, _facet_params(request.GET), translation.get_language())
+    # The sidebar is HTML of this release's templates (a shared cache outlives a deploy).
+    sidebar_key = ("sidebar", RELEASE, *list_key)
     facets = cached_fragment(
-        ("facets", request.path_info, _facet_params(request.GET), translation.get_language()),
+        ("facets", *list_key),
         lambda: facet_counts(clips, request.GET, hide=hide, exclude_tags=fixed_tags),
+        FACETS_SECONDS,
+    )
+    # The filter form and the facets' links, rendered once per version for every page
+    # of the list: Django's widget templates (a template per <option>) cost more than
+    # the rest of the sidebar. They depend on nothing but the list's query.
+    sidebar = cached_fragment(
+        sidebar_key,
+        lambda: render_to_string(
+            "catalog/includes/list_sidebar.html",
+            {"filter": filterset, "facets": facets, **context},
+        ),
         FACETS_SECONDS,
     )
     return render(
@@ -88,6 +111,7 @@ def _clip_list(request, template, queryset, context=None):
             "page_obj": page,
             "clips": page.object_list,
             "facets": facets,
+            "sidebar": sidebar,
             "histogram": histogram(facets.dates, estimated=not facets.exact),
             "active_filters": _active_filters(request, filterset),
             **context,
@@ -96,11 +120,13 @@ def _clip_list(request, template, queryset, context=None):
 
 
 @require_safe
+@cached_page
 def clip_list(request):
     return _clip_list(request, "catalog/clip_list.html", Clip.objects.all())
 
 
 @require_safe
+@cached_page
 def clip_detail(request, pk):
     clip = get_object_or_404(Clip.objects.for_detail(), pk=pk)
     # The player loads only when the reader asks (?play or a transcript's ?t=):
@@ -124,6 +150,7 @@ def clip_detail(request, pk):
 
 
 @require_safe
+@cached_page
 def tag_list(request):
     tags = Tag.objects.by_use()
     query = request.GET.get("q", "").strip()
@@ -134,6 +161,7 @@ def tag_list(request):
 
 
 @require_safe
+@cached_page
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     return _clip_list(
@@ -145,6 +173,7 @@ def tag_detail(request, slug):
 
 
 @require_safe
+@cached_page
 def channel_list(request):
     channels = Channel.objects.order_by("-clip_count", "name")
     page = Paginator(channels, 100).get_page(request.GET.get("page"))
@@ -152,6 +181,7 @@ def channel_list(request):
 
 
 @require_safe
+@cached_page
 def channel_detail(request, slug):
     channel = get_object_or_404(Channel.objects.prefetch_related("links"), slug=slug)
     return _clip_list(

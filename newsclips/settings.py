@@ -153,6 +153,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if DATABASES["default"]["NAME"] != ":memory:":
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # A connection kept from request to request (per worker thread): opening the file
+    # and running the PRAGMAs below cost more than a whole 304 answer or /healthz,
+    # and a new connection starts with an empty page cache (bench/README.md).
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 600)
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers work while an import writes; IMMEDIATE takes the write
         # lock at BEGIN so two writers queue on busy_timeout instead of failing
@@ -177,7 +181,12 @@ def _cache(url):
     Page fragments, search term estimates and the API's throttle live in it
     (docs/deploy.md: a shared one counts the throttle across app servers)."""
     if not url:
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        # Room for the pages, cards and facets of the lists readers use (Django's
+        # default, 300, is a few pages' cards); pages are at most 512 KiB, most ~50.
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
     scheme, sep, rest = url.partition("://")
     if scheme in {"redis", "rediss", "unix"}:
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
@@ -330,6 +339,9 @@ NEWSCLIPS_PAGE_SIZE = 24
 # Seconds a browser, proxy or CDN may reuse an anonymous public page without asking
 # (newsclips/http_cache.py); an edit or import is on every page after at most this.
 NEWSCLIPS_PAGE_MAX_AGE = env_int("NEWSCLIPS_PAGE_MAX_AGE", 60)
+# Keep each anonymous public page, once built, in the default cache until the
+# catalogue changes (catalog.versioning.cached_page); off: every request builds it.
+NEWSCLIPS_PAGE_CACHE = env_bool("NEWSCLIPS_PAGE_CACHE", True)
 # Fetch URLs on private networks (127.0.0.1, 10.x, …)? Off: an editor's URL must
 # not reach services behind the firewall. Tests switch it on for local servers.
 NEWSCLIPS_ALLOW_PRIVATE_URLS = env_bool("NEWSCLIPS_ALLOW_PRIVATE_URLS")

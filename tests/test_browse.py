@@ -25,8 +25,11 @@ HOME = "/"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_language_cache():
-    """The filter's language choices are cached; clips here must not leak into other tests."""
+def _fresh_language_cache(settings):
+    """The filter's language choices are cached; clips here must not leak into other tests.
+    Each request builds its page (these tests read the response's context; the page
+    kept per version is tests/test_page_cache.py's)."""
+    settings.NEWSCLIPS_PAGE_CACHE = False
     cache.clear()
     yield
     cache.clear()

@@ -121,8 +121,9 @@ def test_an_import_changes_the_page_once_its_max_age_is_over(client, catalogue, 
         assert after.status_code == 200
         assert after["ETag"] != before["ETag"]
         assert "Frontline towns brace for a hard winter" in after.content.decode()
-    # The list's facets were counted again, not taken from the cache of the old version.
-    assert client.get(pages["home"]).context["facets"].total == 3
+    # The page was built again (not the kept copy of the old version), its facets
+    # counted again, not taken from the cache of the old version.
+    assert after.context["facets"].total == 3
 
 
 @committed
@@ -177,15 +178,44 @@ def test_reading_pages_changes_nothing(client, pages):
 
 def test_facets_are_counted_once_per_version(client, catalogue, django_assert_num_queries):
     url = reverse("catalog:tag_detail", args=["ukraine"])
-    client.get(url + "?warm=1")  # the languages of the filter form, cached
-    with django_assert_num_queries(10):
+    client.get(url + "?warm=1")  # the filter form's languages and the cards, cached
+    with django_assert_num_queries(9):
         first = client.get(url)
-    # The version, the tag, the page of clips and their tags, the tag's moments: the facets
-    # come from the cache.
-    with django_assert_num_queries(5):
-        again = client.get(url)
+    # Another page of the same list (a URL of its own, so the page is built): the
+    # version, the tag, the page of clips, the tag's moments; the facets, the
+    # sidebar and the cards come from the cache.
+    with django_assert_num_queries(4):
+        again = client.get(url + "?page=1")
 
     assert again.context["facets"] == first.context["facets"]
+
+
+@pytest.mark.parametrize("name", ["home", "tag", "channel", "clip", "search", "german home"])
+def test_a_page_is_built_once_per_version_and_url(client, pages, name, django_assert_num_queries):
+    url = pages[name]
+    first = client.get(url)
+    # The catalogue version, then the page as it was built.
+    with django_assert_num_queries(1):
+        again = client.get(url)
+
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"]
+    assert again["ETag"] == first["ETag"]
+    assert again["Cache-Control"] == "public, max-age=60"
+    assert again["Content-Security-Policy"] == first["Content-Security-Policy"]
+    assert again.get("Vary") == first.get("Vary")
+
+
+def test_editors_pages_are_built_for_each_request(client, admin_client, pages):
+    client.get(pages["home"])  # kept for readers
+    admin_client.get(pages["home"])
+
+    again = admin_client.get(pages["home"])
+
+    assert again.context is not None  # rendered, not the readers' page from the cache
+    assert "Editors' admin" in again.content.decode()
+    assert "private" in again["Cache-Control"]
 
 
 def test_logged_in_staff_get_private_responses(admin_client, pages):

@@ -6,16 +6,30 @@ for each and costs a list page several milliseconds of Python; a card needs
 only the slug and the link, read here as plain values in the same one query.
 The tag links are built here too, as the histogram's bars are: two template
 variables per tag, escaped one by one, cost more than the rest of a card.
+
+A card is the same on every list that shows the clip (the home page's newest
+clips are on their tags' and channels' pages too), so each is rendered once per
+catalogue version, language and URL prefix and then read from the cache, 24 in
+one read; a search's cards, which highlight the words, are rendered each time.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
 from html import escape
 
+from django.template.loader import get_template
+from django.urls import get_script_prefix
+from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from catalog.links import detail_url
 from catalog.models import ClipTag
+from catalog.versioning import cached_fragments
+from newsclips.http_cache import RELEASE
+
+CARD_TEMPLATE = "catalog/includes/clip_card.html"
+# Keyed by the catalogue version: the time only bounds how long old versions' cards stay.
+CARD_SECONDS = 600
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,4 +61,32 @@ def with_card_tags(clips):
     for clip in clips:
         clip.card_tags = tags.get(clip.pk, [])
         clip.card_tag_links = tag_links(clip.card_tags)
+    return clips
+
+
+def with_card_html(clips, *, kept=True):
+    """The clips as a list, each with `card_html`, its card (CARD_TEMPLATE).
+
+    kept: read from and kept in the cache per version, language and URL prefix;
+    only the cards not found there read their tags (with_card_tags) and render.
+    Otherwise (a search's cards) every card renders with the tags already attached.
+    """
+    clips = list(clips)
+    template = get_template(CARD_TEMPLATE)
+
+    def render(indexes):
+        missing = [clips[n] for n in indexes]
+        if kept:
+            with_card_tags(missing)
+        return [template.render({"clip": clip}) for clip in missing]
+
+    if kept:
+        # The release too: a shared cache must not hand out a card of the old templates.
+        where = (RELEASE, get_script_prefix(), translation.get_language())
+        parts = [("card", clip.pk, *where) for clip in clips]
+        cards = cached_fragments(parts, render, CARD_SECONDS)
+    else:
+        cards = render(range(len(clips)))
+    for clip, card in zip(clips, cards, strict=True):
+        clip.card_html = card
     return clips
