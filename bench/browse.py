@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/browse.py [--clips 1000000] [--seed 1] [--repeat 30]
                                       [--db sqlite,postgres] [--pg-port 54333] [--only home,tag]
+                                      [--plan index|per-clip]
 
 The corpus (manage.py generate_corpus) is built once per size and seed under
 bench/data/ (git-ignored) and reused: a SQLite file, and a PostgreSQL cluster in
@@ -96,10 +97,14 @@ def statement_timeout(seconds):
         raw.set_progress_handler(None, 0)
 
 
-def measure(repeat, only):
+def measure(repeat, only, plan):
     import django
 
     django.setup()
+    if plan == "per-clip":  # the baseline: several words checked per clip, as before
+        import catalog.search.conjunction
+
+        catalog.search.conjunction.OFF_TEXT_LIMIT = -1
     from django.db import OperationalError, connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -206,11 +211,18 @@ def main():
     parser.add_argument("--db", default="sqlite,postgres")
     parser.add_argument("--pg-port", type=int, default=54333)
     parser.add_argument("--only", default="", help="Page names containing one of these words.")
+    parser.add_argument(
+        "--plan",
+        choices=["index", "per-clip"],
+        default="index",
+        help="Several search words: intersected by the index (the app's), or checked per "
+        "clip of the list (the plan before, for a baseline in the same run).",
+    )
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         sys.path.insert(0, str(ROOT))
-        return measure(args.repeat, args.only)
+        return measure(args.repeat, args.only, args.plan)
     corpus.DATA.mkdir(parents=True, exist_ok=True)
 
     def child(url):
@@ -223,7 +235,8 @@ def main():
             "DJANGO_SETTINGS_MODULE": "tests.settings",
         }
         out = subprocess.run(
-            [PYTHON, __file__, "--measure", "--repeat", str(args.repeat), "--only", args.only],
+            [PYTHON, __file__, "--measure", "--repeat", str(args.repeat), "--only", args.only,
+             "--plan", args.plan],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True,
         )  # fmt: skip
         if out.returncode:
@@ -231,7 +244,7 @@ def main():
         return json.loads(out.stdout.strip().splitlines()[-1])
 
     dbs = args.db.split(",")
-    print(f"{args.clips} clips, seed {args.seed}, {args.repeat} requests per page")
+    print(f"{args.clips} clips, seed {args.seed}, {args.repeat} requests a page, plan {args.plan}")
     if "sqlite" in dbs:
         table("SQLite", child(corpus.sqlite_url(args.clips, args.seed)))
     if "postgres" in dbs:
