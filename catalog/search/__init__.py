@@ -83,13 +83,13 @@ def search(queryset, q):
     # Several words: the index finds the clips whose text holds them all, however
     # common each is (a per-clip check of common words would walk thousands of
     # clips per page); the few that match a word otherwise are checked per clip.
-    estimates = matches_estimate(positive, queryset.db) if positive else []
-    every = clips_matching_all(positive, estimates, queryset.db) if len(positive) > 1 else None
+    every = clips_matching_all(positive, queryset.db) if len(positive) > 1 else None
     if every is not None:
         queryset = queryset.filter(pk__in=every)
     elif positive:
         # As Clip.objects.tagged() does for tags: the rarest term's matches drive
         # the query unless it is common; every other term is checked per clip.
+        estimates = matches_estimate(positive, queryset.db)
         ordered = sorted(zip(estimates, range(len(positive)), positive, strict=True))
         (rarest, _i, first), *others = ordered
         if rarest <= COMMON_TERM_CLIPS:

@@ -27,9 +27,6 @@ from .backends import backend
 OFF_TEXT_LIMIT = 2000
 OFF_TEXT_ROWS = 200_000
 OFF_TEXT_SECONDS = 600
-# Two words each in more clips than this share so many that walking the newest
-# clips and testing each finds a page soonest (PostgreSQL; see postgres.id_set_sql).
-DENSE_CLIPS = 50_000
 # An estimate above every other: the backends' per-clip form of clip_matches_sql().
 PER_CLIP = float("inf")
 
@@ -43,10 +40,9 @@ class ClipsMatchingAll(Expression):
 
     output_field = IntegerField()
 
-    def __init__(self, terms, decided=(), checked=(), *, dense=False):
+    def __init__(self, terms, decided=(), checked=()):
         super().__init__()
         self.terms = terms
-        self.dense = dense  # many matches: the backend may pick its form by it
         self.decided = sorted(set(decided))
         self.checked = sorted(set(checked) - set(decided))
 
@@ -64,7 +60,7 @@ class ClipsMatchingAll(Expression):
             # The backends' own SQL; the terms and ids are parameters.
             sql += f" UNION SELECT value FROM ({ids}) AS checked WHERE {where}"  # noqa: S608
             params = [*params, *ids_params, *(p for _check, ps in checks for p in ps)]
-        return f"({vendor.id_set_sql(sql, self.dense)})", params
+        return f"({vendor.id_set_sql(sql)})", params
 
 
 def _off_text(term, using):
@@ -88,10 +84,9 @@ def _off_text(term, using):
     return cached_fragment(("off-text", using, term.text), read, OFF_TEXT_SECONDS)
 
 
-def clips_matching_all(terms, estimates, using):
-    """ClipsMatchingAll for the terms (`estimates`: matches_estimate()), or None if a
-    term has too many clips that match it off text outside the transcripts and
-    moments (OFF_TEXT_LIMIT)."""
+def clips_matching_all(terms, using):
+    """ClipsMatchingAll for the terms, or None if a term has too many clips that
+    match it off text outside the transcripts and moments (OFF_TEXT_LIMIT)."""
     found = [_off_text(term, using) for term in terms]
     if any(f["rest"] is None for f in found):
         return None
@@ -100,6 +95,4 @@ def clips_matching_all(terms, estimates, using):
     candidates = {pk for f in found for pk in f["x"]}
     for f in found:
         candidates &= {*f["x"], *f["text"]}
-    checked = [pk for f in found for pk in f["rest"]]
-    dense = len(terms) == 2 and min(estimates) > DENSE_CLIPS
-    return ClipsMatchingAll(terms, candidates, checked, dense=dense)
+    return ClipsMatchingAll(terms, candidates, [pk for f in found for pk in f["rest"]])

@@ -252,7 +252,7 @@ def off_text_sql(term, limit):
     return sql, [match] * 5
 
 
-def id_set_sql(sql, dense):
+def id_set_sql(sql):
     """The ids of `sql` for `id IN (...)`: SQLite reads a subquery's rows once."""
     return sql
 
