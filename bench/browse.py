@@ -3,6 +3,7 @@
     .venv/bin/python bench/browse.py [--clips 1000000] [--seed 1] [--repeat 30]
                                       [--db sqlite,postgres] [--pg-port 54333] [--only home,tag]
                                       [--uncached]
+                                      [--plan index|per-clip]
 
 The corpus (manage.py generate_corpus) is built once per size and seed under
 bench/data/ (git-ignored) and reused: a SQLite file, and a PostgreSQL cluster in
@@ -107,10 +108,14 @@ def statement_timeout(seconds):
         raw.set_progress_handler(None, 0)
 
 
-def measure(repeat, only, uncached):
+def measure(repeat, only, uncached, plan):
     import django
 
     django.setup()
+    if plan == "per-clip":  # the baseline: several words checked per clip, as before
+        import catalog.search.conjunction
+
+        catalog.search.conjunction.OFF_TEXT_LIMIT = -1
     from django.core.cache import cache
     from django.db import OperationalError, connection
     from django.test import Client, override_settings
@@ -247,11 +252,18 @@ def main():
         action="store_true",
         help="Empty the cache before every request: each computes its facets and fragments.",
     )
+    parser.add_argument(
+        "--plan",
+        choices=["index", "per-clip"],
+        default="index",
+        help="Several search words: intersected by the index (the app's), or checked per "
+        "clip of the list (the plan before, for a baseline in the same run).",
+    )
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         sys.path.insert(0, str(ROOT))
-        return measure(args.repeat, args.only, args.uncached)
+        return measure(args.repeat, args.only, args.uncached, args.plan)
     corpus.DATA.mkdir(parents=True, exist_ok=True)
 
     def child(url):
@@ -265,7 +277,7 @@ def main():
         }
         out = subprocess.run(
             [PYTHON, __file__, "--measure", "--repeat", str(args.repeat), "--only", args.only,
-             *(["--uncached"] if args.uncached else [])],
+             *(["--uncached"] if args.uncached else []), "--plan", args.plan],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True,
         )  # fmt: skip
         if out.returncode:
@@ -274,7 +286,7 @@ def main():
 
     dbs = args.db.split(",")
     print(
-        f"{args.clips} clips, seed {args.seed}, {args.repeat} requests per page, "
+        f"{args.clips} clips, seed {args.seed}, {args.repeat} requests per page, plan {args.plan}, "
         f"{'an empty cache before each' if args.uncached else 'fragments cached per version'}; "
         f"load average {os.getloadavg()[0]:.1f}"
     )

@@ -105,11 +105,16 @@ class ClipClaimSerializer(serializers.ModelSerializer):
 
 
 class ClipRefSerializer(serializers.ModelSerializer):
+    """A clip named by another object (a claim, a relation, a thread): enough to show it
+    and to fetch the rest."""
+
+    published = serializers.CharField(source="published_iso", read_only=True)
     page_url = PageUrlField()
 
     class Meta:
         model = Clip
-        fields = ["id", "title", "language", "page_url"]
+        fields = ["id", "title", "language", "published", "page_url"]
+        read_only_fields = fields
 
 
 class ClaimSerializer(ClipClaimSerializer):
@@ -156,18 +161,6 @@ class ClipSerializer(serializers.ModelSerializer):
             "moments",
             "claims",
         ]
-        read_only_fields = fields
-
-
-class ClipRefSerializer(serializers.ModelSerializer):
-    """A clip named by another object: enough to show it and to fetch the rest."""
-
-    published = serializers.CharField(source="published_iso", read_only=True)
-    page_url = PageUrlField()
-
-    class Meta:
-        model = Clip
-        fields = ["id", "title", "published", "page_url"]
         read_only_fields = fields
 
 

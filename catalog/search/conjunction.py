@@ -60,7 +60,7 @@ class ClipsMatchingAll(Expression):
             # The backends' own SQL; the terms and ids are parameters.
             sql += f" UNION SELECT value FROM ({ids}) AS checked WHERE {where}"  # noqa: S608
             params = [*params, *ids_params, *(p for _check, ps in checks for p in ps)]
-        return f"({sql})", params
+        return f"({vendor.id_set_sql(sql)})", params
 
 
 def _off_text(term, using):

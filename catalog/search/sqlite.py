@@ -263,6 +263,11 @@ def off_text_sql(term, limit):
     return sql, [match] * 6
 
 
+def id_set_sql(sql):
+    """The ids of `sql` for `id IN (...)`: SQLite reads a subquery's rows once."""
+    return sql
+
+
 def ids_sql(ids):
     """SQL (and params) for a list of ids as rows of one column `value`."""
     return "SELECT value FROM json_each(%s)", [json.dumps([int(pk) for pk in ids])]
