@@ -126,6 +126,7 @@ def test_the_claims_endpoint_lists_filters_and_searches_claims(client, clip):
         "id": other.pk,
         "title": "Debate",
         "language": "en",
+        "published": other.published_iso,
         "page_url": f"http://testserver/clips/{other.pk}/",
     }
     assert first["reviews"][0]["organisation"] == "Claim Radar"
