@@ -190,8 +190,8 @@ def test_staff_who_may_play_the_copy_get_media_fragment_links(client, capture_se
     assert f'href="{media}#t=1,2.5"' in html
 
 
+@pytest.mark.django_db(transaction=True)  # PostgreSQL raises the version on commit
 def test_a_cached_clip_page_shows_a_new_moment_or_fact_check_at_once(client, clip):
-
     url = clip.get_absolute_url()
     client.get(url)
     Moment.objects.create(clip=clip, kind="segment", start=5, end=6, title="Fresh moment")

@@ -43,7 +43,8 @@ def test_a_tag_page_with_only_moments_shows_them(client, wahl):
     assert "Only here" in html
 
 
-def test_tag_page_moments_cost_one_query_however_many(client, wahl):
+def test_tag_page_moments_cost_one_query_however_many(client, wahl, settings):
+    settings.NEWSCLIPS_PAGE_CACHE = False  # the page built each time: its queries counted
     clip = make_clip("Bulletin", duration=9999)
     _moment(clip, wahl, 1, "First")
     url = wahl.get_absolute_url()
