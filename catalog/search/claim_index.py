@@ -131,8 +131,7 @@ def install(connection):
 def uninstall(connection):
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            for name in SQLITE_TRIGGERS:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            sqlite.drop_triggers(cursor, SQLITE_TRIGGERS)
             cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
             return
         postgres.drop_triggers(cursor, POSTGRES_TRIGGERS)

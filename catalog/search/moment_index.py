@@ -90,8 +90,7 @@ def install(connection):
 def uninstall(connection):
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            for name in SQLITE_TRIGGERS:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            sqlite.drop_triggers(cursor, SQLITE_TRIGGERS)
             cursor.execute(f"DROP TABLE IF EXISTS {SQLITE_TABLE}")
         else:
             postgres.drop_triggers(cursor, POSTGRES_TRIGGERS)

@@ -176,9 +176,14 @@ def install(cursor):
     )
 
 
-def uninstall(cursor):
-    for name in TRIGGERS:
+def drop_triggers(cursor, triggers=TRIGGERS):
+    """Drop each trigger of `triggers` (the clips', the moments' or the claims')."""
+    for name in triggers:
         cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def uninstall(cursor):
+    drop_triggers(cursor)
     for table in TABLES:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
