@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from tests.processes import ROOT, manage, production_env
+from tests.deployed import ROOT, manage, production_env
 
 from .media import page_html
 

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django.conf import settings
 
-from tests.processes import ROOT
+from tests.deployed import ROOT
 
 
 class Scratch:

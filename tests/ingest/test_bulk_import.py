@@ -8,7 +8,7 @@ import pytest
 from catalog.ingest import Outcome, infojson_files, ingest_infojson_files
 from catalog.ingest.results import ClipRef
 from catalog.models import Clip, RelatedLink
-from tests.support.bulk import IDS, catalogue_files, dump, one_by_one, seed, video, wipe
+from tests.support.bulk_cases import IDS, catalogue_files, dump, one_by_one, seed, video, wipe
 
 store_module = importlib.import_module("catalog.ingest.store")
 

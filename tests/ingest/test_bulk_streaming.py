@@ -11,7 +11,7 @@ import pytest
 from catalog.ingest import Outcome, infojson_files, ingest_infojson_files
 from catalog.models import ChannelBoilerplate, Clip
 from catalog.search import boilerplate
-from tests.support.bulk import catalogue_files, dump, one_by_one, seed, video, wipe
+from tests.support.bulk_cases import catalogue_files, dump, one_by_one, seed, video, wipe
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from catalog.ingest import Outcome, guarded, store
 from catalog.ingest.chunks import store_cached, store_chunk
 from catalog.models import Clip, RelatedLink
 from tests.factories import clip_record
-from tests.support.bulk import dump, wipe
+from tests.support.bulk_cases import dump, wipe
 
 pytestmark = pytest.mark.django_db
 store_module = importlib.import_module("catalog.ingest.store")
