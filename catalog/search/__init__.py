@@ -16,7 +16,7 @@ from django.db.models import F, Q
 
 from catalog.models import ChannelBoilerplate, Claim, Clip, Moment, TranscriptSegment
 
-from . import claim_index, moment_index
+from . import claim_index
 from .backends import (
     COMMON_TERM_CLIPS,
     ClaimsMatching,
@@ -66,7 +66,6 @@ def after_bulk_load():
     with connection.cursor() as cursor:
         backend(connection).optimize(cursor)
         if connection.vendor == "sqlite":
-            moment_index.optimize(cursor)
             claim_index.optimize(cursor)
     return with_boilerplate
 

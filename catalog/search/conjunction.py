@@ -3,15 +3,12 @@
 Checking each clip of a newest-first list for each word reads thousands of clips
 per page when the words are common and rare together (two words each in a tenth
 of the catalogue meet in a hundredth). Instead the index itself intersects: FTS5
-`a AND b` (SQLite) or tsquery `a && b` (PostgreSQL) gives the clips whose text
-holds every word. A clip may also match a word elsewhere: by a tag, and on SQLite
-by a transcript or moment (indexed apart; PostgreSQL's document holds those). Per
-word the clips it matches only there ("off text") are read once per catalogue
-version, with, on SQLite, the word's text matches among the clips that have a
-transcript or moment (`x`); a clip matches every word if its text holds them all,
-or if for each word it is in that word's off-text or `x` text matches: decided
-here for the clips that have a transcript or moment, checked per clip in SQL for
-the rest (only tags bring those, a few per word).
+`a AND b` (SQLite) or tsquery `a && b` (PostgreSQL) gives the clips whose indexed
+text (title, channel, description, transcript, moments; on SQLite claims too)
+holds every word. A clip may also match a word elsewhere: by a tag (and on
+PostgreSQL by a claim, indexed apart). Per word the few clips it matches only
+there ("off text") are read once per catalogue version; each is checked per clip
+in SQL for every word.
 """
 
 from django.db import connections
@@ -21,38 +18,31 @@ from catalog.versioning import cached_fragment
 
 from .backends import backend
 
-# A word with more off-text clips than this outside the transcripts and moments
-# is searched the other way (search(): ClipMatches per clip of a list): each is
-# checked per clip in SQL. The reads stop at OFF_TEXT_ROWS rows.
+# A word with more off-text clips than this is searched the other way (search():
+# ClipMatches per clip of a list).
 OFF_TEXT_LIMIT = 2000
-OFF_TEXT_ROWS = 200_000
 OFF_TEXT_SECONDS = 600
 # An estimate above every other: the backends' per-clip form of clip_matches_sql().
 PER_CLIP = float("inf")
 
 
 class ClipsMatchingAll(Expression):
-    """The ids of clips that match every term: the text conjunction, the `decided`
-    ids, and those of `checked` that match every term per clip.
+    """The ids of clips that match every term: the text conjunction, and those of
+    `checked` that match every term per clip.
 
-    Use as `pk__in=ClipsMatchingAll(terms, decided, checked)`.
+    Use as `pk__in=ClipsMatchingAll(terms, checked)`.
     """
 
     output_field = IntegerField()
 
-    def __init__(self, terms, decided=(), checked=()):
+    def __init__(self, terms, checked=()):
         super().__init__()
         self.terms = terms
-        self.decided = sorted(set(decided))
-        self.checked = sorted(set(checked) - set(decided))
+        self.checked = sorted(set(checked))
 
     def as_sql(self, compiler, connection):
         vendor = backend(connection)
         sql, params = vendor.text_conjunction_sql(self.terms)
-        if self.decided:
-            ids, ids_params = vendor.ids_sql(self.decided)
-            sql += f" UNION {ids}"
-            params = [*params, *ids_params]
         if self.checked:
             ids, ids_params = vendor.ids_sql(self.checked)
             checks = [vendor.clip_matches_sql(term, "value", PER_CLIP) for term in self.terms]
@@ -64,35 +54,25 @@ class ClipsMatchingAll(Expression):
 
 
 def _off_text(term, using):
-    """The term's clips, read once per catalogue version: {"x": off text, with a
-    transcript or moment; "rest": off text, without (None if more than OFF_TEXT_LIMIT);
-    "text": in the text, with a transcript or moment}."""
+    """The ids of the term's off-text clips (None if more than OFF_TEXT_LIMIT), read
+    once per catalogue version."""
     connection = connections[using]
 
     def read():
-        sql, params = backend(connection).off_text_sql(term, OFF_TEXT_ROWS)
+        sql, params = backend(connection).off_text_sql(term, OFF_TEXT_LIMIT + 1)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        found = {"x": [], "rest": [], "text": []}
-        for pk, kind in rows:
-            found[kind].append(pk)
-        if len(found["rest"]) > OFF_TEXT_LIMIT or len(rows) - len(found["text"]) >= OFF_TEXT_ROWS:
-            found["rest"] = None
-        return found
+            ids = [pk for (pk,) in cursor.fetchall()]
+        # In a dict: the cache keeps no None.
+        return {"ids": ids if len(ids) <= OFF_TEXT_LIMIT else None}
 
-    return cached_fragment(("off-text", using, term.text), read, OFF_TEXT_SECONDS)
+    return cached_fragment(("off-text-ids", using, term.text), read, OFF_TEXT_SECONDS)["ids"]
 
 
 def clips_matching_all(terms, using):
-    """ClipsMatchingAll for the terms, or None if a term has too many clips that
-    match it off text outside the transcripts and moments (OFF_TEXT_LIMIT)."""
+    """ClipsMatchingAll for the terms, or None if a term has more than OFF_TEXT_LIMIT
+    clips that match it off text."""
     found = [_off_text(term, using) for term in terms]
-    if any(f["rest"] is None for f in found):
+    if any(ids is None for ids in found):
         return None
-    # A clip with a transcript or moment that matches a word off text: its text
-    # matches of every other word are known, so it is decided here.
-    candidates = {pk for f in found for pk in f["x"]}
-    for f in found:
-        candidates &= {*f["x"], *f["text"]}
-    return ClipsMatchingAll(terms, candidates, [pk for f in found for pk in f["rest"]])
+    return ClipsMatchingAll(terms, [pk for ids in found for pk in ids])

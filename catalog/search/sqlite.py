@@ -1,20 +1,23 @@
 """SQLite: FTS5 tables kept in sync by triggers.
 
-- catalog_clipsearch (rowid = clip id): title, channel name, description minus
-  channel boilerplate; written when a clip is stored, changed or its channel renamed;
+- catalog_clipsearch (rowid = clip id): a clip's one row, everything it is found by
+  except its tags: title, channel name, description minus channel boilerplate, and
+  the text of its moments, claims and transcript segments (the columns `moments`,
+  `claims`, `transcript`; migration 0016), so that one FTS5 `a AND b` query finds
+  the clips that hold several words wherever each is, as PostgreSQL's document does;
 - catalog_tagsearch (rowid = tag id): each tag once, so tagging a clip writes
-  nothing to the index (clips are found through catalog_cliptag's tag index);
-- catalog_segmentsearch (rowid = segment id): one row per transcript segment.
+  nothing to the index (clips are found through catalog_cliptag's tag index).
 
-They hold stemmed words: the triggers call newsclips_index(), a Python function
-every connection registers (catalog.apps), because FTS5 has no German stemmer
-and Python's sqlite3 cannot add a tokenizer. Writing to the catalogue from
-outside Django (the sqlite3 shell) therefore fails with "no such function"
-instead of leaving the index stale.
+They hold stemmed words: the triggers call newsclips_index() and newsclips_part(),
+Python functions every connection registers (catalog.apps), because FTS5 has no
+German stemmer and Python's sqlite3 cannot add a tokenizer. Writing to the
+catalogue from outside Django (the sqlite3 shell) therefore fails with "no such
+function" instead of leaving the index stale.
 
 Rows are written once and rarely rewritten: FTS5 merges its segments as it goes
 (`optimize()` merges them all after a bulk load), and a fragmented index makes
-every lookup slower.
+every lookup slower. A new segment, moment or claim appends its part to its clip's
+column; an edit or a deletion re-reads the column from its table.
 """
 
 import json
@@ -26,39 +29,81 @@ from .stemming import STEMMED_LANGUAGES, index_text
 TOKENIZE = "unicode61 remove_diacritics 2"
 # A tag has no language: it is indexed plain and by every stemmer.
 TAG_COLUMNS = ("plain", *STEMMED_LANGUAGES)
+CLIP_COLUMNS = ("title", "channel", "description", "moments", "claims", "transcript")
 TABLES = {
-    "catalog_clipsearch": "title, channel, description",
+    "catalog_clipsearch": ", ".join(CLIP_COLUMNS),
     "catalog_tagsearch": ", ".join(TAG_COLUMNS),
-    "catalog_segmentsearch": "text, clip_id UNINDEXED",
 }
+# Before migration 0016 each segment (and each moment) had a row of its own.
+LEGACY_TABLES = ("catalog_segmentsearch",)
 # Weights of a hit in the relevance score; a hit elsewhere (channel, description,
-# transcript) only decides between equal scores by date.
+# claims, transcript) only decides between equal scores by date.
 TITLE, TAGS, MOMENTS = 10, 4, 2
-# Moments' and claims' own indexes (catalog.search.moment_index, .claim_index),
-# searched as transcripts are.
-_MOMENT_HITS = "SELECT clip_id FROM catalog_momentsearch WHERE catalog_momentsearch MATCH %s"
-_CLAIM_HITS = "SELECT clip_id FROM catalog_claimsearch WHERE catalog_claimsearch MATCH %s"
 
-# Re-index whole clips: {where} picks them from catalog_clip c.
-_REINDEX = (
-    "DELETE FROM catalog_clipsearch WHERE rowid IN (SELECT c.id FROM catalog_clip c WHERE {where})",
-    """INSERT INTO catalog_clipsearch (rowid, title, channel, description)
-SELECT c.id, newsclips_index(c.title, c.language),
+# The parts of a column (a clip's segments, moments or claims; a moment's title and
+# its description) are joined by a token FTS5 indexes and no query holds (a
+# private-use character: token text to unicode61, no word to stemming.WORD_RE), so
+# a phrase never spans two parts, as when each had a row of its own.
+SEPARATOR = " \ue000 "
+_SEPARATOR_SQL = "' ' || char(57344) || ' '"
+
+
+def language_sql(row):
+    """SQL: the language of a moment or claim `row`: its own, else its clip's."""
+    return (
+        f"coalesce(nullif({row}.language, ''), "
+        f"(SELECT language FROM catalog_clip WHERE id = {row}.clip_id))"
+    )
+
+
+def parts_sql(table, part, clip):
+    """SQL: a clip's parts joined: `part` of each row `r` of `table` whose clip is `clip`."""
+    return (
+        f"(SELECT group_concat(p, {_SEPARATOR_SQL}) FROM (SELECT {part} AS p "
+        f"FROM {table} r WHERE r.clip_id = {clip} ORDER BY r.id))"
+    )
+
+
+def append_part_sql(column, clip, part):
+    """SQL: one more part (a new row's) at the end of the clip's column."""
+    return (
+        f"UPDATE catalog_clipsearch SET {column} = CASE WHEN coalesce({column}, '') = '' "
+        f"THEN {part} ELSE {column} || {_SEPARATOR_SQL} || {part} END WHERE rowid = {clip};"
+    )
+
+
+def reread_parts_sql(column, clips, table, part):
+    """SQL: the column of the clips `clips` (an SQL list or subquery) again from `table`."""
+    value = parts_sql(table, part, "catalog_clipsearch.rowid")
+    return f"UPDATE catalog_clipsearch SET {column} = {value} WHERE rowid IN ({clips});"
+
+
+# A transcript segment in its own language.
+SEGMENT_PART = "newsclips_part(r.language, r.text)"
+_NEW_SEGMENT_PART = "newsclips_part(NEW.language, NEW.text)"
+
+_CLIP_VALUES = """SELECT c.id, newsclips_index(c.title, c.language),
        newsclips_index(coalesce(ch.name, ''), c.language),
-       newsclips_description(c.description, bp.lines, c.language)
+       newsclips_description(c.description, bp.lines, c.language){parts}
 FROM catalog_clip c
 LEFT JOIN catalog_channel ch ON ch.id = c.channel_id
 LEFT JOIN catalog_channelboilerplate bp ON bp.channel_id = c.channel_id
-WHERE {where}""",
-)
+WHERE {where}"""
 
 
-def _reindex_statements(where):
-    return [statement.format(where=where) for statement in _REINDEX]
-
-
-def _reindex(where):
-    return "".join(f"{statement};" for statement in _reindex_statements(where))
+def fill_sql(where, parts=None):
+    """SQL: index the clips that `where` picks from catalog_clip c, replacing their rows;
+    `parts`: column -> SQL of its text for clip c.id (a new clip has none)."""
+    parts = parts or {}
+    columns = ", ".join(["rowid", "title", "channel", "description", *parts])
+    values = _CLIP_VALUES.format(
+        parts="".join(f",\n       {sql}" for sql in parts.values()), where=where
+    )
+    return [
+        "DELETE FROM catalog_clipsearch WHERE rowid IN "
+        f"(SELECT c.id FROM catalog_clip c WHERE {where})",
+        f"INSERT INTO catalog_clipsearch ({columns})\n{values}",
+    ]
 
 
 _TAG_VALUES = ", ".join(
@@ -69,22 +114,33 @@ _INDEX_TAG = (
     f"INSERT INTO catalog_tagsearch (rowid, {', '.join(TAG_COLUMNS)}) "
     f"VALUES (NEW.id, {_TAG_VALUES.format(slug='NEW.slug')});"
 )
-_INDEX_SEGMENT = """INSERT INTO catalog_segmentsearch (rowid, text, clip_id)
-    VALUES (NEW.id, newsclips_index(NEW.text, NEW.language), NEW.clip_id);"""
 
 _BOILERPLATE_CHANGED = """UPDATE catalog_clipsearch SET description = newsclips_description(
     (SELECT description FROM catalog_clip WHERE id = catalog_clipsearch.rowid), {lines},
     (SELECT language FROM catalog_clip WHERE id = catalog_clipsearch.rowid))
 WHERE rowid IN (SELECT id FROM catalog_clip WHERE channel_id = {channel});"""
 
+
+def _reread_transcript(clips):
+    return reread_parts_sql("transcript", clips, "catalog_transcriptsegment", SEGMENT_PART)
+
+
 TRIGGERS = {
     "catalog_clip_search_insert": (
         "AFTER INSERT ON catalog_clip",
-        _reindex("c.id = NEW.id"),
+        "".join(f"{statement};" for statement in fill_sql("c.id = NEW.id")),
     ),
+    # Its moments and claims follow a change of language by their own triggers
+    # (catalog.search.claim_index); its segments have a language of their own.
     "catalog_clip_search_update": (
         "AFTER UPDATE OF title, description, language, channel_id ON catalog_clip",
-        _reindex("c.id = NEW.id"),
+        """UPDATE catalog_clipsearch SET title = newsclips_index(NEW.title, NEW.language),
+          channel = newsclips_index(coalesce(
+            (SELECT name FROM catalog_channel WHERE id = NEW.channel_id), ''), NEW.language),
+          description = newsclips_description(NEW.description,
+            (SELECT lines FROM catalog_channelboilerplate WHERE channel_id = NEW.channel_id),
+            NEW.language)
+        WHERE rowid = NEW.id;""",
     ),
     "catalog_clip_search_delete": (
         "AFTER DELETE ON catalog_clip",
@@ -117,14 +173,17 @@ TRIGGERS = {
         "AFTER DELETE ON catalog_channelboilerplate",
         _BOILERPLATE_CHANGED.format(lines="NULL", channel="OLD.channel_id"),
     ),
-    "catalog_segment_search_insert": ("AFTER INSERT ON catalog_transcriptsegment", _INDEX_SEGMENT),
+    "catalog_segment_search_insert": (
+        "AFTER INSERT ON catalog_transcriptsegment",
+        append_part_sql("transcript", "NEW.clip_id", _NEW_SEGMENT_PART),
+    ),
     "catalog_segment_search_update": (
         "AFTER UPDATE OF text, language, clip_id ON catalog_transcriptsegment",
-        "DELETE FROM catalog_segmentsearch WHERE rowid = OLD.id;" + _INDEX_SEGMENT,
+        _reread_transcript("OLD.clip_id, NEW.clip_id"),
     ),
     "catalog_segment_search_delete": (
         "AFTER DELETE ON catalog_transcriptsegment",
-        "DELETE FROM catalog_segmentsearch WHERE rowid = OLD.id;",
+        _reread_transcript("OLD.clip_id"),
     ),
 }
 
@@ -132,6 +191,7 @@ TRIGGERS = {
 def register_functions(dbapi_connection):
     """The Python functions the triggers call; on every new SQLite connection."""
     dbapi_connection.create_function("newsclips_index", 2, _index, deterministic=True)
+    dbapi_connection.create_function("newsclips_part", -1, _part, deterministic=True)
     dbapi_connection.create_function("newsclips_description", 3, _description, deterministic=True)
 
 
@@ -145,6 +205,11 @@ def _index(text, language):
     return index_text(text or "", language or "")
 
 
+def _part(language, *texts):
+    """One part of a column: its texts (a moment's title and description) stemmed, apart."""
+    return SEPARATOR.join(index_text(text or "", language or "") for text in texts)
+
+
 def _description(description, stored_lines, language):
     return index_text(strip_boilerplate(description, stored_lines), language or "")
 
@@ -156,23 +221,21 @@ def trigger_sql(name, triggers=TRIGGERS, if_not_exists=False):
     return f"CREATE TRIGGER {guard}{name} {when} BEGIN {body} END"
 
 
-def install(cursor):
+def install(cursor, parts=None):
+    """The tables, their triggers, and what is already catalogued (a no-op on a fresh
+    database); `parts`: the moments' and claims' columns' SQL once those tables exist."""
     for table, columns in TABLES.items():
         cursor.execute(
             f"CREATE VIRTUAL TABLE {table} USING fts5({columns}, tokenize = '{TOKENIZE}')"
         )
     for name in TRIGGERS:
         cursor.execute(trigger_sql(name))
-    # What is already catalogued (a no-op on a fresh database).
-    for statement in _reindex_statements("1"):
+    transcript = parts_sql("catalog_transcriptsegment", SEGMENT_PART, "c.id")
+    for statement in fill_sql("1", {"transcript": transcript, **(parts or {})}):
         cursor.execute(statement)
     cursor.execute(
         f"INSERT INTO catalog_tagsearch (rowid, {', '.join(TAG_COLUMNS)}) "
         f"SELECT id, {_TAG_VALUES.format(slug='slug')} FROM catalog_tag"
-    )
-    cursor.execute(
-        "INSERT INTO catalog_segmentsearch (rowid, text, clip_id) "
-        "SELECT id, newsclips_index(text, language), clip_id FROM catalog_transcriptsegment"
     )
 
 
@@ -184,7 +247,7 @@ def drop_triggers(cursor, triggers=TRIGGERS):
 
 def uninstall(cursor):
     drop_triggers(cursor)
-    for table in TABLES:
+    for table in (*TABLES, *LEGACY_TABLES):
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
@@ -216,6 +279,7 @@ def match_string(terms):
     return " OR ".join(_quoted(variant) for term in terms for variant in term.variants)
 
 
+_IN_TEXT = "SELECT rowid FROM catalog_clipsearch WHERE catalog_clipsearch MATCH %s"
 _TAGGED = (
     "SELECT clip_id FROM catalog_cliptag WHERE tag_id IN "
     "(SELECT rowid FROM catalog_tagsearch WHERE catalog_tagsearch MATCH %s)"
@@ -224,48 +288,21 @@ _TAGGED = (
 
 def clips_matching_sql(term):
     """SQL (and params) for the ids of clips where the term occurs, anywhere."""
-    match = match_string([term])
-    sql = (
-        "SELECT rowid FROM catalog_clipsearch WHERE catalog_clipsearch MATCH %s "
-        f"UNION {_TAGGED} "
-        "UNION SELECT clip_id FROM catalog_segmentsearch WHERE catalog_segmentsearch MATCH %s "
-        f"UNION {_MOMENT_HITS} UNION {_CLAIM_HITS}"
-    )
-    return sql, [match] * 5
+    return f"{_IN_TEXT} UNION {_TAGGED}", [match_string([term])] * 2
 
 
 def text_conjunction_sql(terms):
-    """SQL (and params) for the ids of clips whose own text (title, channel,
-    description) holds every term: one FTS5 query, its AND done by the index."""
+    """SQL (and params) for the ids of clips whose row (their text, moments, claims and
+    transcript) holds every term: one FTS5 query, its AND done by the index."""
     match = " AND ".join(f"({match_string([term])})" for term in terms)
-    return "SELECT rowid FROM catalog_clipsearch WHERE catalog_clipsearch MATCH %s", [match]
-
-
-# The clips with a transcript, a moment or a claim: their words are indexed apart.
-_SPOKEN = (
-    "SELECT clip_id FROM catalog_transcriptsegment UNION SELECT clip_id FROM catalog_moment "
-    "UNION SELECT clip_id FROM catalog_claim"
-)
+    return _IN_TEXT, [match]
 
 
 def off_text_sql(term, limit):
-    """SQL (and params) for rows (clip id, kind): up to `limit` clips that match the
-    term only elsewhere than in their own text (by a tag, a transcript, a moment or a
-    claim), 'x' if the clip has a transcript, moment or claim, else 'rest'; and 'text':
-    the clips with a transcript, moment or claim whose text holds the term."""
-    match = match_string([term])
-    sql = (
-        f"WITH x AS MATERIALIZED ({_SPOKEN}) "
-        "SELECT clip_id, CASE WHEN clip_id IN x THEN 'x' ELSE 'rest' END FROM ("
-        f"{_TAGGED} "
-        "UNION SELECT clip_id FROM catalog_segmentsearch WHERE catalog_segmentsearch MATCH %s "
-        f"UNION {_MOMENT_HITS} UNION {_CLAIM_HITS} "
-        "EXCEPT SELECT rowid FROM catalog_clipsearch WHERE catalog_clipsearch MATCH %s "
-        f"LIMIT {int(limit)}) "
-        "UNION ALL SELECT rowid, 'text' FROM catalog_clipsearch WHERE catalog_clipsearch "
-        "MATCH %s AND rowid IN x"
-    )
-    return sql, [match] * 6
+    """SQL (and params) for the ids of up to `limit` clips that match the term only
+    by a tag (every other text of a clip is in its row)."""
+    sql = f"SELECT clip_id FROM ({_TAGGED} EXCEPT {_IN_TEXT} LIMIT {int(limit)})"
+    return sql, [match_string([term])] * 2
 
 
 def id_set_sql(sql):
@@ -278,39 +315,30 @@ def ids_sql(ids):
     return "SELECT value FROM json_each(%s)", [json.dumps([int(pk) for pk in ids])]
 
 
-# Above this many clips a term's metadata hits are looked up per clip (rowid =):
-# reading them all into a lookup table costs more than the rows a page walks.
+# Above this many clips a term's hits are looked up per clip (rowid =): reading them
+# all into a lookup table costs more than the rows a page walks.
 VERY_COMMON = 50_000
 
 
-def clip_matches_sql(term, clip_id_sql, estimate):
-    """SQL (and params): does the clip match the term? For a common term.
+def _in_row(clip_id_sql, per_clip):
+    """SQL: is the clip among the rows a MATCH (a parameter) finds? Looked up per clip,
+    or against the matches read once (`+` keeps SQLite from driving the query with
+    them, so it walks the list's own index)."""
+    if per_clip:
+        return f"EXISTS ({_IN_TEXT} AND rowid = {clip_id_sql})"
+    return f"+{clip_id_sql} IN ({_IN_TEXT})"
 
-    The title/description hits are read once into a lookup table (`+` keeps
-    SQLite from driving the query with them, so it walks the list's own index),
-    or for a very common term looked up per clip; the transcript hits (few) are
-    read once; the tags are checked per clip on catalog_cliptag's index.
-    """
-    match = match_string([term])
-    if estimate > VERY_COMMON:
-        clip = (
-            f"EXISTS (SELECT 1 FROM catalog_clipsearch WHERE catalog_clipsearch MATCH %s "
-            f"AND rowid = {clip_id_sql})"
-        )
-    else:
-        clip = (
-            f"+{clip_id_sql} IN (SELECT rowid FROM catalog_clipsearch WHERE catalog_clipsearch "
-            "MATCH %s)"
-        )
-    # The cheapest check first: a clip that carries one of the term's tags is done.
+
+def clip_matches_sql(term, clip_id_sql, estimate):
+    """SQL (and params): does the clip match the term? For a common term: its row's
+    hits read once, or for a very common term looked up per clip; its tags checked
+    per clip on catalog_cliptag's index, the cheapest check, first."""
     sql = (
         f"(EXISTS (SELECT 1 FROM catalog_cliptag t WHERE t.clip_id = {clip_id_sql} "
         f"AND t.tag_id IN (SELECT rowid FROM catalog_tagsearch WHERE catalog_tagsearch MATCH %s)) "
-        f"OR {clip} OR +{clip_id_sql} IN (SELECT clip_id FROM catalog_segmentsearch WHERE "
-        f"catalog_segmentsearch MATCH %s) OR +{clip_id_sql} IN ({_MOMENT_HITS}) "
-        f"OR +{clip_id_sql} IN ({_CLAIM_HITS}))"
+        f"OR {_in_row(clip_id_sql, estimate > VERY_COMMON)})"
     )
-    return sql, [match] * 5
+    return sql, [match_string([term])] * 2
 
 
 def matches_estimate(cursor, terms, limit=VERY_COMMON):
@@ -327,29 +355,20 @@ def matches_estimate(cursor, terms, limit=VERY_COMMON):
 
 
 def rank_sql(terms, clip_id_sql, common):
-    """A relevance score for the clip: a hit in the title, a hit in a tag.
+    """A relevance score for the clip: a hit in its title, in a tag, in a moment.
 
-    The title hits are read once (a lookup per ranked clip costs more, above all
-    for phrases) unless the words are common: then their hits are many and the
-    ranked clips few (COMMON_RELEVANCE_WINDOW), and one lookup per clip is less.
-    The tags are looked up per clip. Not bm25(): it counts each phrase's matches
-    over the whole table, again for every ranked row.
+    The title's and moments' hits are read once (a lookup per ranked clip costs
+    more, above all for phrases) unless the words are common: then their hits are
+    many and the ranked clips few (COMMON_RELEVANCE_WINDOW), and one lookup per
+    clip is less. The tags are looked up per clip. Not bm25(): it counts each
+    phrase's matches over the whole table, again for every ranked row.
     """
     match = f"({match_string(terms)})"
-    if common:
-        title = (
-            f"coalesce((SELECT {TITLE} FROM catalog_clipsearch WHERE catalog_clipsearch "
-            f"MATCH %s AND rowid = {clip_id_sql}), 0)"
-        )
-    else:
-        title = (
-            f"(CASE WHEN +{clip_id_sql} IN (SELECT rowid FROM catalog_clipsearch WHERE "
-            f"catalog_clipsearch MATCH %s) THEN {TITLE} ELSE 0 END)"
-        )
+    hit = _in_row(clip_id_sql, common)
     sql = (
-        f"({title} + (CASE WHEN EXISTS (SELECT 1 FROM catalog_cliptag t "
-        f"WHERE t.clip_id = {clip_id_sql} AND t.tag_id IN (SELECT rowid FROM catalog_tagsearch "
-        f"WHERE catalog_tagsearch MATCH %s)) THEN {TAGS} ELSE 0 END) "
-        f"+ (CASE WHEN +{clip_id_sql} IN ({_MOMENT_HITS}) THEN {MOMENTS} ELSE 0 END))"
+        f"((CASE WHEN {hit} THEN {TITLE} ELSE 0 END) + (CASE WHEN EXISTS (SELECT 1 "
+        f"FROM catalog_cliptag t WHERE t.clip_id = {clip_id_sql} AND t.tag_id IN (SELECT rowid "
+        f"FROM catalog_tagsearch WHERE catalog_tagsearch MATCH %s)) THEN {TAGS} ELSE 0 END) "
+        f"+ (CASE WHEN {hit} THEN {MOMENTS} ELSE 0 END))"
     )
-    return sql, [f"title : {match}", match, match]
+    return sql, [f"title : {match}", match, f"moments : {match}"]
