@@ -29,7 +29,12 @@ from .backends import (
 from .boilerplate import checks_deferred, clip_stored, detect_boilerplate
 from .conjunction import clips_matching_all
 from .query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
-from .snippets import attach_metadata_snippets, attach_moment_hits, attach_transcript_hits
+from .snippets import (
+    attach_claim_hits,
+    attach_metadata_snippets,
+    attach_moment_hits,
+    attach_transcript_hits,
+)
 
 __all__ = [
     "COMMON_RELEVANCE_WINDOW",
@@ -150,9 +155,10 @@ def by_relevance(queryset, q):
 def attach_snippets(clips, q):
     """Give each clip of a result page its `search_snippet` and `transcript_hit` (or None).
 
-    At most three queries for the page, whatever its size: the channels'
-    boilerplate, then the moments and the transcripts of clips whose metadata
-    does not explain the match (a moment's hit first: an editor named it).
+    At most four queries for the page, whatever its size: the channels'
+    boilerplate, then the moments, the transcripts and the claims of clips whose
+    metadata does not explain the match (a moment's hit first: an editor named it;
+    a claim's last: it is often also said, and then the time is the better link).
     Returns the clips as a list.
     """
     clips = list(clips)
@@ -180,4 +186,12 @@ def attach_snippets(clips, q):
             .values_list("clip_id", "start", "language", "text", "kind")
         )
         attach_transcript_hits(unexplained, terms, segments)
+        unexplained = [clip for clip in unexplained if clip.transcript_hit is None]
+    if unexplained:
+        claims = (
+            Claim.objects.filter(clip__in=unexplained)
+            .order_by("clip_id", "id")
+            .values_list("clip_id", "id", "moment__start", "language", "text", "claimant")
+        )
+        attach_claim_hits(unexplained, terms, claims)
     return clips
