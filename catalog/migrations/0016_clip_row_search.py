@@ -1,10 +1,11 @@
-"""SQLite: a clip's moments, claims and transcript in its own row of catalog_clipsearch.
+"""SQLite: a clip's moments and claims in its own row of catalog_clipsearch.
 
-Before, each transcript segment and each moment had a row of its own (and a claim
-its own in catalog_claimsearch, which stays for the claims page), so several
-words were intersected by reading each word's clips out of every index. The
-index is rebuilt in the new layout (catalog.search.sqlite) in one pass over the
-clips; PostgreSQL's document already held transcripts and moments: nothing to do.
+Before, each moment had a row of its own (and a claim its own in
+catalog_claimsearch, which stays for the claims page), so several words were
+intersected by reading each word's clips out of every index; the row also marks
+the clips that have a transcript (its segments keep their own rows). The index
+is rebuilt in the new layout (catalog.search.sqlite) in one pass over the clips;
+PostgreSQL's document already held transcripts and moments: nothing to do.
 Migrating back leaves the new layout, which the code of every earlier migration
 installs too.
 """

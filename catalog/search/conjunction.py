@@ -4,11 +4,18 @@ Checking each clip of a newest-first list for each word reads thousands of clips
 per page when the words are common and rare together (two words each in a tenth
 of the catalogue meet in a hundredth). Instead the index itself intersects: FTS5
 `a AND b` (SQLite) or tsquery `a && b` (PostgreSQL) gives the clips whose indexed
-text (title, channel, description, transcript, moments; on SQLite claims too)
-holds every word. A clip may also match a word elsewhere: by a tag (and on
-PostgreSQL by a claim, indexed apart). Per word the few clips it matches only
-there ("off text") are read once per catalogue version; each is checked per clip
-in SQL for every word.
+text holds every word: title, channel, description and moments, on SQLite claims
+too, on PostgreSQL transcripts too.
+
+A clip may also match a word elsewhere: by a tag, on SQLite by a transcript
+(indexed per segment: catalog.search.sqlite says why), on PostgreSQL by a claim.
+Per word these are read once per catalogue version: the clips whose transcript
+has it ("said"), the clips that match it only by a tag (with a transcript, "x",
+or without, "rest"), and, on SQLite, its text matches among the clips that have a
+transcript ("text"). A clip matches every word if its text holds them all, or if
+for each word it is in that word's said, x or text clips: decided here for the
+clips with a transcript (about one in twenty); the rest, which only tags bring
+(a few per word), are checked per clip in SQL.
 """
 
 from django.db import connections
@@ -18,31 +25,39 @@ from catalog.versioning import cached_fragment
 
 from .backends import backend
 
-# A word with more off-text clips than this is searched the other way (search():
-# ClipMatches per clip of a list).
+# A word with more clips than this that match it only by a tag and have no
+# transcript is searched the other way (search(): ClipMatches per clip of a list):
+# each is checked per clip in SQL. Each kind's read stops at OFF_TEXT_ROWS rows, and
+# a word that reaches it is searched the other way too.
 OFF_TEXT_LIMIT = 2000
+OFF_TEXT_ROWS = 200_000
 OFF_TEXT_SECONDS = 600
 # An estimate above every other: the backends' per-clip form of clip_matches_sql().
 PER_CLIP = float("inf")
 
 
 class ClipsMatchingAll(Expression):
-    """The ids of clips that match every term: the text conjunction, and those of
-    `checked` that match every term per clip.
+    """The ids of clips that match every term: the text conjunction, the `decided`
+    ids, and those of `checked` that match every term per clip.
 
-    Use as `pk__in=ClipsMatchingAll(terms, checked)`.
+    Use as `pk__in=ClipsMatchingAll(terms, decided, checked)`.
     """
 
     output_field = IntegerField()
 
-    def __init__(self, terms, checked=()):
+    def __init__(self, terms, decided=(), checked=()):
         super().__init__()
         self.terms = terms
-        self.checked = sorted(set(checked))
+        self.decided = sorted(set(decided))
+        self.checked = sorted(set(checked) - set(decided))
 
     def as_sql(self, compiler, connection):
         vendor = backend(connection)
         sql, params = vendor.text_conjunction_sql(self.terms)
+        if self.decided:
+            ids, ids_params = vendor.ids_sql(self.decided)
+            sql += f" UNION {ids}"
+            params = [*params, *ids_params]
         if self.checked:
             ids, ids_params = vendor.ids_sql(self.checked)
             checks = [vendor.clip_matches_sql(term, "value", PER_CLIP) for term in self.terms]
@@ -54,25 +69,39 @@ class ClipsMatchingAll(Expression):
 
 
 def _off_text(term, using):
-    """The ids of the term's off-text clips (None if more than OFF_TEXT_LIMIT), read
-    once per catalogue version."""
+    """The term's clips off its text, read once per catalogue version: {kind: ids} for
+    the kinds said, x, rest and text, or None if rest has more than OFF_TEXT_LIMIT
+    or a kind reached OFF_TEXT_ROWS."""
     connection = connections[using]
 
     def read():
-        sql, params = backend(connection).off_text_sql(term, OFF_TEXT_LIMIT + 1)
+        sql, params = backend(connection).off_text_sql(term, OFF_TEXT_ROWS)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            ids = [pk for (pk,) in cursor.fetchall()]
+            rows = cursor.fetchall()
+        found = {"said": [], "x": [], "rest": [], "text": []}
+        for pk, kind in rows:
+            found[kind].append(pk)
+        complete = (
+            len(found["rest"]) <= OFF_TEXT_LIMIT
+            and all(len(ids) < OFF_TEXT_ROWS for ids in (found["said"], found["text"]))
+            and len(found["x"]) + len(found["rest"]) < OFF_TEXT_ROWS
+        )
         # In a dict: the cache keeps no None.
-        return {"ids": ids if len(ids) <= OFF_TEXT_LIMIT else None}
+        return {"found": found if complete else None}
 
-    return cached_fragment(("off-text-ids", using, term.text), read, OFF_TEXT_SECONDS)["ids"]
+    return cached_fragment(("off-text", using, term.text), read, OFF_TEXT_SECONDS)["found"]
 
 
 def clips_matching_all(terms, using):
-    """ClipsMatchingAll for the terms, or None if a term has more than OFF_TEXT_LIMIT
-    clips that match it off text."""
+    """ClipsMatchingAll for the terms, or None if a term has too many clips that
+    match it off text (_off_text())."""
     found = [_off_text(term, using) for term in terms]
-    if any(ids is None for ids in found):
+    if any(f is None for f in found):
         return None
-    return ClipsMatchingAll(terms, [pk for ids in found for pk in ids])
+    # A clip with a transcript that matches a word off text: its matches of every
+    # other word are known (said, x or text), so it is decided here.
+    candidates = {pk for f in found for pk in (*f["said"], *f["x"])}
+    for f in found:
+        candidates &= {*f["said"], *f["x"], *f["text"]}
+    return ClipsMatchingAll(terms, candidates, [pk for f in found for pk in f["rest"]])

@@ -2,8 +2,8 @@
 
 SQLite: a clip's moments' titles and descriptions are the `moments` column of its
 row in catalog_clipsearch (catalog.search.sqlite; since migration 0016, before it
-they had an FTS5 table of their own, catalog_momentsearch), kept by triggers as
-its transcript segments are, stemmed by the moment's language or else its clip's.
+they had an FTS5 table of their own, catalog_momentsearch), kept by triggers,
+stemmed by the moment's language or else its clip's.
 PostgreSQL: the moments' titles and descriptions join the clip's `transcript`
 tsvector at weight B (after the title, A; before the description, C, and what is
 said, D), so the one GIN index finds them and ts_rank weighs them; their triggers

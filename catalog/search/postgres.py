@@ -292,14 +292,15 @@ def id_set_sql(sql):
 
 
 def off_text_sql(term, limit):
-    """SQL (and params) for the ids of up to `limit` clips that match the term only by
-    a tag or a claim, not in their document (which holds transcripts and moments).
+    """SQL (and params) for rows (clip id, 'rest'): up to `limit` clips that match the
+    term only by a tag or a claim, not in their document (which holds transcripts and
+    moments).
 
     Each such clip is looked up (NOT EXISTS, kept per row by OFFSET 0): reading every
     clip of a common word's document costs ten times more."""
     query, params = _tsquery([term])
     sql = (
-        f"SELECT o.clip_id FROM (SELECT t.clip_id FROM catalog_cliptag t "
+        f"SELECT o.clip_id, 'rest' FROM (SELECT t.clip_id FROM catalog_cliptag t "
         f"WHERE t.tag_id = ANY({_tag_ids(query)}) UNION {_CLAIM_HITS.format(query=query)}) AS o "
         f"WHERE NOT EXISTS (SELECT 1 FROM catalog_clipsearch s WHERE s.clip_id = o.clip_id "
         f"AND s.{_DOCUMENT} @@ {query} OFFSET 0) LIMIT {int(limit)}"

@@ -1,12 +1,16 @@
 """SQLite: FTS5 tables kept in sync by triggers.
 
-- catalog_clipsearch (rowid = clip id): a clip's one row, everything it is found by
-  except its tags: title, channel name, description minus channel boilerplate, and
-  the text of its moments, claims and transcript segments (the columns `moments`,
-  `claims`, `transcript`; migration 0016), so that one FTS5 `a AND b` query finds
-  the clips that hold several words wherever each is, as PostgreSQL's document does;
+- catalog_clipsearch (rowid = clip id): a clip's one row: title, channel name,
+  description minus channel boilerplate, and since migration 0016 the text of its
+  moments and claims (columns `moments`, `claims`), so that one FTS5 `a AND b`
+  query finds the clips that hold several words in any of those, as PostgreSQL's
+  document does; and `transcribed`, a mark for the clips that have a transcript;
 - catalog_tagsearch (rowid = tag id): each tag once, so tagging a clip writes
-  nothing to the index (clips are found through catalog_cliptag's tag index).
+  nothing to the index (clips are found through catalog_cliptag's tag index);
+- catalog_segmentsearch (rowid = segment id): one row per transcript segment. Not
+  in the clip's row: a segment added or removed would rewrite the whole row, so
+  storing a transcript of a thousand segments would take seconds, not milliseconds
+  (catalog.search.conjunction intersects the clips that have one apart).
 
 They hold stemmed words: the triggers call newsclips_index() and newsclips_part(),
 Python functions every connection registers (catalog.apps), because FTS5 has no
@@ -16,8 +20,8 @@ function" instead of leaving the index stale.
 
 Rows are written once and rarely rewritten: FTS5 merges its segments as it goes
 (`optimize()` merges them all after a bulk load), and a fragmented index makes
-every lookup slower. A new segment, moment or claim appends its part to its clip's
-column; an edit or a deletion re-reads the column from its table.
+every lookup slower. A new moment or claim appends its part to its clip's column;
+an edit or a deletion re-reads the column from its table (a clip has a few).
 """
 
 import json
@@ -29,13 +33,12 @@ from .stemming import STEMMED_LANGUAGES, index_text
 TOKENIZE = "unicode61 remove_diacritics 2"
 # A tag has no language: it is indexed plain and by every stemmer.
 TAG_COLUMNS = ("plain", *STEMMED_LANGUAGES)
-CLIP_COLUMNS = ("title", "channel", "description", "moments", "claims", "transcript")
+CLIP_COLUMNS = ("title", "channel", "description", "moments", "claims", "transcribed")
 TABLES = {
     "catalog_clipsearch": ", ".join(CLIP_COLUMNS),
     "catalog_tagsearch": ", ".join(TAG_COLUMNS),
+    "catalog_segmentsearch": "text, clip_id UNINDEXED",
 }
-# Before migration 0016 each segment (and each moment) had a row of its own.
-LEGACY_TABLES = ("catalog_segmentsearch",)
 # Weights of a hit in the relevance score; a hit elsewhere (channel, description,
 # claims, transcript) only decides between equal scores by date.
 TITLE, TAGS, MOMENTS = 10, 4, 2
@@ -46,6 +49,9 @@ TITLE, TAGS, MOMENTS = 10, 4, 2
 # a phrase never spans two parts, as when each had a row of its own.
 SEPARATOR = " \ue000 "
 _SEPARATOR_SQL = "' ' || char(57344) || ' '"
+# `transcribed` of a clip that has a transcript: another such token, alone.
+_TRANSCRIBED_SQL = "char(57345)"
+TRANSCRIBED_MATCH = 'transcribed : "\ue001"'
 
 
 def language_sql(row):
@@ -77,10 +83,6 @@ def reread_parts_sql(column, clips, table, part):
     value = parts_sql(table, part, "catalog_clipsearch.rowid")
     return f"UPDATE catalog_clipsearch SET {column} = {value} WHERE rowid IN ({clips});"
 
-
-# A transcript segment in its own language.
-SEGMENT_PART = "newsclips_part(r.language, r.text)"
-_NEW_SEGMENT_PART = "newsclips_part(NEW.language, NEW.text)"
 
 _CLIP_VALUES = """SELECT c.id, newsclips_index(c.title, c.language),
        newsclips_index(coalesce(ch.name, ''), c.language),
@@ -119,11 +121,13 @@ _BOILERPLATE_CHANGED = """UPDATE catalog_clipsearch SET description = newsclips_
     (SELECT description FROM catalog_clip WHERE id = catalog_clipsearch.rowid), {lines},
     (SELECT language FROM catalog_clip WHERE id = catalog_clipsearch.rowid))
 WHERE rowid IN (SELECT id FROM catalog_clip WHERE channel_id = {channel});"""
-
-
-def _reread_transcript(clips):
-    return reread_parts_sql("transcript", clips, "catalog_transcriptsegment", SEGMENT_PART)
-
+_INDEX_SEGMENT = f"""INSERT INTO catalog_segmentsearch (rowid, text, clip_id)
+    VALUES (NEW.id, newsclips_index(NEW.text, NEW.language), NEW.clip_id);
+UPDATE catalog_clipsearch SET transcribed = {_TRANSCRIBED_SQL}
+    WHERE rowid = NEW.clip_id AND transcribed IS NULL;"""
+_UNINDEX_SEGMENT = """DELETE FROM catalog_segmentsearch WHERE rowid = OLD.id;
+UPDATE catalog_clipsearch SET transcribed = NULL WHERE rowid = OLD.clip_id
+    AND NOT EXISTS (SELECT 1 FROM catalog_transcriptsegment WHERE clip_id = OLD.clip_id);"""
 
 TRIGGERS = {
     "catalog_clip_search_insert": (
@@ -173,17 +177,14 @@ TRIGGERS = {
         "AFTER DELETE ON catalog_channelboilerplate",
         _BOILERPLATE_CHANGED.format(lines="NULL", channel="OLD.channel_id"),
     ),
-    "catalog_segment_search_insert": (
-        "AFTER INSERT ON catalog_transcriptsegment",
-        append_part_sql("transcript", "NEW.clip_id", _NEW_SEGMENT_PART),
-    ),
+    "catalog_segment_search_insert": ("AFTER INSERT ON catalog_transcriptsegment", _INDEX_SEGMENT),
     "catalog_segment_search_update": (
         "AFTER UPDATE OF text, language, clip_id ON catalog_transcriptsegment",
-        _reread_transcript("OLD.clip_id, NEW.clip_id"),
+        _UNINDEX_SEGMENT + _INDEX_SEGMENT,
     ),
     "catalog_segment_search_delete": (
         "AFTER DELETE ON catalog_transcriptsegment",
-        _reread_transcript("OLD.clip_id"),
+        _UNINDEX_SEGMENT,
     ),
 }
 
@@ -230,12 +231,19 @@ def install(cursor, parts=None):
         )
     for name in TRIGGERS:
         cursor.execute(trigger_sql(name))
-    transcript = parts_sql("catalog_transcriptsegment", SEGMENT_PART, "c.id")
-    for statement in fill_sql("1", {"transcript": transcript, **(parts or {})}):
+    transcribed = (
+        f"CASE WHEN EXISTS (SELECT 1 FROM catalog_transcriptsegment WHERE clip_id = c.id) "
+        f"THEN {_TRANSCRIBED_SQL} END"
+    )
+    for statement in fill_sql("1", {**(parts or {}), "transcribed": transcribed}):
         cursor.execute(statement)
     cursor.execute(
         f"INSERT INTO catalog_tagsearch (rowid, {', '.join(TAG_COLUMNS)}) "
         f"SELECT id, {_TAG_VALUES.format(slug='slug')} FROM catalog_tag"
+    )
+    cursor.execute(
+        "INSERT INTO catalog_segmentsearch (rowid, text, clip_id) "
+        "SELECT id, newsclips_index(text, language), clip_id FROM catalog_transcriptsegment"
     )
 
 
@@ -247,7 +255,7 @@ def drop_triggers(cursor, triggers=TRIGGERS):
 
 def uninstall(cursor):
     drop_triggers(cursor)
-    for table in (*TABLES, *LEGACY_TABLES):
+    for table in TABLES:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
@@ -284,25 +292,37 @@ _TAGGED = (
     "SELECT clip_id FROM catalog_cliptag WHERE tag_id IN "
     "(SELECT rowid FROM catalog_tagsearch WHERE catalog_tagsearch MATCH %s)"
 )
+_SAID = "SELECT clip_id FROM catalog_segmentsearch WHERE catalog_segmentsearch MATCH %s"
 
 
 def clips_matching_sql(term):
     """SQL (and params) for the ids of clips where the term occurs, anywhere."""
-    return f"{_IN_TEXT} UNION {_TAGGED}", [match_string([term])] * 2
+    return f"{_IN_TEXT} UNION {_TAGGED} UNION {_SAID}", [match_string([term])] * 3
 
 
 def text_conjunction_sql(terms):
-    """SQL (and params) for the ids of clips whose row (their text, moments, claims and
-    transcript) holds every term: one FTS5 query, its AND done by the index."""
+    """SQL (and params) for the ids of clips whose row (their own text, moments and
+    claims) holds every term: one FTS5 query, its AND done by the index."""
     match = " AND ".join(f"({match_string([term])})" for term in terms)
     return _IN_TEXT, [match]
 
 
 def off_text_sql(term, limit):
-    """SQL (and params) for the ids of up to `limit` clips that match the term only
-    by a tag (every other text of a clip is in its row)."""
-    sql = f"SELECT clip_id FROM ({_TAGGED} EXCEPT {_IN_TEXT} LIMIT {int(limit)})"
-    return sql, [match_string([term])] * 2
+    """SQL (and params) for rows (clip id, kind), each kind up to `limit` rows:
+    'said': the clips whose transcript has the term; the clips that match it only by
+    a tag, 'x' if the clip has a transcript, else 'rest'; and 'text': the clips with
+    a transcript whose row holds it (FTS5 intersects the row's hits with the
+    `transcribed` mark: no list of the clips with a transcript is read)."""
+    match = match_string([term])
+    limit = int(limit)
+    sql = (
+        f"SELECT clip_id, 'said' FROM (SELECT DISTINCT clip_id FROM ({_SAID}) LIMIT {limit}) "
+        "UNION ALL SELECT clip_id, CASE WHEN EXISTS (SELECT 1 FROM catalog_transcriptsegment s "
+        f"WHERE s.clip_id = o.clip_id) THEN 'x' ELSE 'rest' END "
+        f"FROM ({_TAGGED} EXCEPT {_IN_TEXT} LIMIT {limit}) AS o "
+        f"UNION ALL SELECT rowid, 'text' FROM ({_IN_TEXT} LIMIT {limit})"
+    )
+    return sql, [match, match, match, f"({match}) AND {TRANSCRIBED_MATCH}"]
 
 
 def id_set_sql(sql):
@@ -332,13 +352,14 @@ def _in_row(clip_id_sql, per_clip):
 def clip_matches_sql(term, clip_id_sql, estimate):
     """SQL (and params): does the clip match the term? For a common term: its row's
     hits read once, or for a very common term looked up per clip; its tags checked
-    per clip on catalog_cliptag's index, the cheapest check, first."""
+    per clip on catalog_cliptag's index, the cheapest check, first; its transcript
+    hits (few) read once."""
     sql = (
         f"(EXISTS (SELECT 1 FROM catalog_cliptag t WHERE t.clip_id = {clip_id_sql} "
         f"AND t.tag_id IN (SELECT rowid FROM catalog_tagsearch WHERE catalog_tagsearch MATCH %s)) "
-        f"OR {_in_row(clip_id_sql, estimate > VERY_COMMON)})"
+        f"OR {_in_row(clip_id_sql, estimate > VERY_COMMON)} OR +{clip_id_sql} IN ({_SAID}))"
     )
-    return sql, [match_string([term])] * 2
+    return sql, [match_string([term])] * 3
 
 
 def matches_estimate(cursor, terms, limit=VERY_COMMON):
