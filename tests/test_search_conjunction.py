@@ -71,10 +71,14 @@ def corpus():
         )
 
 
-@pytest.fixture
-def plans(monkeypatch):
+@pytest.fixture(params=["ids first", "index walk"])
+def plans(request, monkeypatch):
     """Run a function under the new plan and under the old one (no term may have
-    clips that match it off its text: every multi-word search takes the old way)."""
+    clips that match it off its text: every multi-word search takes the old way).
+    The new plan's matches drive the query, or a list walks its index and keeps them
+    (as for many matches: conjunction.WALK_ABOVE)."""
+    if request.param == "index walk":
+        monkeypatch.setattr(catalog.search.conjunction, "WALK_ABOVE", -1)
 
     def run(function):
         new = function()
@@ -142,13 +146,14 @@ def test_a_word_found_only_by_a_tag_transcript_moment_or_claim_counts(db):
 
 def test_queries_of_a_two_word_search(client, django_assert_num_queries, corpus):
     """The clips that match each word off their text are read once per catalogue
-    version (one query per word), the words' estimates once (one query for all, which
-    the relevance window's size needs), then kept: a page costs what a one-word page
+    version (one query per word), and how many the words' conjunction finds (one
+    query), the words' estimates once (one query for all, which the relevance
+    window's size needs), then kept: a page costs what a one-word page
     does (test_search.test_search_page_query_count), here with one query more: the
     claims of a clip that only a claim explains (its snippet)."""
     url = reverse("catalog:clip_list")
     client.get(url, {"q": "zug", "warm": "1"})  # the language cache
-    with django_assert_num_queries(14 + 2 + 1):
+    with django_assert_num_queries(14 + 2 + 1 + 1):
         first = client.get(url, {"q": "hafen wahl"})
     with django_assert_num_queries(14):
         again = client.get(url, {"q": "hafen wahl", "other": "1"})  # facets counted again

@@ -16,14 +16,20 @@ transcript ("text"). A clip matches every word if its text holds them all, or if
 for each word it is in that word's said, x or text clips: decided here for the
 clips with a transcript (about one in twenty); the rest, which only tags bring
 (a few per word), are checked per clip in SQL.
+
+Many matches (two common words: tens of thousands of clips) are not looked up one
+by one to be sorted by date: SQLite then walks the list's own newest-first index
+and keeps the clips among them (a page needs a few hundred index entries, not tens
+of thousands of table rows). How many the index finds is counted once per
+catalogue version, up to WALK_ABOVE.
 """
 
 from django.db import connections
-from django.db.models import Expression, IntegerField
+from django.db.models import BooleanField
 
 from catalog.versioning import cached_fragment
 
-from .backends import backend
+from .backends import PerClip, backend
 
 # A word with more clips than this that match it only by a tag and have no
 # transcript is searched the other way (search(): ClipMatches per clip of a list):
@@ -34,25 +40,29 @@ OFF_TEXT_ROWS = 200_000
 OFF_TEXT_SECONDS = 600
 # An estimate above every other: the backends' per-clip form of clip_matches_sql().
 PER_CLIP = float("inf")
+# With more text matches than this a list walks its own index (see above).
+WALK_ABOVE = 2000
 
 
-class ClipsMatchingAll(Expression):
-    """The ids of clips that match every term: the text conjunction, the `decided`
-    ids, and those of `checked` that match every term per clip.
+class ClipsMatchingAll(PerClip):
+    """Whether the clip matches every term: it is in the text conjunction, among the
+    `decided` ids, or among those of `checked` that match every term per clip.
 
-    Use as `pk__in=ClipsMatchingAll(terms, decided, checked)`.
+    Use as `queryset.filter(ClipsMatchingAll(terms, decided, checked, walk=...))`;
+    `walk`: the matches are many (see above).
     """
 
-    output_field = IntegerField()
+    output_field = BooleanField()
+    conditional = True
 
-    def __init__(self, terms, decided=(), checked=()):
-        super().__init__()
+    def __init__(self, terms, decided=(), checked=(), *, walk=False, clip=None):
+        super().__init__(clip)
         self.terms = terms
         self.decided = sorted(set(decided))
         self.checked = sorted(set(checked) - set(decided))
+        self.walk = walk
 
-    def as_sql(self, compiler, connection):
-        vendor = backend(connection)
+    def clip_sql(self, vendor, clip_sql):
         sql, params = vendor.text_conjunction_sql(self.terms)
         if self.decided:
             ids, ids_params = vendor.ids_sql(self.decided)
@@ -65,7 +75,7 @@ class ClipsMatchingAll(Expression):
             # The backends' own SQL; the terms and ids are parameters.
             sql += f" UNION SELECT value FROM ({ids}) AS checked WHERE {where}"  # noqa: S608
             params = [*params, *ids_params, *(p for _check, ps in checks for p in ps)]
-        return f"({vendor.id_set_sql(sql)})", params
+        return vendor.among_sql(clip_sql, vendor.id_set_sql(sql), self.walk), params
 
 
 def _off_text(term, using):
@@ -93,6 +103,25 @@ def _off_text(term, using):
     return cached_fragment(("off-text", using, term.text), read, OFF_TEXT_SECONDS)["found"]
 
 
+def _text_matches(terms, using):
+    """How many clips the text conjunction finds, counted up to WALK_ABOVE + 1 (the
+    index stops there), once per catalogue version."""
+    connection = connections[using]
+
+    def read():
+        sql, params = backend(connection).text_conjunction_sql(terms)
+        with connection.cursor() as cursor:
+            # The backend's own SQL; the terms are parameters.
+            cursor.execute(
+                f"SELECT count(*) FROM ({sql} LIMIT {WALK_ABOVE + 1}) AS matches",  # noqa: S608
+                params,
+            )
+            return cursor.fetchone()[0]
+
+    texts = tuple(sorted(term.text for term in terms))
+    return cached_fragment(("text-matches", using, texts), read, OFF_TEXT_SECONDS)
+
+
 def clips_matching_all(terms, using):
     """ClipsMatchingAll for the terms, or None if a term has too many clips that
     match it off text (_off_text())."""
@@ -104,4 +133,6 @@ def clips_matching_all(terms, using):
     candidates = {pk for f in found for pk in (*f["said"], *f["x"])}
     for f in found:
         candidates &= {*f["said"], *f["x"], *f["text"]}
-    return ClipsMatchingAll(terms, candidates, [pk for f in found for pk in f["rest"]])
+    rest = [pk for f in found for pk in f["rest"]]
+    walk = _text_matches(terms, using) > WALK_ABOVE
+    return ClipsMatchingAll(terms, candidates, rest, walk=walk)
