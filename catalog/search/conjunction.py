@@ -25,11 +25,12 @@ catalogue version, up to WALK_ABOVE.
 """
 
 from django.db import connections
-from django.db.models import BooleanField
+from django.db.models import Expression, F, IntegerField
+from django.db.models.lookups import In
 
 from catalog.versioning import cached_fragment
 
-from .backends import PerClip, backend
+from .backends import backend
 
 # A word with more clips than this that match it only by a tag and have no
 # transcript is searched the other way (search(): ClipMatches per clip of a list):
@@ -44,25 +45,23 @@ PER_CLIP = float("inf")
 WALK_ABOVE = 2000
 
 
-class ClipsMatchingAll(PerClip):
-    """Whether the clip matches every term: it is in the text conjunction, among the
-    `decided` ids, or among those of `checked` that match every term per clip.
+class ClipsMatchingAll(Expression):
+    """The ids of clips that match every term: the text conjunction, the `decided`
+    ids, and those of `checked` that match every term per clip.
 
-    Use as `queryset.filter(ClipsMatchingAll(terms, decided, checked, walk=...))`;
-    `walk`: the matches are many (see above).
+    Use as `pk__in=ClipsMatchingAll(terms, decided, checked)`, or in AmongMatches.
     """
 
-    output_field = BooleanField()
-    conditional = True
+    output_field = IntegerField()
 
-    def __init__(self, terms, decided=(), checked=(), *, walk=False, clip=None):
-        super().__init__(clip)
+    def __init__(self, terms, decided=(), checked=()):
+        super().__init__()
         self.terms = terms
         self.decided = sorted(set(decided))
         self.checked = sorted(set(checked) - set(decided))
-        self.walk = walk
 
-    def clip_sql(self, vendor, clip_sql):
+    def as_sql(self, compiler, connection):
+        vendor = backend(connection)
         sql, params = vendor.text_conjunction_sql(self.terms)
         if self.decided:
             ids, ids_params = vendor.ids_sql(self.decided)
@@ -75,7 +74,22 @@ class ClipsMatchingAll(PerClip):
             # The backends' own SQL; the terms and ids are parameters.
             sql += f" UNION SELECT value FROM ({ids}) AS checked WHERE {where}"  # noqa: S608
             params = [*params, *ids_params, *(p for _check, ps in checks for p in ps)]
-        return vendor.among_sql(clip_sql, vendor.id_set_sql(sql), self.walk), params
+        return f"({vendor.id_set_sql(sql)})", params
+
+
+class AmongMatches(In):
+    """`pk IN ClipsMatchingAll(...)`, walking the list's own index for many matches
+    (`walk`: the backend's among_sql())."""
+
+    def __init__(self, matches, *, walk):
+        super().__init__(F("pk"), matches)
+        self.walk = walk
+
+    def as_sql(self, compiler, connection):
+        clip_sql, clip_params = self.process_lhs(compiler, connection)
+        ids_sql, ids_params = self.process_rhs(compiler, connection)
+        sql = backend(connection).among_sql(clip_sql, ids_sql, self.walk)
+        return sql, [*clip_params, *ids_params]
 
 
 def _off_text(term, using):
@@ -123,8 +137,8 @@ def _text_matches(terms, using):
 
 
 def clips_matching_all(terms, using):
-    """ClipsMatchingAll for the terms, or None if a term has too many clips that
-    match it off text (_off_text())."""
+    """The condition that a clip matches every term (AmongMatches), or None if a term
+    has too many clips that match it off text (_off_text())."""
     found = [_off_text(term, using) for term in terms]
     if any(f is None for f in found):
         return None
@@ -135,4 +149,4 @@ def clips_matching_all(terms, using):
         candidates &= {*f["said"], *f["x"], *f["text"]}
     rest = [pk for f in found for pk in f["rest"]]
     walk = _text_matches(terms, using) > WALK_ABOVE
-    return ClipsMatchingAll(terms, candidates, rest, walk=walk)
+    return AmongMatches(ClipsMatchingAll(terms, candidates, rest), walk=walk)

@@ -309,9 +309,9 @@ def off_text_sql(term, limit):
 
 
 def among_sql(clip_id_sql, ids_sql, walk):
-    """SQL: is the clip among the ids of `ids_sql` (an array: id_set_sql())? The planner
+    """SQL: is the clip among the ids of `ids_sql` (in brackets: id_set_sql())? The planner
     picks its way by itself (`walk` is SQLite's)."""
-    return f"{clip_id_sql} IN ({ids_sql})"
+    return f"{clip_id_sql} IN {ids_sql}"
 
 
 def ids_sql(ids):

@@ -331,10 +331,11 @@ def id_set_sql(sql):
 
 
 def among_sql(clip_id_sql, ids_sql, walk):
-    """SQL: is the clip among the ids of `ids_sql`? Walking a list's own index when the
-    ids are many (`+` keeps SQLite from driving the query with them): sorting tens of
-    thousands of looked-up rows by date costs ten times more than a page's walk."""
-    return f"{'+' if walk else ''}{clip_id_sql} IN ({ids_sql})"
+    """SQL: is the clip among the ids of `ids_sql` (in brackets)? Walking a list's own
+    index when the ids are many (`+` keeps SQLite from driving the query with them):
+    sorting tens of thousands of looked-up rows by date costs ten times more than a
+    page's walk."""
+    return f"{'+' if walk else ''}{clip_id_sql} IN {ids_sql}"
 
 
 def ids_sql(ids):
