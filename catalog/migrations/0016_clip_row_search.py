@@ -19,11 +19,11 @@ def rebuild(apps, schema_editor):
     connection = schema_editor.connection
     if connection.vendor != "sqlite":
         return
-    from catalog.search import claim_index, moment_index, sqlite
+    from catalog.search import claim_index, moment_index, row_parts, sqlite
 
     sqlite.register_on(connection)
-    moments = sqlite.parts_sql("catalog_moment", moment_index.PART, "c.id")
-    claims = sqlite.parts_sql("catalog_claim", claim_index.PART, "c.id")
+    moments = row_parts.parts_sql("catalog_moment", moment_index.PART, "c.id")
+    claims = row_parts.parts_sql("catalog_claim", claim_index.PART, "c.id")
     with connection.cursor() as cursor:
         for triggers in (claim_index.SQLITE_TRIGGERS, moment_index.SQLITE_TRIGGERS):
             sqlite.drop_triggers(cursor, triggers)

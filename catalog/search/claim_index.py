@@ -13,7 +13,7 @@ language, so a change of that language re-indexes them (the triggers on
 catalog_clip here; before 0011 nothing did).
 """
 
-from . import moment_index, postgres, sqlite
+from . import moment_index, postgres, row_parts, sqlite
 from .postgres import RETRANSCRIBE
 
 TABLE = "catalog_claimsearch"
@@ -25,16 +25,16 @@ _SQLITE_VALUES = (
 )
 _SQLITE_INSERT = f"INSERT INTO {TABLE} (rowid, text, claimant, clip_id) "
 _INDEX_CLAIM = (
-    _SQLITE_INSERT + _SQLITE_VALUES.format(row="NEW", language=sqlite.language_sql("NEW")) + ";"
+    _SQLITE_INSERT + _SQLITE_VALUES.format(row="NEW", language=row_parts.language_sql("NEW")) + ";"
 )
 _UNINDEX = f"DELETE FROM {TABLE} WHERE rowid = OLD.id;"
 # Its clip's `claims` column: each claim's text and claimant.
 _PART = "newsclips_part({language}, {row}.text, {row}.claimant)"
-PART = _PART.format(row="r", language=sqlite.language_sql("r"))
+PART = _PART.format(row="r", language=row_parts.language_sql("r"))
 
 
 def _reread(clips):
-    return sqlite.reread_parts_sql("claims", clips, "catalog_claim", PART)
+    return row_parts.reread_parts_sql("claims", clips, "catalog_claim", PART)
 
 
 # The claims and moments of the clip that take its language, indexed again in the new one.
@@ -50,8 +50,8 @@ SQLITE_TRIGGERS = {
     "catalog_claim_search_insert": (
         "AFTER INSERT ON catalog_claim",
         _INDEX_CLAIM
-        + sqlite.append_part_sql(
-            "claims", "NEW.clip_id", _PART.format(row="NEW", language=sqlite.language_sql("NEW"))
+        + row_parts.append_part_sql(
+            "claims", "NEW.clip_id", _PART.format(row="NEW", language=row_parts.language_sql("NEW"))
         ),
     ),
     "catalog_claim_search_update": (
@@ -128,7 +128,7 @@ def install(connection):
             )
             for name in SQLITE_TRIGGERS:
                 cursor.execute(sqlite.trigger_sql(name, SQLITE_TRIGGERS, if_not_exists=True))
-            language = sqlite.language_sql("c")
+            language = row_parts.language_sql("c")
             cursor.execute(
                 _SQLITE_INSERT
                 + _SQLITE_VALUES.format(row="c", language=language)

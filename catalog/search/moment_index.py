@@ -13,24 +13,24 @@ Apart from catalog.search.sqlite/.postgres because migration 0002 installs
 those before catalog_moment exists.
 """
 
-from . import postgres, sqlite
+from . import postgres, row_parts, sqlite
 from .postgres import RETRANSCRIBE
 
 LEGACY_TABLE = "catalog_momentsearch"
 _TABLE = "catalog_moment"
-PART = f"newsclips_part({sqlite.language_sql('r')}, r.title, r.description)"
-_NEW_PART = f"newsclips_part({sqlite.language_sql('NEW')}, NEW.title, NEW.description)"
+PART = f"newsclips_part({row_parts.language_sql('r')}, r.title, r.description)"
+_NEW_PART = f"newsclips_part({row_parts.language_sql('NEW')}, NEW.title, NEW.description)"
 
 
 def reread_sql(clips):
     """SQL: the `moments` column of the clips `clips` (an SQL list or subquery) again."""
-    return sqlite.reread_parts_sql("moments", clips, _TABLE, PART)
+    return row_parts.reread_parts_sql("moments", clips, _TABLE, PART)
 
 
 SQLITE_TRIGGERS = {
     "catalog_moment_search_insert": (
         "AFTER INSERT ON catalog_moment",
-        sqlite.append_part_sql("moments", "NEW.clip_id", _NEW_PART),
+        row_parts.append_part_sql("moments", "NEW.clip_id", _NEW_PART),
     ),
     "catalog_moment_search_update": (
         "AFTER UPDATE OF title, description, language, clip_id ON catalog_moment",

@@ -7,12 +7,15 @@
   document does; and `transcribed`, a mark for the clips that have a transcript;
 - catalog_tagsearch (rowid = tag id): each tag once, so tagging a clip writes
   nothing to the index (clips are found through catalog_cliptag's tag index);
-- catalog_segmentsearch (rowid = segment id): one row per transcript segment. Not
+- catalog_segmentsearch (rowid = clip id * 2^32 + segment id, so that a hit's clip
+  is read from the index alone, not looked up: SEGMENT_ROWID; since migration 0016,
+  before it rowid = segment id): one row per transcript segment. Not
   in the clip's row: a segment added or removed would rewrite the whole row, so
   storing a transcript of a thousand segments would take seconds, not milliseconds
   (catalog.search.conjunction intersects the clips that have one apart).
 
-They hold stemmed words: the triggers call newsclips_index() and newsclips_part(),
+They hold stemmed words: the triggers call newsclips_index() and newsclips_part()
+(catalog.search.row_parts),
 Python functions every connection registers (catalog.apps), because FTS5 has no
 German stemmer and Python's sqlite3 cannot add a tokenizer. Writing to the
 catalogue from outside Django (the sqlite3 shell) therefore fails with "no such
@@ -28,6 +31,7 @@ import json
 
 from catalog.boilerplate_lines import strip_boilerplate
 
+from . import row_parts
 from .stemming import STEMMED_LANGUAGES, index_text
 
 TOKENIZE = "unicode61 remove_diacritics 2"
@@ -37,51 +41,15 @@ CLIP_COLUMNS = ("title", "channel", "description", "moments", "claims", "transcr
 TABLES = {
     "catalog_clipsearch": ", ".join(CLIP_COLUMNS),
     "catalog_tagsearch": ", ".join(TAG_COLUMNS),
-    "catalog_segmentsearch": "text, clip_id UNINDEXED",
+    "catalog_segmentsearch": "text",
 }
 # Weights of a hit in the relevance score; a hit elsewhere (channel, description,
 # claims, transcript) only decides between equal scores by date.
 TITLE, TAGS, MOMENTS = 10, 4, 2
 
-# The parts of a column (a clip's segments, moments or claims; a moment's title and
-# its description) are joined by a token FTS5 indexes and no query holds (a
-# private-use character: token text to unicode61, no word to stemming.WORD_RE), so
-# a phrase never spans two parts, as when each had a row of its own.
-SEPARATOR = " \ue000 "
-_SEPARATOR_SQL = "' ' || char(57344) || ' '"
 # `transcribed` of a clip that has a transcript: another such token, alone.
 _TRANSCRIBED_SQL = "char(57345)"
 TRANSCRIBED_MATCH = 'transcribed : "\ue001"'
-
-
-def language_sql(row):
-    """SQL: the language of a moment or claim `row`: its own, else its clip's."""
-    return (
-        f"coalesce(nullif({row}.language, ''), "
-        f"(SELECT language FROM catalog_clip WHERE id = {row}.clip_id))"
-    )
-
-
-def parts_sql(table, part, clip):
-    """SQL: a clip's parts joined: `part` of each row `r` of `table` whose clip is `clip`."""
-    return (
-        f"(SELECT group_concat(p, {_SEPARATOR_SQL}) FROM (SELECT {part} AS p "
-        f"FROM {table} r WHERE r.clip_id = {clip} ORDER BY r.id))"
-    )
-
-
-def append_part_sql(column, clip, part):
-    """SQL: one more part (a new row's) at the end of the clip's column."""
-    return (
-        f"UPDATE catalog_clipsearch SET {column} = CASE WHEN coalesce({column}, '') = '' "
-        f"THEN {part} ELSE {column} || {_SEPARATOR_SQL} || {part} END WHERE rowid = {clip};"
-    )
-
-
-def reread_parts_sql(column, clips, table, part):
-    """SQL: the column of the clips `clips` (an SQL list or subquery) again from `table`."""
-    value = parts_sql(table, part, "catalog_clipsearch.rowid")
-    return f"UPDATE catalog_clipsearch SET {column} = {value} WHERE rowid IN ({clips});"
 
 
 _CLIP_VALUES = """SELECT c.id, newsclips_index(c.title, c.language),
@@ -121,11 +89,15 @@ _BOILERPLATE_CHANGED = """UPDATE catalog_clipsearch SET description = newsclips_
     (SELECT description FROM catalog_clip WHERE id = catalog_clipsearch.rowid), {lines},
     (SELECT language FROM catalog_clip WHERE id = catalog_clipsearch.rowid))
 WHERE rowid IN (SELECT id FROM catalog_clip WHERE channel_id = {channel});"""
-_INDEX_SEGMENT = f"""INSERT INTO catalog_segmentsearch (rowid, text, clip_id)
-    VALUES (NEW.id, newsclips_index(NEW.text, NEW.language), NEW.clip_id);
+# A segment's row, and its clip's id from the row's (segment ids stay below 2^32).
+SEGMENT_ROWID = "(({segment}.clip_id << 32) + {segment}.id)"
+_CLIP_OF_SEGMENT = "(rowid >> 32)"
+_INDEX_SEGMENT = f"""INSERT INTO catalog_segmentsearch (rowid, text)
+    VALUES ({SEGMENT_ROWID.format(segment="NEW")}, newsclips_index(NEW.text, NEW.language));
 UPDATE catalog_clipsearch SET transcribed = {_TRANSCRIBED_SQL}
     WHERE rowid = NEW.clip_id AND transcribed IS NULL;"""
-_UNINDEX_SEGMENT = """DELETE FROM catalog_segmentsearch WHERE rowid = OLD.id;
+_UNINDEX_SEGMENT = f"""DELETE FROM catalog_segmentsearch
+    WHERE rowid = {SEGMENT_ROWID.format(segment="OLD")};
 UPDATE catalog_clipsearch SET transcribed = NULL WHERE rowid = OLD.clip_id
     AND NOT EXISTS (SELECT 1 FROM catalog_transcriptsegment WHERE clip_id = OLD.clip_id);"""
 
@@ -192,7 +164,7 @@ TRIGGERS = {
 def register_functions(dbapi_connection):
     """The Python functions the triggers call; on every new SQLite connection."""
     dbapi_connection.create_function("newsclips_index", 2, _index, deterministic=True)
-    dbapi_connection.create_function("newsclips_part", -1, _part, deterministic=True)
+    dbapi_connection.create_function("newsclips_part", -1, row_parts.part, deterministic=True)
     dbapi_connection.create_function("newsclips_description", 3, _description, deterministic=True)
 
 
@@ -204,11 +176,6 @@ def register_on(connection):
 
 def _index(text, language):
     return index_text(text or "", language or "")
-
-
-def _part(language, *texts):
-    """One part of a column: its texts (a moment's title and description) stemmed, apart."""
-    return SEPARATOR.join(index_text(text or "", language or "") for text in texts)
 
 
 def _description(description, stored_lines, language):
@@ -242,8 +209,9 @@ def install(cursor, parts=None):
         f"SELECT id, {_TAG_VALUES.format(slug='slug')} FROM catalog_tag"
     )
     cursor.execute(
-        "INSERT INTO catalog_segmentsearch (rowid, text, clip_id) "
-        "SELECT id, newsclips_index(text, language), clip_id FROM catalog_transcriptsegment"
+        f"INSERT INTO catalog_segmentsearch (rowid, text) "
+        f"SELECT {SEGMENT_ROWID.format(segment='s')}, newsclips_index(text, language) "
+        "FROM catalog_transcriptsegment s"
     )
 
 
@@ -292,7 +260,10 @@ _TAGGED = (
     "SELECT clip_id FROM catalog_cliptag WHERE tag_id IN "
     "(SELECT rowid FROM catalog_tagsearch WHERE catalog_tagsearch MATCH %s)"
 )
-_SAID = "SELECT clip_id FROM catalog_segmentsearch WHERE catalog_segmentsearch MATCH %s"
+_SAID = (
+    f"SELECT {_CLIP_OF_SEGMENT} AS clip_id FROM catalog_segmentsearch "
+    "WHERE catalog_segmentsearch MATCH %s"
+)
 
 
 def clips_matching_sql(term):
@@ -312,14 +283,16 @@ def off_text_sql(term, limit):
     'said': the clips whose transcript has the term; the clips that match it only by
     a tag, 'x' if the clip has a transcript, else 'rest'; and 'text': the clips with
     a transcript whose row holds it (FTS5 intersects the row's hits with the
-    `transcribed` mark: no list of the clips with a transcript is read)."""
+    `transcribed` mark: no list of the clips with a transcript is read). The row's
+    hits are read for the tags' clips only if the term has some (NOT IN, not EXCEPT)."""
     match = match_string([term])
     limit = int(limit)
     sql = (
         f"SELECT clip_id, 'said' FROM (SELECT DISTINCT clip_id FROM ({_SAID}) LIMIT {limit}) "
         "UNION ALL SELECT clip_id, CASE WHEN EXISTS (SELECT 1 FROM catalog_transcriptsegment s "
         f"WHERE s.clip_id = o.clip_id) THEN 'x' ELSE 'rest' END "
-        f"FROM ({_TAGGED} EXCEPT {_IN_TEXT} LIMIT {limit}) AS o "
+        f"FROM (SELECT DISTINCT clip_id FROM ({_TAGGED}) WHERE clip_id NOT IN ({_IN_TEXT}) "
+        f"LIMIT {limit}) AS o "
         f"UNION ALL SELECT rowid, 'text' FROM ({_IN_TEXT} LIMIT {limit})"
     )
     return sql, [match, match, match, f"({match}) AND {TRANSCRIBED_MATCH}"]
