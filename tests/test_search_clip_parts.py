@@ -111,8 +111,12 @@ def test_the_index_follows_every_change(clips):
     segment.save()
     assert found("bremen sturmflut") == set()
     assert found("bremen sonne") == {"Regen in Bremen"}
-    segment.delete()
+    segment.clip = bonn  # a segment moved to another clip
+    segment.save()
     assert found("bremen sonne") == set()
+    assert found("bonn sonne") == {"Debatte in Bonn"}
+    segment.delete()
+    assert found("bonn sonne") == set()
 
 
 def test_moments_and_claims_follow_their_clips_language(db):
