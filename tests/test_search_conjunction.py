@@ -3,8 +3,8 @@ finds the same clips, in the same order, as the per-clip plan it replaces, for e
 order and filter; and what it costs in queries.
 
 A small seeded corpus where each word may sit in a title, a description, a channel's
-name, a tag, a transcript or a moment, so that clips match a word in every way
-there is. Runs on SQLite and, under scripts/test-postgres, on PostgreSQL.
+name, a tag, a transcript, a moment or a claim, so that clips match a word in every
+way there is. Runs on SQLite and, under scripts/test-postgres, on PostgreSQL.
 """
 
 import random
@@ -14,7 +14,7 @@ from django.urls import reverse
 
 import catalog.search.conjunction
 from catalog.ingest import SegmentRecord, TranscriptRecord
-from catalog.models import Clip, Moment
+from catalog.models import Claim, Clip, Moment
 from catalog.search import by_relevance, search
 
 from .factories import make_clip
@@ -63,12 +63,22 @@ def corpus():
             Moment.objects.create(
                 clip=clip, kind="story", start=1, end=2, title=f"Teil {_some(rng, 1)}"
             )
+    # Claims on every seventh clip, from a generator of their own (the rest stays as it was).
+    claims = random.Random(16)  # noqa: S311
+    for clip in Clip.objects.order_by("pk")[::7]:
+        Claim.objects.create(
+            clip=clip, text=f"Angeblich {_some(claims)}", claimant=_some(claims, 1)
+        )
 
 
-@pytest.fixture
-def plans(monkeypatch):
+@pytest.fixture(params=["ids first", "index walk"])
+def plans(request, monkeypatch):
     """Run a function under the new plan and under the old one (no term may have
-    clips that match it off its text: every multi-word search takes the old way)."""
+    clips that match it off its text: every multi-word search takes the old way).
+    The new plan's matches drive the query, or a list walks its index and keeps them
+    (as for many matches: conjunction.WALK_ABOVE)."""
+    if request.param == "index walk":
+        monkeypatch.setattr(catalog.search.conjunction, "WALK_ABOVE", -1)
 
     def run(function):
         new = function()
@@ -116,7 +126,7 @@ def test_pages_list_the_same_clips_for_every_order_and_filter(
     assert any(new)
 
 
-def test_a_word_found_only_by_a_tag_transcript_or_moment_counts(db):
+def test_a_word_found_only_by_a_tag_transcript_moment_or_claim_counts(db):
     make_clip("Wahl in Kiel", tags=["Hafen"], language="de")
     spoken = make_clip(
         "Wahl in Bremen",
@@ -125,22 +135,26 @@ def test_a_word_found_only_by_a_tag_transcript_or_moment_counts(db):
     )
     told = make_clip("Wahl in Rostock", language="de")
     Moment.objects.create(clip=told, kind="story", start=1, end=2, title="Der Hafen")
+    claimed = make_clip("Wahl in Lübeck", language="de")
+    Claim.objects.create(clip=claimed, text="Der Hafen wächst")
     make_clip("Wahl in Bonn", language="de")
     make_clip("Hafen ohne Abstimmung", language="de")
     found = search(Clip.objects.all(), "wahl hafen").values_list("title", flat=True)
-    assert set(found) == {"Wahl in Kiel", "Wahl in Bremen", "Wahl in Rostock"}
+    assert set(found) == {"Wahl in Kiel", "Wahl in Bremen", "Wahl in Rostock", "Wahl in Lübeck"}
     assert spoken.pk in set(search(Clip.objects.all(), "bremen hafen").values_list("pk", flat=True))
 
 
 def test_queries_of_a_two_word_search(client, django_assert_num_queries, corpus):
     """The clips that match each word off their text are read once per catalogue
-    version (one query per word), the words' estimates once (one query for all, which
-    the relevance window's size needs), then kept: a page costs what a one-word page
-    does (test_search.test_search_page_query_count)."""
+    version (one query per word), and how many the words' conjunction finds (one
+    query), the words' estimates once (one query for all, which the relevance
+    window's size needs), then kept: a page costs what a one-word page
+    does (test_search.test_search_page_query_count), here with one query more: the
+    claims of a clip that only a claim explains (its snippet)."""
     url = reverse("catalog:clip_list")
     client.get(url, {"q": "zug", "warm": "1"})  # the language cache
-    with django_assert_num_queries(13 + 2 + 1):
+    with django_assert_num_queries(14 + 2 + 1 + 1):
         first = client.get(url, {"q": "hafen wahl"})
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         again = client.get(url, {"q": "hafen wahl", "other": "1"})  # facets counted again
     assert first.context["clips"] == again.context["clips"]

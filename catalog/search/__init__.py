@@ -16,7 +16,7 @@ from django.db.models import F, Q
 
 from catalog.models import ChannelBoilerplate, Claim, Clip, Moment, TranscriptSegment
 
-from . import claim_index, moment_index
+from . import claim_index
 from .backends import (
     COMMON_TERM_CLIPS,
     ClaimsMatching,
@@ -29,7 +29,12 @@ from .backends import (
 from .boilerplate import checks_deferred, clip_stored, detect_boilerplate
 from .conjunction import clips_matching_all
 from .query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
-from .snippets import attach_metadata_snippets, attach_moment_hits, attach_transcript_hits
+from .snippets import (
+    attach_claim_hits,
+    attach_metadata_snippets,
+    attach_moment_hits,
+    attach_transcript_hits,
+)
 
 __all__ = [
     "COMMON_RELEVANCE_WINDOW",
@@ -66,7 +71,6 @@ def after_bulk_load():
     with connection.cursor() as cursor:
         backend(connection).optimize(cursor)
         if connection.vendor == "sqlite":
-            moment_index.optimize(cursor)
             claim_index.optimize(cursor)
     return with_boilerplate
 
@@ -90,7 +94,7 @@ def search(queryset, q):
     # clips per page); the few that match a word otherwise are checked per clip.
     every = clips_matching_all(positive, queryset.db) if len(positive) > 1 else None
     if every is not None:
-        queryset = queryset.filter(pk__in=every)
+        queryset = queryset.filter(every)
     elif positive:
         # As Clip.objects.tagged() does for tags: the rarest term's matches drive
         # the query unless it is common; every other term is checked per clip.
@@ -151,9 +155,10 @@ def by_relevance(queryset, q):
 def attach_snippets(clips, q):
     """Give each clip of a result page its `search_snippet` and `transcript_hit` (or None).
 
-    At most three queries for the page, whatever its size: the channels'
-    boilerplate, then the moments and the transcripts of clips whose metadata
-    does not explain the match (a moment's hit first: an editor named it).
+    At most four queries for the page, whatever its size: the channels'
+    boilerplate, then the moments, the transcripts and the claims of clips whose
+    metadata does not explain the match (a moment's hit first: an editor named it;
+    a claim's last: it is often also said, and then the time is the better link).
     Returns the clips as a list.
     """
     clips = list(clips)
@@ -181,4 +186,12 @@ def attach_snippets(clips, q):
             .values_list("clip_id", "start", "language", "text", "kind")
         )
         attach_transcript_hits(unexplained, terms, segments)
+        unexplained = [clip for clip in unexplained if clip.transcript_hit is None]
+    if unexplained:
+        claims = (
+            Claim.objects.filter(clip__in=unexplained)
+            .order_by("clip_id", "id")
+            .values_list("clip_id", "id", "moment__start", "language", "text", "claimant")
+        )
+        attach_claim_hits(unexplained, terms, claims)
     return clips

@@ -3,7 +3,9 @@
 A claim is found by its text and its claimant: on the claims page, its feed and
 the API (search() of a Claim queryset), and its clip through it, as through a
 moment. SQLite: catalog_claimsearch (FTS5, rowid = claim id: text, claimant,
-clip_id) kept by triggers like the moments' index. PostgreSQL: catalog_claimsearch
+clip_id) for the claims, and the `claims` column of the clip's row in
+catalog_clipsearch (since migration 0016) for its clip, kept by the same
+triggers as the moments' column. PostgreSQL: catalog_claimsearch
 (one tsvector per claim, text at A, claimant at B; GIN), kept by triggers.
 
 A claim or moment without a language of its own is stemmed by its clip's
@@ -11,16 +13,10 @@ language, so a change of that language re-indexes them (the triggers on
 catalog_clip here; before 0011 nothing did).
 """
 
-from . import postgres, sqlite
-from .moment_index import SQLITE_TABLE as MOMENT_TABLE
+from . import moment_index, postgres, row_parts, sqlite
 from .postgres import RETRANSCRIBE
 
 TABLE = "catalog_claimsearch"
-_LANGUAGE = (
-    "coalesce(nullif({row}.language, ''), "
-    "(SELECT language FROM catalog_clip WHERE id = {row}.clip_id))"
-)
-
 # --- SQLite ------------------------------------------------------------------------
 
 _SQLITE_VALUES = (
@@ -28,28 +24,44 @@ _SQLITE_VALUES = (
     "newsclips_index({row}.claimant, {language}), {row}.clip_id"
 )
 _SQLITE_INSERT = f"INSERT INTO {TABLE} (rowid, text, claimant, clip_id) "
-_INDEX = (
-    _SQLITE_INSERT + _SQLITE_VALUES.format(row="NEW", language=_LANGUAGE.format(row="NEW")) + ";"
+_INDEX_CLAIM = (
+    _SQLITE_INSERT + _SQLITE_VALUES.format(row="NEW", language=row_parts.language_sql("NEW")) + ";"
 )
 _UNINDEX = f"DELETE FROM {TABLE} WHERE rowid = OLD.id;"
+# Its clip's `claims` column: each claim's text and claimant.
+_PART = "newsclips_part({language}, {row}.text, {row}.claimant)"
+PART = _PART.format(row="r", language=row_parts.language_sql("r"))
+
+
+def _reread(clips):
+    return row_parts.reread_parts_sql("claims", clips, "catalog_claim", PART)
+
+
 # The claims and moments of the clip that take its language, indexed again in the new one.
-_RESTEM = f"""DELETE FROM {TABLE} WHERE rowid IN
+_RESTEM = (
+    f"""DELETE FROM {TABLE} WHERE rowid IN
   (SELECT id FROM catalog_claim WHERE clip_id = NEW.id AND language = '');
 {_SQLITE_INSERT}{_SQLITE_VALUES.format(row="c", language="NEW.language")}
-  FROM catalog_claim c WHERE c.clip_id = NEW.id AND c.language = '';
-DELETE FROM {MOMENT_TABLE} WHERE rowid IN
-  (SELECT id FROM catalog_moment WHERE clip_id = NEW.id AND language = '');
-INSERT INTO {MOMENT_TABLE} (rowid, title, description, clip_id)
-  SELECT m.id, newsclips_index(m.title, NEW.language),
-         newsclips_index(m.description, NEW.language), m.clip_id
-  FROM catalog_moment m WHERE m.clip_id = NEW.id AND m.language = '';"""
+  FROM catalog_claim c WHERE c.clip_id = NEW.id AND c.language = '';"""
+    + _reread("NEW.id")
+    + moment_index.reread_sql("NEW.id")
+)
 SQLITE_TRIGGERS = {
-    "catalog_claim_search_insert": ("AFTER INSERT ON catalog_claim", _INDEX),
+    "catalog_claim_search_insert": (
+        "AFTER INSERT ON catalog_claim",
+        _INDEX_CLAIM
+        + row_parts.append_part_sql(
+            "claims", "NEW.clip_id", _PART.format(row="NEW", language=row_parts.language_sql("NEW"))
+        ),
+    ),
     "catalog_claim_search_update": (
         "AFTER UPDATE OF text, claimant, language, clip_id ON catalog_claim",
-        _UNINDEX + _INDEX,
+        _UNINDEX + _INDEX_CLAIM + _reread("OLD.clip_id, NEW.clip_id"),
     ),
-    "catalog_claim_search_delete": ("AFTER DELETE ON catalog_claim", _UNINDEX),
+    "catalog_claim_search_delete": (
+        "AFTER DELETE ON catalog_claim",
+        _UNINDEX + _reread("OLD.clip_id"),
+    ),
     "catalog_clip_language_restem": (
         "AFTER UPDATE OF language ON catalog_clip WHEN OLD.language IS NOT NEW.language",
         _RESTEM,
@@ -116,12 +128,13 @@ def install(connection):
             )
             for name in SQLITE_TRIGGERS:
                 cursor.execute(sqlite.trigger_sql(name, SQLITE_TRIGGERS, if_not_exists=True))
-            language = _LANGUAGE.format(row="c")
+            language = row_parts.language_sql("c")
             cursor.execute(
                 _SQLITE_INSERT
                 + _SQLITE_VALUES.format(row="c", language=language)
                 + " FROM catalog_claim c"
             )
+            cursor.execute(_reread("SELECT clip_id FROM catalog_claim"))
         else:
             cursor.execute(_FUNCTION)
             postgres.create_triggers(cursor, POSTGRES_TRIGGERS)
@@ -133,6 +146,10 @@ def uninstall(connection):
         if connection.vendor == "sqlite":
             sqlite.drop_triggers(cursor, SQLITE_TRIGGERS)
             cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+            cursor.execute(
+                "UPDATE catalog_clipsearch SET claims = NULL "
+                "WHERE rowid IN (SELECT clip_id FROM catalog_claim)"
+            )
             return
         postgres.drop_triggers(cursor, POSTGRES_TRIGGERS)
         cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")

@@ -3,39 +3,53 @@
 Checking each clip of a newest-first list for each word reads thousands of clips
 per page when the words are common and rare together (two words each in a tenth
 of the catalogue meet in a hundredth). Instead the index itself intersects: FTS5
-`a AND b` (SQLite) or tsquery `a && b` (PostgreSQL) gives the clips whose text
-holds every word. A clip may also match a word elsewhere: by a tag, and on SQLite
-by a transcript or moment (indexed apart; PostgreSQL's document holds those). Per
-word the clips it matches only there ("off text") are read once per catalogue
-version, with, on SQLite, the word's text matches among the clips that have a
-transcript or moment (`x`); a clip matches every word if its text holds them all,
-or if for each word it is in that word's off-text or `x` text matches: decided
-here for the clips that have a transcript or moment, checked per clip in SQL for
-the rest (only tags bring those, a few per word).
+`a AND b` (SQLite) or tsquery `a && b` (PostgreSQL) gives the clips whose indexed
+text holds every word: title, channel, description and moments, on SQLite claims
+too, on PostgreSQL transcripts too.
+
+A clip may also match a word elsewhere: by a tag, on SQLite by a transcript
+(indexed per segment: catalog.search.sqlite says why), on PostgreSQL by a claim.
+Per word these are read once per catalogue version: the clips whose transcript
+has it ("said"), the clips that match it only by a tag (with a transcript, "x",
+or without, "rest"), and, on SQLite, its text matches among the clips that have a
+transcript ("text"). A clip matches every word if its text holds them all, or if
+for each word it is in that word's said, x or text clips: decided here for the
+clips with a transcript (about one in twenty); the rest, which only tags bring
+(a few per word), are checked per clip in SQL.
+
+Many matches (two common words: tens of thousands of clips) are not looked up one
+by one to be sorted by date: SQLite then walks the list's own newest-first index
+and keeps the clips among them (a page needs a few hundred index entries, not tens
+of thousands of table rows). How many the index finds is counted once per
+catalogue version, up to WALK_ABOVE.
 """
 
 from django.db import connections
-from django.db.models import Expression, IntegerField
+from django.db.models import Expression, F, IntegerField
+from django.db.models.lookups import In
 
 from catalog.versioning import cached_fragment
 
 from .backends import backend
 
-# A word with more off-text clips than this outside the transcripts and moments
-# is searched the other way (search(): ClipMatches per clip of a list): each is
-# checked per clip in SQL. The reads stop at OFF_TEXT_ROWS rows.
+# A word with more clips than this that match it only by a tag and have no
+# transcript is searched the other way (search(): ClipMatches per clip of a list):
+# each is checked per clip in SQL. Each kind's read stops at OFF_TEXT_ROWS rows, and
+# a word that reaches it is searched the other way too.
 OFF_TEXT_LIMIT = 2000
 OFF_TEXT_ROWS = 200_000
 OFF_TEXT_SECONDS = 600
 # An estimate above every other: the backends' per-clip form of clip_matches_sql().
 PER_CLIP = float("inf")
+# With more text matches than this a list walks its own index (see above).
+WALK_ABOVE = 2000
 
 
 class ClipsMatchingAll(Expression):
     """The ids of clips that match every term: the text conjunction, the `decided`
     ids, and those of `checked` that match every term per clip.
 
-    Use as `pk__in=ClipsMatchingAll(terms, decided, checked)`.
+    Use as `pk__in=ClipsMatchingAll(terms, decided, checked)`, or in AmongMatches.
     """
 
     output_field = IntegerField()
@@ -63,10 +77,25 @@ class ClipsMatchingAll(Expression):
         return f"({vendor.id_set_sql(sql)})", params
 
 
+class AmongMatches(In):
+    """`pk IN ClipsMatchingAll(...)`, walking the list's own index for many matches
+    (`walk`: the backend's among_sql())."""
+
+    def __init__(self, matches, *, walk):
+        super().__init__(F("pk"), matches)
+        self.walk = walk
+
+    def as_sql(self, compiler, connection):
+        clip_sql, clip_params = self.process_lhs(compiler, connection)
+        ids_sql, ids_params = self.process_rhs(compiler, connection)
+        sql = backend(connection).among_sql(clip_sql, ids_sql, self.walk)
+        return sql, [*clip_params, *ids_params]
+
+
 def _off_text(term, using):
-    """The term's clips, read once per catalogue version: {"x": off text, with a
-    transcript or moment; "rest": off text, without (None if more than OFF_TEXT_LIMIT);
-    "text": in the text, with a transcript or moment}."""
+    """The term's clips off its text, read once per catalogue version: {kind: ids} for
+    the kinds said, x, rest and text, or None if rest has more than OFF_TEXT_LIMIT
+    or a kind reached OFF_TEXT_ROWS."""
     connection = connections[using]
 
     def read():
@@ -74,25 +103,50 @@ def _off_text(term, using):
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        found = {"x": [], "rest": [], "text": []}
+        found = {"said": [], "x": [], "rest": [], "text": []}
         for pk, kind in rows:
             found[kind].append(pk)
-        if len(found["rest"]) > OFF_TEXT_LIMIT or len(rows) - len(found["text"]) >= OFF_TEXT_ROWS:
-            found["rest"] = None
-        return found
+        complete = (
+            len(found["rest"]) <= OFF_TEXT_LIMIT
+            and all(len(ids) < OFF_TEXT_ROWS for ids in (found["said"], found["text"]))
+            and len(found["x"]) + len(found["rest"]) < OFF_TEXT_ROWS
+        )
+        # In a dict: the cache keeps no None.
+        return {"found": found if complete else None}
 
-    return cached_fragment(("off-text", using, term.text), read, OFF_TEXT_SECONDS)
+    return cached_fragment(("off-text", using, term.text), read, OFF_TEXT_SECONDS)["found"]
+
+
+def _text_matches(terms, using):
+    """How many clips the text conjunction finds, counted up to WALK_ABOVE + 1 (the
+    index stops there), once per catalogue version."""
+    connection = connections[using]
+
+    def read():
+        sql, params = backend(connection).text_conjunction_sql(terms)
+        with connection.cursor() as cursor:
+            # The backend's own SQL; the terms are parameters.
+            cursor.execute(
+                f"SELECT count(*) FROM ({sql} LIMIT {WALK_ABOVE + 1}) AS matches",  # noqa: S608
+                params,
+            )
+            return cursor.fetchone()[0]
+
+    texts = tuple(sorted(term.text for term in terms))
+    return cached_fragment(("text-matches", using, texts), read, OFF_TEXT_SECONDS)
 
 
 def clips_matching_all(terms, using):
-    """ClipsMatchingAll for the terms, or None if a term has too many clips that
-    match it off text outside the transcripts and moments (OFF_TEXT_LIMIT)."""
+    """The condition that a clip matches every term (AmongMatches), or None if a term
+    has too many clips that match it off text (_off_text())."""
     found = [_off_text(term, using) for term in terms]
-    if any(f["rest"] is None for f in found):
+    if any(f is None for f in found):
         return None
-    # A clip with a transcript or moment that matches a word off text: its text
-    # matches of every other word are known, so it is decided here.
-    candidates = {pk for f in found for pk in f["x"]}
+    # A clip with a transcript that matches a word off text: its matches of every
+    # other word are known (said, x or text), so it is decided here.
+    candidates = {pk for f in found for pk in (*f["said"], *f["x"])}
     for f in found:
-        candidates &= {*f["x"], *f["text"]}
-    return ClipsMatchingAll(terms, candidates, [pk for f in found for pk in f["rest"]])
+        candidates &= {*f["said"], *f["x"], *f["text"]}
+    rest = [pk for f in found for pk in f["rest"]]
+    walk = _text_matches(terms, using) > WALK_ABOVE
+    return AmongMatches(ClipsMatchingAll(terms, candidates, rest), walk=walk)

@@ -1,35 +1,42 @@
 """Moments in the full-text index, installed by migration 0009_moments.
 
-SQLite: catalog_momentsearch (FTS5, rowid = moment id: title, description,
-clip_id), kept by triggers like catalog_segmentsearch, and searched beside it
-(catalog.search.sqlite). PostgreSQL: the moments' titles and descriptions join
-the clip's `transcript` tsvector at weight B (after the title, A; before the
-description, C, and what is said, D), so the one GIN index finds them and
-ts_rank weighs them; their triggers re-read the clip's part as transcript
-segments' do.
+SQLite: a clip's moments' titles and descriptions are the `moments` column of its
+row in catalog_clipsearch (catalog.search.sqlite; since migration 0016, before it
+they had an FTS5 table of their own, catalog_momentsearch), kept by triggers,
+stemmed by the moment's language or else its clip's.
+PostgreSQL: the moments' titles and descriptions join the clip's `transcript`
+tsvector at weight B (after the title, A; before the description, C, and what is
+said, D), so the one GIN index finds them and ts_rank weighs them; their triggers
+re-read the clip's part as transcript segments' do.
 
 Apart from catalog.search.sqlite/.postgres because migration 0002 installs
 those before catalog_moment exists.
 """
 
-from . import postgres, sqlite
+from . import postgres, row_parts, sqlite
 from .postgres import RETRANSCRIBE
 
-SQLITE_TABLE = "catalog_momentsearch"
-_LANGUAGE = (
-    "coalesce(nullif(NEW.language, ''), (SELECT language FROM catalog_clip WHERE id = NEW.clip_id))"
-)
-_INDEX = f"""INSERT INTO {SQLITE_TABLE} (rowid, title, description, clip_id)
-    VALUES (NEW.id, newsclips_index(NEW.title, {_LANGUAGE}),
-            newsclips_index(NEW.description, {_LANGUAGE}), NEW.clip_id);"""
-_UNINDEX = f"DELETE FROM {SQLITE_TABLE} WHERE rowid = OLD.id;"
+LEGACY_TABLE = "catalog_momentsearch"
+_TABLE = "catalog_moment"
+PART = f"newsclips_part({row_parts.language_sql('r')}, r.title, r.description)"
+_NEW_PART = f"newsclips_part({row_parts.language_sql('NEW')}, NEW.title, NEW.description)"
+
+
+def reread_sql(clips):
+    """SQL: the `moments` column of the clips `clips` (an SQL list or subquery) again."""
+    return row_parts.reread_parts_sql("moments", clips, _TABLE, PART)
+
+
 SQLITE_TRIGGERS = {
-    "catalog_moment_search_insert": ("AFTER INSERT ON catalog_moment", _INDEX),
+    "catalog_moment_search_insert": (
+        "AFTER INSERT ON catalog_moment",
+        row_parts.append_part_sql("moments", "NEW.clip_id", _NEW_PART),
+    ),
     "catalog_moment_search_update": (
         "AFTER UPDATE OF title, description, language, clip_id ON catalog_moment",
-        _UNINDEX + _INDEX,
+        reread_sql("OLD.clip_id, NEW.clip_id"),
     ),
-    "catalog_moment_search_delete": ("AFTER DELETE ON catalog_moment", _UNINDEX),
+    "catalog_moment_search_delete": ("AFTER DELETE ON catalog_moment", reread_sql("OLD.clip_id")),
 }
 
 # PostgreSQL: the clip's transcript part (as migration 0002 defines it), and its moments.
@@ -68,19 +75,9 @@ def install(connection):
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             sqlite.register_on(connection)
-            cursor.execute(
-                f"CREATE VIRTUAL TABLE {SQLITE_TABLE} USING fts5(title, description, "
-                f"clip_id UNINDEXED, tokenize = '{sqlite.TOKENIZE}')"
-            )
             for name in SQLITE_TRIGGERS:
                 cursor.execute(sqlite.trigger_sql(name, SQLITE_TRIGGERS))
-            cursor.execute(
-                f"INSERT INTO {SQLITE_TABLE} (rowid, title, description, clip_id) "
-                "SELECT m.id, newsclips_index(m.title, coalesce(nullif(m.language, ''), "
-                "c.language)), newsclips_index(m.description, coalesce(nullif(m.language, ''), "
-                "c.language)), m.clip_id "
-                "FROM catalog_moment m JOIN catalog_clip c ON c.id = m.clip_id"
-            )
+            cursor.execute(reread_sql("SELECT clip_id FROM catalog_moment"))
         else:
             cursor.execute(_TRANSCRIPT.format(moments=_MOMENTS))
             postgres.create_triggers(cursor, POSTGRES_TRIGGERS)
@@ -91,7 +88,11 @@ def uninstall(connection):
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             sqlite.drop_triggers(cursor, SQLITE_TRIGGERS)
-            cursor.execute(f"DROP TABLE IF EXISTS {SQLITE_TABLE}")
+            cursor.execute(f"DROP TABLE IF EXISTS {LEGACY_TABLE}")
+            cursor.execute(
+                "UPDATE catalog_clipsearch SET moments = NULL "
+                "WHERE rowid IN (SELECT clip_id FROM catalog_moment)"
+            )
         else:
             postgres.drop_triggers(cursor, POSTGRES_TRIGGERS)
             cursor.execute(_TRANSCRIPT.format(moments=""))
@@ -100,9 +101,4 @@ def uninstall(connection):
 
 def ensure_triggers(cursor):
     """Re-create triggers a later migration dropped (SQLite rebuilds a table to alter it)."""
-    sqlite.ensure_triggers(cursor, SQLITE_TABLE, SQLITE_TRIGGERS)
-
-
-def optimize(cursor):
-    """After a bulk load (SQLite): one segment for the moments' index too."""
-    cursor.execute(f"INSERT INTO {SQLITE_TABLE} ({SQLITE_TABLE}) VALUES ('optimize')")
+    sqlite.ensure_triggers(cursor, "catalog_clipsearch", SQLITE_TRIGGERS)

@@ -308,6 +308,12 @@ def off_text_sql(term, limit):
     return sql, params * 3
 
 
+def among_sql(clip_id_sql, ids_sql, walk):
+    """SQL: is the clip among the ids of `ids_sql` (in brackets: id_set_sql())? The planner
+    picks its way by itself (`walk` is SQLite's)."""
+    return f"{clip_id_sql} IN {ids_sql}"
+
+
 def ids_sql(ids):
     """SQL (and params) for a list of ids as rows of one column `value`."""
     return "SELECT value FROM unnest(%s::bigint[]) AS value", [[int(pk) for pk in ids]]

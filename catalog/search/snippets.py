@@ -40,6 +40,14 @@ class MomentHit(TranscriptHit):
     moment_title: str = ""
 
 
+@dataclass
+class ClaimHit(TranscriptHit):
+    """A hit in a claim's text or claimant: the card links to the claim on the clip page,
+    at its moment's time when it has one (`start` None: it has none)."""
+
+    anchor: str = ""
+
+
 def _hits(text, stems, language):
     return [m.span() for m in WORD_RE.finditer(text) if stem(m.group(), language) in stems]
 
@@ -132,3 +140,18 @@ def attach_moment_hits(clips, terms, moments):
         )
         if pieces:
             clip.transcript_hit = MomentHit(pieces, start, language, moment_title=title)
+
+
+def attach_claim_hits(clips, terms, claims):
+    """The first claim with a hit per clip, as its `transcript_hit`; `claims`: (clip_id,
+    claim id, its moment's start or None, language, text, claimant), in id order."""
+    stems = set().union(*(term.stems for term in terms))
+    by_id = {clip.pk: clip for clip in clips}
+    for clip_id, claim_id, start, language, text, claimant in claims:
+        clip = by_id.get(clip_id)
+        if clip is None or clip.transcript_hit is not None:
+            continue
+        language = language or clip.language
+        pieces = highlight(text, stems, language) or highlight(claimant, stems, language)
+        if pieces:
+            clip.transcript_hit = ClaimHit(pieces, start, language, anchor=f"claim-{claim_id}")

@@ -1,64 +1,79 @@
 """SQLite: FTS5 tables kept in sync by triggers.
 
-- catalog_clipsearch (rowid = clip id): title, channel name, description minus
-  channel boilerplate; written when a clip is stored, changed or its channel renamed;
+- catalog_clipsearch (rowid = clip id): a clip's one row: title, channel name,
+  description minus channel boilerplate, and since migration 0016 the text of its
+  moments and claims (columns `moments`, `claims`), so that one FTS5 `a AND b`
+  query finds the clips that hold several words in any of those, as PostgreSQL's
+  document does; and `transcribed`, a mark for the clips that have a transcript;
 - catalog_tagsearch (rowid = tag id): each tag once, so tagging a clip writes
   nothing to the index (clips are found through catalog_cliptag's tag index);
-- catalog_segmentsearch (rowid = segment id): one row per transcript segment.
+- catalog_segmentsearch (rowid = clip id * 2^32 + segment id, so that a hit's clip
+  is read from the index alone, not looked up: SEGMENT_ROWID; since migration 0016,
+  before it rowid = segment id): one row per transcript segment. Not
+  in the clip's row: a segment added or removed would rewrite the whole row, so
+  storing a transcript of a thousand segments would take seconds, not milliseconds
+  (catalog.search.conjunction intersects the clips that have one apart).
 
-They hold stemmed words: the triggers call newsclips_index(), a Python function
-every connection registers (catalog.apps), because FTS5 has no German stemmer
-and Python's sqlite3 cannot add a tokenizer. Writing to the catalogue from
-outside Django (the sqlite3 shell) therefore fails with "no such function"
-instead of leaving the index stale.
+They hold stemmed words: the triggers call newsclips_index() and newsclips_part()
+(catalog.search.row_parts),
+Python functions every connection registers (catalog.apps), because FTS5 has no
+German stemmer and Python's sqlite3 cannot add a tokenizer. Writing to the
+catalogue from outside Django (the sqlite3 shell) therefore fails with "no such
+function" instead of leaving the index stale.
 
 Rows are written once and rarely rewritten: FTS5 merges its segments as it goes
 (`optimize()` merges them all after a bulk load), and a fragmented index makes
-every lookup slower.
+every lookup slower. A new moment or claim appends its part to its clip's column;
+an edit or a deletion re-reads the column from its table (a clip has a few).
 """
 
 import json
 
 from catalog.boilerplate_lines import strip_boilerplate
 
+from . import row_parts
 from .stemming import STEMMED_LANGUAGES, index_text
 
 TOKENIZE = "unicode61 remove_diacritics 2"
 # A tag has no language: it is indexed plain and by every stemmer.
 TAG_COLUMNS = ("plain", *STEMMED_LANGUAGES)
+CLIP_COLUMNS = ("title", "channel", "description", "moments", "claims", "transcribed")
 TABLES = {
-    "catalog_clipsearch": "title, channel, description",
+    "catalog_clipsearch": ", ".join(CLIP_COLUMNS),
     "catalog_tagsearch": ", ".join(TAG_COLUMNS),
-    "catalog_segmentsearch": "text, clip_id UNINDEXED",
+    "catalog_segmentsearch": "text",
 }
 # Weights of a hit in the relevance score; a hit elsewhere (channel, description,
-# transcript) only decides between equal scores by date.
+# claims, transcript) only decides between equal scores by date.
 TITLE, TAGS, MOMENTS = 10, 4, 2
-# Moments' and claims' own indexes (catalog.search.moment_index, .claim_index),
-# searched as transcripts are.
-_MOMENT_HITS = "SELECT clip_id FROM catalog_momentsearch WHERE catalog_momentsearch MATCH %s"
-_CLAIM_HITS = "SELECT clip_id FROM catalog_claimsearch WHERE catalog_claimsearch MATCH %s"
 
-# Re-index whole clips: {where} picks them from catalog_clip c.
-_REINDEX = (
-    "DELETE FROM catalog_clipsearch WHERE rowid IN (SELECT c.id FROM catalog_clip c WHERE {where})",
-    """INSERT INTO catalog_clipsearch (rowid, title, channel, description)
-SELECT c.id, newsclips_index(c.title, c.language),
+# `transcribed` of a clip that has a transcript: another such token, alone.
+_TRANSCRIBED_SQL = "char(57345)"
+TRANSCRIBED_MATCH = 'transcribed : "\ue001"'
+
+
+_CLIP_VALUES = """SELECT c.id, newsclips_index(c.title, c.language),
        newsclips_index(coalesce(ch.name, ''), c.language),
-       newsclips_description(c.description, bp.lines, c.language)
+       newsclips_description(c.description, bp.lines, c.language){parts}
 FROM catalog_clip c
 LEFT JOIN catalog_channel ch ON ch.id = c.channel_id
 LEFT JOIN catalog_channelboilerplate bp ON bp.channel_id = c.channel_id
-WHERE {where}""",
-)
+WHERE {where}"""
 
 
-def _reindex_statements(where):
-    return [statement.format(where=where) for statement in _REINDEX]
-
-
-def _reindex(where):
-    return "".join(f"{statement};" for statement in _reindex_statements(where))
+def fill_sql(where, parts=None):
+    """SQL: index the clips that `where` picks from catalog_clip c, replacing their rows;
+    `parts`: column -> SQL of its text for clip c.id (a new clip has none)."""
+    parts = parts or {}
+    columns = ", ".join(["rowid", "title", "channel", "description", *parts])
+    values = _CLIP_VALUES.format(
+        parts="".join(f",\n       {sql}" for sql in parts.values()), where=where
+    )
+    return [
+        "DELETE FROM catalog_clipsearch WHERE rowid IN "
+        f"(SELECT c.id FROM catalog_clip c WHERE {where})",
+        f"INSERT INTO catalog_clipsearch ({columns})\n{values}",
+    ]
 
 
 _TAG_VALUES = ", ".join(
@@ -69,22 +84,39 @@ _INDEX_TAG = (
     f"INSERT INTO catalog_tagsearch (rowid, {', '.join(TAG_COLUMNS)}) "
     f"VALUES (NEW.id, {_TAG_VALUES.format(slug='NEW.slug')});"
 )
-_INDEX_SEGMENT = """INSERT INTO catalog_segmentsearch (rowid, text, clip_id)
-    VALUES (NEW.id, newsclips_index(NEW.text, NEW.language), NEW.clip_id);"""
 
 _BOILERPLATE_CHANGED = """UPDATE catalog_clipsearch SET description = newsclips_description(
     (SELECT description FROM catalog_clip WHERE id = catalog_clipsearch.rowid), {lines},
     (SELECT language FROM catalog_clip WHERE id = catalog_clipsearch.rowid))
 WHERE rowid IN (SELECT id FROM catalog_clip WHERE channel_id = {channel});"""
+# A segment's row, and its clip's id from the row's (segment ids stay below 2^32).
+SEGMENT_ROWID = "(({segment}.clip_id << 32) + {segment}.id)"
+_CLIP_OF_SEGMENT = "(rowid >> 32)"
+_INDEX_SEGMENT = f"""INSERT INTO catalog_segmentsearch (rowid, text)
+    VALUES ({SEGMENT_ROWID.format(segment="NEW")}, newsclips_index(NEW.text, NEW.language));
+UPDATE catalog_clipsearch SET transcribed = {_TRANSCRIBED_SQL}
+    WHERE rowid = NEW.clip_id AND transcribed IS NULL;"""
+_UNINDEX_SEGMENT = f"""DELETE FROM catalog_segmentsearch
+    WHERE rowid = {SEGMENT_ROWID.format(segment="OLD")};
+UPDATE catalog_clipsearch SET transcribed = NULL WHERE rowid = OLD.clip_id
+    AND NOT EXISTS (SELECT 1 FROM catalog_transcriptsegment WHERE clip_id = OLD.clip_id);"""
 
 TRIGGERS = {
     "catalog_clip_search_insert": (
         "AFTER INSERT ON catalog_clip",
-        _reindex("c.id = NEW.id"),
+        "".join(f"{statement};" for statement in fill_sql("c.id = NEW.id")),
     ),
+    # Its moments and claims follow a change of language by their own triggers
+    # (catalog.search.claim_index); its segments have a language of their own.
     "catalog_clip_search_update": (
         "AFTER UPDATE OF title, description, language, channel_id ON catalog_clip",
-        _reindex("c.id = NEW.id"),
+        """UPDATE catalog_clipsearch SET title = newsclips_index(NEW.title, NEW.language),
+          channel = newsclips_index(coalesce(
+            (SELECT name FROM catalog_channel WHERE id = NEW.channel_id), ''), NEW.language),
+          description = newsclips_description(NEW.description,
+            (SELECT lines FROM catalog_channelboilerplate WHERE channel_id = NEW.channel_id),
+            NEW.language)
+        WHERE rowid = NEW.id;""",
     ),
     "catalog_clip_search_delete": (
         "AFTER DELETE ON catalog_clip",
@@ -120,11 +152,11 @@ TRIGGERS = {
     "catalog_segment_search_insert": ("AFTER INSERT ON catalog_transcriptsegment", _INDEX_SEGMENT),
     "catalog_segment_search_update": (
         "AFTER UPDATE OF text, language, clip_id ON catalog_transcriptsegment",
-        "DELETE FROM catalog_segmentsearch WHERE rowid = OLD.id;" + _INDEX_SEGMENT,
+        _UNINDEX_SEGMENT + _INDEX_SEGMENT,
     ),
     "catalog_segment_search_delete": (
         "AFTER DELETE ON catalog_transcriptsegment",
-        "DELETE FROM catalog_segmentsearch WHERE rowid = OLD.id;",
+        _UNINDEX_SEGMENT,
     ),
 }
 
@@ -132,6 +164,7 @@ TRIGGERS = {
 def register_functions(dbapi_connection):
     """The Python functions the triggers call; on every new SQLite connection."""
     dbapi_connection.create_function("newsclips_index", 2, _index, deterministic=True)
+    dbapi_connection.create_function("newsclips_part", -1, row_parts.part, deterministic=True)
     dbapi_connection.create_function("newsclips_description", 3, _description, deterministic=True)
 
 
@@ -156,23 +189,29 @@ def trigger_sql(name, triggers=TRIGGERS, if_not_exists=False):
     return f"CREATE TRIGGER {guard}{name} {when} BEGIN {body} END"
 
 
-def install(cursor):
+def install(cursor, parts=None):
+    """The tables, their triggers, and what is already catalogued (a no-op on a fresh
+    database); `parts`: the moments' and claims' columns' SQL once those tables exist."""
     for table, columns in TABLES.items():
         cursor.execute(
             f"CREATE VIRTUAL TABLE {table} USING fts5({columns}, tokenize = '{TOKENIZE}')"
         )
     for name in TRIGGERS:
         cursor.execute(trigger_sql(name))
-    # What is already catalogued (a no-op on a fresh database).
-    for statement in _reindex_statements("1"):
+    transcribed = (
+        f"CASE WHEN EXISTS (SELECT 1 FROM catalog_transcriptsegment WHERE clip_id = c.id) "
+        f"THEN {_TRANSCRIBED_SQL} END"
+    )
+    for statement in fill_sql("1", {**(parts or {}), "transcribed": transcribed}):
         cursor.execute(statement)
     cursor.execute(
         f"INSERT INTO catalog_tagsearch (rowid, {', '.join(TAG_COLUMNS)}) "
         f"SELECT id, {_TAG_VALUES.format(slug='slug')} FROM catalog_tag"
     )
     cursor.execute(
-        "INSERT INTO catalog_segmentsearch (rowid, text, clip_id) "
-        "SELECT id, newsclips_index(text, language), clip_id FROM catalog_transcriptsegment"
+        f"INSERT INTO catalog_segmentsearch (rowid, text) "
+        f"SELECT {SEGMENT_ROWID.format(segment='s')}, newsclips_index(text, language) "
+        "FROM catalog_transcriptsegment s"
     )
 
 
@@ -216,56 +255,47 @@ def match_string(terms):
     return " OR ".join(_quoted(variant) for term in terms for variant in term.variants)
 
 
+_IN_TEXT = "SELECT rowid FROM catalog_clipsearch WHERE catalog_clipsearch MATCH %s"
 _TAGGED = (
     "SELECT clip_id FROM catalog_cliptag WHERE tag_id IN "
     "(SELECT rowid FROM catalog_tagsearch WHERE catalog_tagsearch MATCH %s)"
+)
+_SAID = (
+    f"SELECT {_CLIP_OF_SEGMENT} AS clip_id FROM catalog_segmentsearch "
+    "WHERE catalog_segmentsearch MATCH %s"
 )
 
 
 def clips_matching_sql(term):
     """SQL (and params) for the ids of clips where the term occurs, anywhere."""
-    match = match_string([term])
-    sql = (
-        "SELECT rowid FROM catalog_clipsearch WHERE catalog_clipsearch MATCH %s "
-        f"UNION {_TAGGED} "
-        "UNION SELECT clip_id FROM catalog_segmentsearch WHERE catalog_segmentsearch MATCH %s "
-        f"UNION {_MOMENT_HITS} UNION {_CLAIM_HITS}"
-    )
-    return sql, [match] * 5
+    return f"{_IN_TEXT} UNION {_TAGGED} UNION {_SAID}", [match_string([term])] * 3
 
 
 def text_conjunction_sql(terms):
-    """SQL (and params) for the ids of clips whose own text (title, channel,
-    description) holds every term: one FTS5 query, its AND done by the index."""
+    """SQL (and params) for the ids of clips whose row (their own text, moments and
+    claims) holds every term: one FTS5 query, its AND done by the index."""
     match = " AND ".join(f"({match_string([term])})" for term in terms)
-    return "SELECT rowid FROM catalog_clipsearch WHERE catalog_clipsearch MATCH %s", [match]
-
-
-# The clips with a transcript, a moment or a claim: their words are indexed apart.
-_SPOKEN = (
-    "SELECT clip_id FROM catalog_transcriptsegment UNION SELECT clip_id FROM catalog_moment "
-    "UNION SELECT clip_id FROM catalog_claim"
-)
+    return _IN_TEXT, [match]
 
 
 def off_text_sql(term, limit):
-    """SQL (and params) for rows (clip id, kind): up to `limit` clips that match the
-    term only elsewhere than in their own text (by a tag, a transcript, a moment or a
-    claim), 'x' if the clip has a transcript, moment or claim, else 'rest'; and 'text':
-    the clips with a transcript, moment or claim whose text holds the term."""
+    """SQL (and params) for rows (clip id, kind), each kind up to `limit` rows:
+    'said': the clips whose transcript has the term; the clips that match it only by
+    a tag, 'x' if the clip has a transcript, else 'rest'; and 'text': the clips with
+    a transcript whose row holds it (FTS5 intersects the row's hits with the
+    `transcribed` mark: no list of the clips with a transcript is read). The row's
+    hits are read for the tags' clips only if the term has some (NOT IN, not EXCEPT)."""
     match = match_string([term])
+    limit = int(limit)
     sql = (
-        f"WITH x AS MATERIALIZED ({_SPOKEN}) "
-        "SELECT clip_id, CASE WHEN clip_id IN x THEN 'x' ELSE 'rest' END FROM ("
-        f"{_TAGGED} "
-        "UNION SELECT clip_id FROM catalog_segmentsearch WHERE catalog_segmentsearch MATCH %s "
-        f"UNION {_MOMENT_HITS} UNION {_CLAIM_HITS} "
-        "EXCEPT SELECT rowid FROM catalog_clipsearch WHERE catalog_clipsearch MATCH %s "
-        f"LIMIT {int(limit)}) "
-        "UNION ALL SELECT rowid, 'text' FROM catalog_clipsearch WHERE catalog_clipsearch "
-        "MATCH %s AND rowid IN x"
+        f"SELECT clip_id, 'said' FROM (SELECT DISTINCT clip_id FROM ({_SAID}) LIMIT {limit}) "
+        "UNION ALL SELECT clip_id, CASE WHEN EXISTS (SELECT 1 FROM catalog_transcriptsegment s "
+        f"WHERE s.clip_id = o.clip_id) THEN 'x' ELSE 'rest' END "
+        f"FROM (SELECT DISTINCT clip_id FROM ({_TAGGED}) WHERE clip_id NOT IN ({_IN_TEXT}) "
+        f"LIMIT {limit}) AS o "
+        f"UNION ALL SELECT rowid, 'text' FROM ({_IN_TEXT} LIMIT {limit})"
     )
-    return sql, [match] * 6
+    return sql, [match, match, match, f"({match}) AND {TRANSCRIBED_MATCH}"]
 
 
 def id_set_sql(sql):
@@ -273,44 +303,44 @@ def id_set_sql(sql):
     return sql
 
 
+def among_sql(clip_id_sql, ids_sql, walk):
+    """SQL: is the clip among the ids of `ids_sql` (in brackets)? Walking a list's own
+    index when the ids are many (`+` keeps SQLite from driving the query with them):
+    sorting tens of thousands of looked-up rows by date costs ten times more than a
+    page's walk."""
+    return f"{'+' if walk else ''}{clip_id_sql} IN {ids_sql}"
+
+
 def ids_sql(ids):
     """SQL (and params) for a list of ids as rows of one column `value`."""
     return "SELECT value FROM json_each(%s)", [json.dumps([int(pk) for pk in ids])]
 
 
-# Above this many clips a term's metadata hits are looked up per clip (rowid =):
-# reading them all into a lookup table costs more than the rows a page walks.
+# Above this many clips a term's hits are looked up per clip (rowid =): reading them
+# all into a lookup table costs more than the rows a page walks.
 VERY_COMMON = 50_000
 
 
-def clip_matches_sql(term, clip_id_sql, estimate):
-    """SQL (and params): does the clip match the term? For a common term.
+def _in_row(clip_id_sql, per_clip):
+    """SQL: is the clip among the rows a MATCH (a parameter) finds? Looked up per clip,
+    or against the matches read once (`+` keeps SQLite from driving the query with
+    them, so it walks the list's own index)."""
+    if per_clip:
+        return f"EXISTS ({_IN_TEXT} AND rowid = {clip_id_sql})"
+    return f"+{clip_id_sql} IN ({_IN_TEXT})"
 
-    The title/description hits are read once into a lookup table (`+` keeps
-    SQLite from driving the query with them, so it walks the list's own index),
-    or for a very common term looked up per clip; the transcript hits (few) are
-    read once; the tags are checked per clip on catalog_cliptag's index.
-    """
-    match = match_string([term])
-    if estimate > VERY_COMMON:
-        clip = (
-            f"EXISTS (SELECT 1 FROM catalog_clipsearch WHERE catalog_clipsearch MATCH %s "
-            f"AND rowid = {clip_id_sql})"
-        )
-    else:
-        clip = (
-            f"+{clip_id_sql} IN (SELECT rowid FROM catalog_clipsearch WHERE catalog_clipsearch "
-            "MATCH %s)"
-        )
-    # The cheapest check first: a clip that carries one of the term's tags is done.
+
+def clip_matches_sql(term, clip_id_sql, estimate):
+    """SQL (and params): does the clip match the term? For a common term: its row's
+    hits read once, or for a very common term looked up per clip; its tags checked
+    per clip on catalog_cliptag's index, the cheapest check, first; its transcript
+    hits (few) read once."""
     sql = (
         f"(EXISTS (SELECT 1 FROM catalog_cliptag t WHERE t.clip_id = {clip_id_sql} "
         f"AND t.tag_id IN (SELECT rowid FROM catalog_tagsearch WHERE catalog_tagsearch MATCH %s)) "
-        f"OR {clip} OR +{clip_id_sql} IN (SELECT clip_id FROM catalog_segmentsearch WHERE "
-        f"catalog_segmentsearch MATCH %s) OR +{clip_id_sql} IN ({_MOMENT_HITS}) "
-        f"OR +{clip_id_sql} IN ({_CLAIM_HITS}))"
+        f"OR {_in_row(clip_id_sql, estimate > VERY_COMMON)} OR +{clip_id_sql} IN ({_SAID}))"
     )
-    return sql, [match] * 5
+    return sql, [match_string([term])] * 3
 
 
 def matches_estimate(cursor, terms, limit=VERY_COMMON):
@@ -327,29 +357,20 @@ def matches_estimate(cursor, terms, limit=VERY_COMMON):
 
 
 def rank_sql(terms, clip_id_sql, common):
-    """A relevance score for the clip: a hit in the title, a hit in a tag.
+    """A relevance score for the clip: a hit in its title, in a tag, in a moment.
 
-    The title hits are read once (a lookup per ranked clip costs more, above all
-    for phrases) unless the words are common: then their hits are many and the
-    ranked clips few (COMMON_RELEVANCE_WINDOW), and one lookup per clip is less.
-    The tags are looked up per clip. Not bm25(): it counts each phrase's matches
-    over the whole table, again for every ranked row.
+    The title's and moments' hits are read once (a lookup per ranked clip costs
+    more, above all for phrases) unless the words are common: then their hits are
+    many and the ranked clips few (COMMON_RELEVANCE_WINDOW), and one lookup per
+    clip is less. The tags are looked up per clip. Not bm25(): it counts each
+    phrase's matches over the whole table, again for every ranked row.
     """
     match = f"({match_string(terms)})"
-    if common:
-        title = (
-            f"coalesce((SELECT {TITLE} FROM catalog_clipsearch WHERE catalog_clipsearch "
-            f"MATCH %s AND rowid = {clip_id_sql}), 0)"
-        )
-    else:
-        title = (
-            f"(CASE WHEN +{clip_id_sql} IN (SELECT rowid FROM catalog_clipsearch WHERE "
-            f"catalog_clipsearch MATCH %s) THEN {TITLE} ELSE 0 END)"
-        )
+    hit = _in_row(clip_id_sql, common)
     sql = (
-        f"({title} + (CASE WHEN EXISTS (SELECT 1 FROM catalog_cliptag t "
-        f"WHERE t.clip_id = {clip_id_sql} AND t.tag_id IN (SELECT rowid FROM catalog_tagsearch "
-        f"WHERE catalog_tagsearch MATCH %s)) THEN {TAGS} ELSE 0 END) "
-        f"+ (CASE WHEN +{clip_id_sql} IN ({_MOMENT_HITS}) THEN {MOMENTS} ELSE 0 END))"
+        f"((CASE WHEN {hit} THEN {TITLE} ELSE 0 END) + (CASE WHEN EXISTS (SELECT 1 "
+        f"FROM catalog_cliptag t WHERE t.clip_id = {clip_id_sql} AND t.tag_id IN (SELECT rowid "
+        f"FROM catalog_tagsearch WHERE catalog_tagsearch MATCH %s)) THEN {TAGS} ELSE 0 END) "
+        f"+ (CASE WHEN {hit} THEN {MOMENTS} ELSE 0 END))"
     )
-    return sql, [f"title : {match}", match, match]
+    return sql, [f"title : {match}", match, f"moments : {match}"]

@@ -2,6 +2,7 @@
 found by the one search(), filtered by ClaimFilter, as a feed, in the sitemap, cached by ETag."""
 
 import html
+import re
 from datetime import date
 
 import feedparser
@@ -84,6 +85,23 @@ def test_the_page_lists_claims_newest_first_with_rating_organisation_clip_and_mo
     assert f'id="claim-{renten.pk}"' in clip_page
     # In the site's navigation.
     assert f'href="{reverse("catalog:claim_list")}" aria-current="page"' in html
+
+
+def test_the_german_page_links_to_german_pages(client, claims, settings):
+    """Every link of /de/claims/ keeps the /de/ prefix, also when the page in the default
+    language (no prefix) was built and kept first."""
+    settings.NEWSCLIPS_PAGE_CACHE = True
+    client.get(reverse("catalog:claim_list"))
+    html = client.get("/de/claims/").content.decode()
+    renten, budget = claims["renten"], claims["budget"]
+    assert f'href="/de/clips/{renten.clip_id}/?t=462#claim-{renten.pk}"' in html
+    assert f'href="/de/clips/{budget.clip_id}/#claim-{budget.pk}"' in html
+    assert f'href="/de/clips/{renten.clip_id}/"' in html
+    assert 'href="/de/channels/kanal-eins/"' in html
+    links = re.findall(r'href="(/[^"]*)"', html)
+    assert [link for link in links if not link.startswith(("/de/", "/static/"))] == [
+        "/en/claims/"  # the language switch
+    ]
 
 
 def test_claims_are_found_by_the_one_search_stemmed_and_by_claimant(client, claims):
