@@ -68,10 +68,17 @@ def corpus():
 @pytest.fixture
 def plans(monkeypatch):
     """Run a function under the new plan and under the old one (no term may have
-    clips that match it off its text: every multi-word search takes the old way)."""
+    clips that match it off its text: every multi-word search takes the old way).
+    The new plan runs twice: as the words' estimates choose it, and with every word
+    taken as common (PostgreSQL then walks a page's list testing each clip against
+    the matches: dense_conjunction_sql); both must give what the old one gives."""
 
     def run(function):
         new = function()
+        with monkeypatch.context() as patch:
+            patch.setattr(catalog.search.conjunction, "COMMON_TERM_CLIPS", -1)
+            dense = function()
+        assert dense == new
         with monkeypatch.context() as patch:
             patch.setattr(catalog.search.conjunction, "OFF_TEXT_LIMIT", -1)
             old = function()

@@ -90,7 +90,7 @@ def search(queryset, q):
     # clips per page); the few that match a word otherwise are checked per clip.
     every = clips_matching_all(positive, queryset.db) if len(positive) > 1 else None
     if every is not None:
-        queryset = queryset.filter(pk__in=every)
+        queryset = queryset.filter(every)
     elif positive:
         # As Clip.objects.tagged() does for tags: the rarest term's matches drive
         # the query unless it is common; every other term is checked per clip.

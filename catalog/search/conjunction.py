@@ -15,11 +15,11 @@ the rest (only tags bring those, a few per word).
 """
 
 from django.db import connections
-from django.db.models import Expression, IntegerField
+from django.db.models import BooleanField
 
 from catalog.versioning import cached_fragment
 
-from .backends import backend
+from .backends import COMMON_TERM_CLIPS, PerClip, backend, matches_estimate
 
 # A word with more off-text clips than this outside the transcripts and moments
 # is searched the other way (search(): ClipMatches per clip of a list): each is
@@ -31,36 +31,54 @@ OFF_TEXT_SECONDS = 600
 PER_CLIP = float("inf")
 
 
-class ClipsMatchingAll(Expression):
-    """The ids of clips that match every term: the text conjunction, the `decided`
-    ids, and those of `checked` that match every term per clip.
+class ClipsMatchingAll(PerClip):
+    """Whether the clip matches every term: it is in the text conjunction, the
+    `decided` ids, or those of `checked` that match every term per clip.
 
-    Use as `pk__in=ClipsMatchingAll(terms, decided, checked)`.
+    Use as a filter: `queryset.filter(ClipsMatchingAll(terms, decided, checked))`.
+    `dense`: every term is common, so they likely share many clips; in a page of an
+    ordered list (ORDER BY and LIMIT), a backend with a form for that (PostgreSQL:
+    dense_conjunction_sql) tests the list's clips in order against the matches, and
+    stops when the page is full, instead of fetching every match. Any other read
+    (counts, the facets' samples) fetches the matches.
     """
 
-    output_field = IntegerField()
+    output_field = BooleanField()
+    conditional = True
 
-    def __init__(self, terms, decided=(), checked=()):
-        super().__init__()
+    def __init__(self, terms, decided=(), checked=(), *, dense=False, clip=None):
+        super().__init__(clip)
         self.terms = terms
         self.decided = sorted(set(decided))
         self.checked = sorted(set(checked) - set(decided))
+        self.dense = dense
 
     def as_sql(self, compiler, connection):
-        vendor = backend(connection)
-        sql, params = vendor.text_conjunction_sql(self.terms)
+        query = compiler.query
+        if self.dense and not (query.order_by and query.high_mark is not None):
+            fetched = self.copy()
+            fetched.dense = False
+            return fetched.as_sql(compiler, connection)
+        return super().as_sql(compiler, connection)
+
+    def clip_sql(self, vendor, clip_sql):
+        text, text_params = vendor.text_conjunction_sql(self.terms)
+        others, params = [], []
         if self.decided:
-            ids, ids_params = vendor.ids_sql(self.decided)
-            sql += f" UNION {ids}"
-            params = [*params, *ids_params]
+            ids, params = vendor.ids_sql(self.decided)
+            others.append(ids)
         if self.checked:
             ids, ids_params = vendor.ids_sql(self.checked)
             checks = [vendor.clip_matches_sql(term, "value", PER_CLIP) for term in self.terms]
             where = " AND ".join(check for check, _params in checks)
             # The backends' own SQL; the terms and ids are parameters.
-            sql += f" UNION SELECT value FROM ({ids}) AS checked WHERE {where}"  # noqa: S608
+            others.append(f"SELECT value FROM ({ids}) AS checked WHERE {where}")  # noqa: S608
             params = [*params, *ids_params, *(p for _check, ps in checks for p in ps)]
-        return f"({vendor.id_set_sql(sql)})", params
+        if self.dense:
+            others = " UNION ".join(others)
+            return vendor.dense_conjunction_sql(clip_sql, text, text_params, others, params)
+        sql = " UNION ".join([text, *others])
+        return f"{clip_sql} IN ({vendor.id_set_sql(sql)})", [*text_params, *params]
 
 
 def _off_text(term, using):
@@ -95,4 +113,9 @@ def clips_matching_all(terms, using):
     candidates = {pk for f in found for pk in f["x"]}
     for f in found:
         candidates &= {*f["x"], *f["text"]}
-    return ClipsMatchingAll(terms, candidates, [pk for f in found for pk in f["rest"]])
+    # Only a backend with a dense form asks (one query for all the words, kept).
+    dense = hasattr(backend(connections[using]), "dense_conjunction_sql") and (
+        min(matches_estimate(terms, using)) > COMMON_TERM_CLIPS
+    )
+    rest = [pk for f in found for pk in f["rest"]]
+    return ClipsMatchingAll(terms, candidates, rest, dense=dense)

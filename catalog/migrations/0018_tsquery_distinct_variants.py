@@ -1,0 +1,37 @@
+"""PostgreSQL: a term's tsquery holds each distinct stemming variant once
+(catalog.search.postgres.TSQUERY_FUNCTION). It finds the same clips and ranks them
+the same; the planner's estimates and the GIN scan no longer count a word three
+times. Nothing to do on SQLite.
+"""
+
+from django.db import migrations
+
+# The definition this migration replaces, for migrating back.
+PREVIOUS = r"""
+CREATE OR REPLACE FUNCTION newsclips_tsquery(words text) RETURNS tsquery
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT phraseto_tsquery('simple', words) || phraseto_tsquery('newsclips_german', words)
+      || phraseto_tsquery('newsclips_english', words)
+$$;
+"""
+
+
+def forwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        # Imported when the operation runs (see 0002_fulltext).
+        from catalog.search.postgres import TSQUERY_FUNCTION
+
+        schema_editor.execute(TSQUERY_FUNCTION)
+
+
+def backwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(PREVIOUS)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("catalog", "0015_media_analysis"),
+    ]
+
+    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
