@@ -61,9 +61,8 @@ $$;
 
 # A term's tsquery: its words as a phrase under each stemming, each distinct variant
 # once. `'berlin' | 'berlin' | 'berlin'` finds what 'berlin' does, but the planner
-# counts it three times (two common words at 1 M clips: 100,715 clips estimated,
-# 15,977 found; it then walked the newest-first index testing each clip) and the
-# GIN scan took 44 ms instead of 15. One expression (no FROM), so that PostgreSQL
+# counted it thrice (two common words at 1 M clips: 100,715 clips estimated, 15,977
+# found) and so did the GIN scan (44 ms, now 15). One expression (no FROM): PostgreSQL
 # inlines the function and folds it for a constant term, as the planner needs.
 _SIMPLE, _GERMAN, _ENGLISH = (
     f"phraseto_tsquery('{config}', words)"
@@ -296,12 +295,10 @@ def text_conjunction_sql(terms):
 
 def id_set_sql(sql):
     """The ids of `sql` for `id IN (...)`, read once into an array: the planner then
-    looks each clip up and sorts them, work in proportion to the matches. Otherwise
-    it overestimates how many clips the words share (each word's three stemmer
-    variants count as three) and walks the newest-first index testing every clip's
-    document: 12,000 clips for the relevance window of two common words at 1 M clips,
-    55,000 for three, and a whole channel for the facets' exact count of a filtered
-    list (catalog.search.conjunction)."""
+    looks each clip up, work in proportion to the matches, instead of walking the
+    newest-first index testing every clip's document (12,000 clips for the relevance
+    window of two common words at 1 M clips, a whole channel for the facets' exact
+    count). Pages of common words: dense_conjunction_sql (catalog.search.conjunction)."""
     return f"SELECT unnest(ARRAY({sql}))"
 
 
@@ -395,14 +392,13 @@ def rank_sql(terms, clip_id_sql, common):
 
 def dense_conjunction_sql(clip_sql, text_sql, text_params, others_sql, others_params):
     """SQL (and params): is the clip in the text conjunction or among the others (the
-    clips decided or checked apart; may be '')? For terms that are each common.
+    clips decided or checked apart; may be '')? For a page of terms each common.
 
-    Under OR each IN stays a hashed subplan, read once: the list is walked by its
-    own index (newest first, a channel's) and each clip looked up in the hash until
-    the page is full. Two common words at 1 M clips (16,000 matches): the 200 newest
-    in ~40 ms, where reading them into an array (id_set_sql) then looks up every
-    match for its date (150 ms). For a sparse conjunction the walk would read the
-    whole list: hence only for common terms (catalog.search.conjunction).
+    Under OR each IN stays a hashed subplan, read once: the list is walked by its own
+    index (newest first, a channel's) and each clip looked up in the hash until the
+    page is full. Two common words at 1 M clips (16,000 matches): the 200 newest in
+    ~40 ms; read into an array (id_set_sql), every match is looked up for its date
+    (150 ms). A sparse conjunction would walk the whole list, hence common terms only.
     """
     if not others_sql:  # the OR is what keeps the planner from a join
         others_sql, others_params = ids_sql([])
