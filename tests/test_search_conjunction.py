@@ -10,6 +10,7 @@ way there is. Runs on SQLite and, under scripts/test-postgres, on PostgreSQL.
 import random
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 import catalog.search.conjunction
@@ -76,12 +77,19 @@ def plans(request, monkeypatch):
     """Run a function under the new plan and under the old one (no term may have
     clips that match it off its text: every multi-word search takes the old way).
     The new plan's matches drive the query, or a list walks its index and keeps them
-    (as for many matches: conjunction.WALK_ABOVE)."""
+    (as for many matches: conjunction.WALK_ABOVE). On PostgreSQL the new plan also runs
+    with every word taken as common (a page's list is walked testing each clip against
+    the matches: dense_conjunction_sql); all must give what the old one gives."""
     if request.param == "index walk":
         monkeypatch.setattr(catalog.search.conjunction, "WALK_ABOVE", -1)
 
     def run(function):
         new = function()
+        if connection.vendor == "postgresql":
+            with monkeypatch.context() as patch:
+                patch.setattr(catalog.search.conjunction, "COMMON_TERM_CLIPS", -1)
+                dense = function()
+            assert dense == new
         with monkeypatch.context() as patch:
             patch.setattr(catalog.search.conjunction, "OFF_TEXT_LIMIT", -1)
             old = function()

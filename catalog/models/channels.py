@@ -3,6 +3,7 @@ the database keeps."""
 
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from catalog.links import detail_url
@@ -41,6 +42,9 @@ class Channel(models.Model):
         indexes = [
             # The channel index and the sitemap: biggest channels first, empty ones skipped.
             models.Index(F("clip_count").desc(), "name", name="channel_by_use_idx"),
+            # The channel filter takes a slug or a typed name (name__iexact: UPPER() on
+            # PostgreSQL): without it each filtered list page read the whole table.
+            models.Index(Upper("name"), name="channel_name_upper_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

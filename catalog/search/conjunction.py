@@ -21,16 +21,17 @@ Many matches (two common words: tens of thousands of clips) are not looked up on
 by one to be sorted by date: SQLite then walks the list's own newest-first index
 and keeps the clips among them (a page needs a few hundred index entries, not tens
 of thousands of table rows). How many the index finds is counted once per
-catalogue version, up to WALK_ABOVE.
+catalogue version, up to WALK_ABOVE. PostgreSQL, for words that are each common,
+keeps the matches in a hash and walks the list's index against it
+(dense_conjunction_sql).
 """
 
 from django.db import connections
-from django.db.models import Expression, F, IntegerField
-from django.db.models.lookups import In
+from django.db.models import BooleanField
 
 from catalog.versioning import cached_fragment
 
-from .backends import backend
+from .backends import COMMON_TERM_CLIPS, PerClip, backend, matches_estimate
 
 # A word with more clips than this that match it only by a tag and have no
 # transcript is searched the other way (search(): ClipMatches per clip of a list):
@@ -45,51 +46,57 @@ PER_CLIP = float("inf")
 WALK_ABOVE = 2000
 
 
-class ClipsMatchingAll(Expression):
-    """The ids of clips that match every term: the text conjunction, the `decided`
-    ids, and those of `checked` that match every term per clip.
+class ClipsMatchingAll(PerClip):
+    """Whether the clip matches every term: it is in the text conjunction, the
+    `decided` ids, or those of `checked` that match every term per clip.
 
-    Use as `pk__in=ClipsMatchingAll(terms, decided, checked)`, or in AmongMatches.
+    Use as a filter: `queryset.filter(ClipsMatchingAll(terms, decided, checked))`.
+    `walk`: the text conjunction is large, so a list walks its own index and keeps
+    the clips among the matches (the backend's among_sql(): SQLite's choice).
+    `dense`: every term is common, so they likely share many clips; in a page of an
+    ordered list (ORDER BY and LIMIT), a backend with a form for that (PostgreSQL:
+    dense_conjunction_sql) tests the list's clips in order against the matches, and
+    stops when the page is full, instead of fetching every match. Any other read
+    (counts, the facets' samples) fetches the matches.
     """
 
-    output_field = IntegerField()
+    output_field = BooleanField()
+    conditional = True
 
-    def __init__(self, terms, decided=(), checked=()):
-        super().__init__()
+    def __init__(self, terms, decided=(), checked=(), *, walk=False, dense=False, clip=None):
+        super().__init__(clip)
         self.terms = terms
         self.decided = sorted(set(decided))
         self.checked = sorted(set(checked) - set(decided))
+        self.walk = walk
+        self.dense = dense
 
     def as_sql(self, compiler, connection):
-        vendor = backend(connection)
-        sql, params = vendor.text_conjunction_sql(self.terms)
+        query = compiler.query
+        if self.dense and not (query.order_by and query.high_mark is not None):
+            fetched = self.copy()
+            fetched.dense = False
+            return fetched.as_sql(compiler, connection)
+        return super().as_sql(compiler, connection)
+
+    def clip_sql(self, vendor, clip_sql):
+        text, text_params = vendor.text_conjunction_sql(self.terms)
+        others, params = [], []
         if self.decided:
-            ids, ids_params = vendor.ids_sql(self.decided)
-            sql += f" UNION {ids}"
-            params = [*params, *ids_params]
+            ids, params = vendor.ids_sql(self.decided)
+            others.append(ids)
         if self.checked:
             ids, ids_params = vendor.ids_sql(self.checked)
             checks = [vendor.clip_matches_sql(term, "value", PER_CLIP) for term in self.terms]
             where = " AND ".join(check for check, _params in checks)
             # The backends' own SQL; the terms and ids are parameters.
-            sql += f" UNION SELECT value FROM ({ids}) AS checked WHERE {where}"  # noqa: S608
+            others.append(f"SELECT value FROM ({ids}) AS checked WHERE {where}")  # noqa: S608
             params = [*params, *ids_params, *(p for _check, ps in checks for p in ps)]
-        return f"({vendor.id_set_sql(sql)})", params
-
-
-class AmongMatches(In):
-    """`pk IN ClipsMatchingAll(...)`, walking the list's own index for many matches
-    (`walk`: the backend's among_sql())."""
-
-    def __init__(self, matches, *, walk):
-        super().__init__(F("pk"), matches)
-        self.walk = walk
-
-    def as_sql(self, compiler, connection):
-        clip_sql, clip_params = self.process_lhs(compiler, connection)
-        ids_sql, ids_params = self.process_rhs(compiler, connection)
-        sql = backend(connection).among_sql(clip_sql, ids_sql, self.walk)
-        return sql, [*clip_params, *ids_params]
+        if self.dense:
+            others = " UNION ".join(others)
+            return vendor.dense_conjunction_sql(clip_sql, text, text_params, others, params)
+        ids = f"({vendor.id_set_sql(' UNION '.join([text, *others]))})"
+        return vendor.among_sql(clip_sql, ids, self.walk), [*text_params, *params]
 
 
 def _off_text(term, using):
@@ -137,8 +144,8 @@ def _text_matches(terms, using):
 
 
 def clips_matching_all(terms, using):
-    """The condition that a clip matches every term (AmongMatches), or None if a term
-    has too many clips that match it off text (_off_text())."""
+    """The condition that a clip matches every term (ClipsMatchingAll), or None if a
+    term has too many clips that match it off text (_off_text())."""
     found = [_off_text(term, using) for term in terms]
     if any(f is None for f in found):
         return None
@@ -149,4 +156,8 @@ def clips_matching_all(terms, using):
         candidates &= {*f["said"], *f["x"], *f["text"]}
     rest = [pk for f in found for pk in f["rest"]]
     walk = _text_matches(terms, using) > WALK_ABOVE
-    return AmongMatches(ClipsMatchingAll(terms, candidates, rest), walk=walk)
+    # Only a backend with a dense form asks (one query for all the words, kept).
+    dense = hasattr(backend(connections[using]), "dense_conjunction_sql") and (
+        min(matches_estimate(terms, using)) > COMMON_TERM_CLIPS
+    )
+    return ClipsMatchingAll(terms, candidates, rest, walk=walk, dense=dense)
