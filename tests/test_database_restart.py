@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .processes import ROOT, free_port, get, production_env, wait_for
+from .deployed import ROOT, free_port, get, production_env, wait_for
 
 PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), None)
 

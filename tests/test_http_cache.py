@@ -17,7 +17,7 @@ from catalog.models import CatalogueVersion, Clip, Tag
 from newsclips.warmup import warm_up_code, warm_up_requests
 
 from .factories import make_clip
-from .processes import free_port, manage, production_env
+from .deployed import free_port, manage, production_env
 
 pytestmark = pytest.mark.django_db
 # PostgreSQL raises the catalogue version when a transaction commits: tests of a

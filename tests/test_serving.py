@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from newsclips.logs import JsonFormatter
 
-from .processes import ROOT, free_port, get, production_env, wait_for
+from .deployed import ROOT, free_port, get, production_env, wait_for
 
 BIN = Path(sys.executable).parent
 

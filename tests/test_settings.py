@@ -2,7 +2,7 @@
 
 import pytest
 
-from .processes import manage, production_env
+from .deployed import manage, production_env
 
 pytestmark = pytest.mark.server
 

@@ -1,12 +1,21 @@
 """One number that changes whenever anything a public page shows changes."""
 
-from django.db import models
+from django.db import connections, models
 
 
 class CatalogueVersionQuerySet(models.QuerySet):
     def current(self):
-        """The catalogue's version now; 0 for a catalogue nothing was written to yet."""
-        return next(iter(self.filter(pk=1).values_list("version", flat=True)), 0)
+        """The catalogue's version now; 0 for a catalogue nothing was written to yet.
+
+        Read on every public request, a 304 included, where building the ORM query
+        cost four times the read itself: one fixed statement instead.
+        """
+        table = self.model._meta.db_table
+        with connections[self.db].cursor() as cursor:
+            # A fixed statement: the table name is the model's own.
+            cursor.execute(f"SELECT version FROM {table} WHERE id = 1")  # noqa: S608
+            row = cursor.fetchone()
+        return row[0] if row else 0
 
 
 class CatalogueVersion(models.Model):
