@@ -15,12 +15,15 @@ mid-way, and the new number becomes visible together with the data it stands for
 """
 
 import hashlib
+import threading
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
 
+from cachetools import LRUCache
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpResponse
 from django.middleware.csp import get_nonce
 
@@ -217,6 +220,45 @@ def cached_fragments(parts_list, compute, timeout):
 # crowding the cache's entries out.
 PAGE_SECONDS = 600
 PAGE_MAX_BYTES = 512 * 1024
+# In front of a shared cache (NEWSCLIPS_CACHE_URL), each process keeps the pages
+# it served last too: a key names its catalogue version, so a copy can never be
+# stale, and a repeat then costs no round trip and no unpickling of the page
+# (Redis: 3-4 ms of CPU per kept page, against 2.2-2.8 from memory; bench/README.md).
+LOCAL_PAGE_BYTES = 32 * 1024 * 1024
+_local_pages = LRUCache(LOCAL_PAGE_BYTES, getsizeof=lambda kept: len(kept[0]) + 1024)
+_local_lock = threading.Lock()  # gunicorn's threads share the process's pages
+
+
+def _shared_cache():
+    """Is the default cache another process's (else the local layer would hold
+    every page twice)?"""
+    return not isinstance(caches["default"], LocMemCache)
+
+
+def forget_local_pages():
+    """Drop this process's copies (a test's fresh database starts its versions again)."""
+    with _local_lock:
+        _local_pages.clear()
+
+
+def _kept_page(key):
+    if _shared_cache():
+        with _local_lock:
+            kept = _local_pages.get(key)
+        if kept is not None:
+            return kept
+    kept = cache.get(key)
+    if kept is not None and _shared_cache():
+        with _local_lock:
+            _local_pages[key] = kept
+    return kept
+
+
+def _keep_page(key, kept):
+    cache.set(key, kept, PAGE_SECONDS)
+    if _shared_cache():
+        with _local_lock:
+            _local_pages[key] = kept
 
 
 def cached_page(view):
@@ -237,7 +279,7 @@ def cached_page(view):
         if etag is None or not settings.NEWSCLIPS_PAGE_CACHE:
             return view(request, *args, **kwargs)
         key = _fragment_key(("page", etag, request.get_full_path()))
-        kept = cache.get(key)
+        kept = _kept_page(key)
         if kept is not None:
             content, headers = kept
             return HttpResponse(content, headers=headers)
@@ -249,7 +291,7 @@ def cached_page(view):
             and not get_nonce(request)
             and len(response.content) <= PAGE_MAX_BYTES
         ):
-            cache.set(key, (response.content, dict(response.items())), PAGE_SECONDS)
+            _keep_page(key, (response.content, dict(response.items())))
         return response
 
     return wrapper

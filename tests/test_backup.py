@@ -8,8 +8,8 @@ from django.db import connection
 
 from catalog.search.sqlite import register_functions
 
-from .factories import make_clip
 from .deployed import manage, production_env
+from .factories import make_clip
 
 INSERT_TAG = (
     "INSERT INTO catalog_tag (name, slug, clip_count, created_at) VALUES (?, ?, 0, '2024-01-01')"

@@ -16,8 +16,8 @@ from django.urls import reverse
 from catalog.models import CatalogueVersion, Clip, Tag
 from newsclips.warmup import warm_up_code, warm_up_requests
 
-from .factories import make_clip
 from .deployed import free_port, manage, production_env
+from .factories import make_clip
 
 pytestmark = pytest.mark.django_db
 # PostgreSQL raises the catalogue version when a transaction commits: tests of a

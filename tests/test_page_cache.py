@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog.models import Clip
+from catalog.versioning import forget_local_pages
 
 from .factories import make_clip
 
@@ -121,3 +122,36 @@ def test_a_new_release_renders_its_own_cards_and_sidebar(client, clips, monkeypa
     fresh, _ = _queries(client, HOME + "?a=2")  # its facets counted, as for ?a=1
 
     assert fresh == same + 1  # the cards' tags read again to render them anew
+
+
+@pytest.fixture
+def shared_cache(settings, tmp_path):
+    """A cache outside the process (files here; Redis or the database in production)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    forget_local_pages()
+    yield cache
+    cache.clear()
+    forget_local_pages()
+
+
+def test_with_a_shared_cache_the_process_keeps_its_own_copy_of_a_page(client, clips, shared_cache):
+    built = client.get(HOME).content
+    shared_cache.clear()  # another app server's eviction: this process still has the page
+
+    queries, response = _queries(client, HOME)
+
+    assert queries == 1  # the catalogue version
+    assert response.content == built
+
+
+@committed
+def test_the_process_copy_is_of_one_version(client, clips, shared_cache):
+    client.get(HOME)
+    Clip.objects.filter(pk=clips[0].pk).update(title="Renamed in one process")
+
+    assert "Renamed in one process" in client.get(HOME).content.decode()
