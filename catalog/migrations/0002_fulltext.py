@@ -1,7 +1,7 @@
 """Full-text search: channel boilerplate, and the index the database keeps in sync.
 
 SQLite: FTS5 tables and triggers (catalog.search.sqlite); PostgreSQL: tsvector
-tables with GIN indexes and triggers (catalog.search.postgres). Both are filled
+tables with GIN indexes and triggers (catalog.search.postgres_schema). Both are filled
 from what is already catalogued, and dropped again when migrating back.
 """
 

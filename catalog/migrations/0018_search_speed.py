@@ -1,6 +1,6 @@
 """Search speed. The channel filter finds a typed name by an index
 (channel_name_upper_idx). On PostgreSQL a term's tsquery holds each distinct stemming
-variant once (catalog.search.postgres.TSQUERY_FUNCTION): it finds the same clips and
+variant once (catalog.search.postgres_schema.TSQUERY_FUNCTION): it finds the same clips and
 ranks them the same, and the planner's estimates and the GIN scan no longer count a
 word three times (SQLite has no such function).
 """
@@ -21,7 +21,7 @@ $$;
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         # Imported when the operation runs (see 0002_fulltext).
-        from catalog.search.postgres import TSQUERY_FUNCTION
+        from catalog.search.postgres_schema import TSQUERY_FUNCTION
 
         schema_editor.execute(TSQUERY_FUNCTION)
 

@@ -13,8 +13,8 @@ language, so a change of that language re-indexes them (the triggers on
 catalog_clip here; before 0011 nothing did).
 """
 
-from . import moment_index, postgres, row_parts, sqlite
-from .postgres import RETRANSCRIBE
+from . import moment_index, postgres_schema, row_parts, sqlite
+from .postgres_schema import RETRANSCRIBE
 
 TABLE = "catalog_claimsearch"
 # --- SQLite ------------------------------------------------------------------------
@@ -137,7 +137,7 @@ def install(connection):
             cursor.execute(_reread("SELECT clip_id FROM catalog_claim"))
         else:
             cursor.execute(_FUNCTION)
-            postgres.create_triggers(cursor, POSTGRES_TRIGGERS)
+            postgres_schema.create_triggers(cursor, POSTGRES_TRIGGERS)
             cursor.execute(_UPSERT.format(rows="catalog_claim"))
 
 
@@ -151,7 +151,7 @@ def uninstall(connection):
                 "WHERE rowid IN (SELECT clip_id FROM catalog_claim)"
             )
             return
-        postgres.drop_triggers(cursor, POSTGRES_TRIGGERS)
+        postgres_schema.drop_triggers(cursor, POSTGRES_TRIGGERS)
         cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
         cursor.execute("DROP FUNCTION IF EXISTS newsclips_claim_document(text, text, text, bigint)")
 

@@ -13,8 +13,8 @@ Apart from catalog.search.sqlite/.postgres because migration 0002 installs
 those before catalog_moment exists.
 """
 
-from . import postgres, row_parts, sqlite
-from .postgres import RETRANSCRIBE
+from . import postgres_schema, row_parts, sqlite
+from .postgres_schema import RETRANSCRIBE
 
 LEGACY_TABLE = "catalog_momentsearch"
 _TABLE = "catalog_moment"
@@ -80,7 +80,7 @@ def install(connection):
             cursor.execute(reread_sql("SELECT clip_id FROM catalog_moment"))
         else:
             cursor.execute(_TRANSCRIPT.format(moments=_MOMENTS))
-            postgres.create_triggers(cursor, POSTGRES_TRIGGERS)
+            postgres_schema.create_triggers(cursor, POSTGRES_TRIGGERS)
             cursor.execute(RETRANSCRIBE.format(clips="SELECT DISTINCT clip_id FROM catalog_moment"))
 
 
@@ -94,7 +94,7 @@ def uninstall(connection):
                 "WHERE rowid IN (SELECT clip_id FROM catalog_moment)"
             )
         else:
-            postgres.drop_triggers(cursor, POSTGRES_TRIGGERS)
+            postgres_schema.drop_triggers(cursor, POSTGRES_TRIGGERS)
             cursor.execute(_TRANSCRIPT.format(moments=""))
             cursor.execute(RETRANSCRIBE.format(clips="SELECT DISTINCT clip_id FROM catalog_moment"))
 
