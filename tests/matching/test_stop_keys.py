@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from catalog.fingerprint.mediaprint import MediaPrint
-from catalog.matching import index, match_print
+from catalog.matching import index
 from catalog.matching.index import candidates, index_clip, keys_of, refresh_stop_keys
+from catalog.matching.lookup import match_print
 from catalog.models import MediaFingerprint, StopKey, StoredFile
 from tests.factories import make_clip
 
