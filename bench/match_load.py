@@ -9,9 +9,19 @@ app's own settings. Foreign keys are not checked: the clips' other columns play
 no part in matching.
 """
 
+import os
 import time
 
 import numpy as np
+
+from bench.match_data import AUDIO_STEP, QueryPrint
+
+SOURCES = {1: "thumbnail", 2: "frame", 3: "audio"}
+
+
+def load_average():
+    return "/".join(f"{value:.1f}" for value in os.getloadavg())
+
 
 PG_HEADER = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big")
 PG_TRAILER = (-1).to_bytes(2, "big", signed=True)
@@ -155,3 +165,74 @@ def size(cursor, vendor, index_only=False):
     pages = cursor.fetchone()[0]
     cursor.execute("PRAGMA page_size")
     return pages * cursor.fetchone()[0]
+
+
+def build(connection, thumbs, clips, progress):
+    """Store the fingerprint rows, compute the index's keys with catalog.matching's own
+    functions, load them and count the stop keys; returns the figures of each step."""
+    from django.db import transaction
+
+    from catalog.matching.index import KEY_CAP, keys_of, refresh_stop_keys
+    from catalog.matching.keys import THUMBNAIL, key_array
+
+    vendor = connection.vendor
+    result = {"load_before_build": load_average(), "build_nice": os.getpriority(os.PRIO_PROCESS, 0)}
+    cursor = connection.cursor()
+    prepare(cursor, vendor)
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        insert(cursor, vendor, "catalog_thumbnailhash",
+                ["clip_id", "thumbnail_url", "status", "reason", "pdq", "quality",
+                 "tool_versions", "computed_at"],
+                ([i + 1, "https://i.example.com/t.jpg", "ok", "", t.tobytes(), 90, "{}",
+                  "2026-01-01T00:00:00Z"] for i, t in enumerate(thumbs)))  # fmt: skip
+        insert(cursor, vendor, "catalog_mediafingerprint",
+                ["clip_id", "stored_file_id", "status", "reason", "duration", "frame_step",
+                 "frame_hashes", "frame_quality", "audio_step", "audio", "tool_versions",
+                 "computed_at"],
+                ([i + 1, i + 1, "ok", "", float(len(c.quality)), 1.0, c.frames.tobytes(),
+                  c.quality.tobytes(), AUDIO_STEP, c.audio.astype("<u4").tobytes(),
+                  "{}", "2026-01-01T00:00:00Z"] for i, c in enumerate(clips)))  # fmt: skip
+    result["fingerprint_rows_seconds"] = round(time.perf_counter() - started, 1)
+    progress("fingerprint rows stored")
+
+    size_before = size(cursor, vendor)
+    started = time.perf_counter()
+    keys = [key_array(thumbs, THUMBNAIL).ravel()]
+    owners = [np.repeat(np.arange(1, len(thumbs) + 1, dtype=np.int64), keys[0].size // len(thumbs))]
+    for i, clip in enumerate(clips):
+        keys.append(np.fromiter(keys_of(QueryPrint(clip)), dtype=np.int64))
+        owners.append(np.full(len(keys[-1]), i + 1, dtype=np.int64))
+    keys, owners = np.concatenate(keys), np.concatenate(owners)
+    order = np.lexsort((owners, keys))  # in key order: the B-tree fills page by page
+    keys, owners = keys[order], owners[order]
+    del order
+    result["keys_seconds"] = round(time.perf_counter() - started, 1)
+    progress("keys computed and sorted")
+    sources, counts = np.unique(keys >> 38, return_counts=True)
+    result["rows_by_source"] = {
+        SOURCES[int(s)]: int(n) for s, n in zip(sources, counts, strict=True)
+    }
+    with transaction.atomic():
+        result.update(load_index(cursor, vendor, keys, owners))
+    progress("index loaded")
+    step = time.perf_counter()
+    analyze(cursor, vendor)
+    result["analyze_seconds"] = round(time.perf_counter() - step, 1)
+    step = time.perf_counter()
+    result["stop_keys"] = refresh_stop_keys()
+    result["key_cap"] = KEY_CAP
+    result["stop_keys_seconds"] = round(time.perf_counter() - step, 1)
+    finish(cursor, vendor)
+    result["index_rows"] = len(keys)
+    result["build_seconds"] = round(time.perf_counter() - started, 1)
+    result["index_bytes"] = size(cursor, vendor, index_only=True) or (
+        size(cursor, vendor) - size_before
+    )
+    result["load_after_build"] = load_average()
+    progress("index built")
+    del keys, owners
+    cursor.close()
+    connection.close()  # the queries run on a new connection, with the app's settings
+    return result
