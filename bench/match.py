@@ -2,6 +2,11 @@
 
     .venv/bin/python bench/match.py [--thumbnails 1000000] [--clips 100000] [--frames 60]
         [--queries 100] [--databases sqlite,postgres] [--port 5496] [--no-fingerprint]
+        [--build-nice 10] [--keep]
+
+The build runs at niceness --build-nice (the machine is shared), the timed queries
+at 0. With --keep the built databases stay under bench/data (SQLite file, PostgreSQL
+cluster on --port) and a later --keep run of the same sizes only queries them.
 
 The catalogue is generated (bench/match_data.py: thumbnails, clips' frames and
 audio with channel jingles, re-uploads and excerpts). The rows are written as the
