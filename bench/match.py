@@ -105,6 +105,7 @@ def worker(args):
     result["query_nice"] = os.getpriority(os.PRIO_PROCESS, 0)
     cursor = connection.cursor()
 
+    result["load_before_queries"] = load_average()
     rng = np.random.default_rng(args.seed + 1)
     timings = {}
     for query, expected in match_data.thumbnail_queries(rng, thumbs, args.queries):
@@ -269,8 +270,9 @@ def report(results):
                 f"| {kind} | {q['n']} | {q['p50_ms']} | {q['p95_ms']} | {q['as_expected']} "
                 f"| {scan} | {scan / max(q['p95_ms'], 0.001):.0f}x |"
             )
-    lines += [f"load during the {r['database']} queries: {r['load_after_build']} -> "
-              f"{r['load_after_queries']}" for r in results]  # fmt: skip
+    lines += [f"load during the {r['database']} queries: {r['load_before_queries']} -> "
+              f"{r['load_after_queries']}" + (" (a kept database)" if r.get("reused") else "")
+              for r in results]  # fmt: skip
     return "\n".join(lines)
 
 
