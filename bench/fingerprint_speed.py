@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from catalog.fingerprint import fingerprint_file  # noqa: E402 (after the path is set)
+from catalog.fingerprint.files import fingerprint_file  # noqa: E402 (after the path is set)
 
 SIZES = ("1280x720", "640x360")
 

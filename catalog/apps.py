@@ -53,6 +53,6 @@ class CatalogConfig(AppConfig):
         # Connects the receiver that captures clips at risk of removal.
         from catalog.capture import rules  # noqa: F401
 
-        # Connects the receiver that indexes a clip and suggests its relations after its
-        # fingerprint is stored.
-        from catalog.matching import suggest  # noqa: F401
+        # Connects the receiver that queues indexing a clip and suggesting its relations
+        # after its fingerprint is stored (a light module: no numpy in web processes).
+        from catalog.matching import tasks  # noqa: F401

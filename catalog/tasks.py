@@ -6,7 +6,7 @@ task was `catalog.tasks.run_ingest_job` before it moved beside the jobs it runs
 """
 
 from catalog.ingest.jobs import run_ingest_job
-from catalog.matching.suggest import index_and_suggest_task
+from catalog.matching.tasks import index_and_suggest_task
 
 # The chain after a capture: catalog.fingerprint's fingerprint_clip_task stores the
 # fingerprints; its fingerprint_changed signal queues index_and_suggest_task.

@@ -51,12 +51,16 @@ WATCHED = (
     "ClaimReview",
     "MediaReview",
     # Confirmed relations ("Also seen as") and story threads show on clip and thread
-    # pages. Suggestions write the relations table too: a bump they cause costs a
-    # page rebuild, never a stale page.
+    # pages (relations: only the rows of VISIBLE_ROWS).
     "ClipRelation",
     "StoryThread",
     "ThreadClip",
 )
+# Watched tables whose rows are not all public: a write bumps the version only when
+# the row, before or after it, is one readers see. Matching suggests relations by
+# the thousand and an editor rejects many; none of that reaches a public page, and a
+# bump would throw away every kept page.
+VISIBLE_ROWS = {"ClipRelation": "status = 'confirmed'"}
 # A catalogue (re)created, e.g. after a flush, starts at a random version, never at
 # one a cache may still hold for other contents.
 _BUMP = (
@@ -93,15 +97,22 @@ POSTGRES_FUNCTIONS = [
 
 
 def _tables(apps):
-    """The watched tables that exist in this state of the models: a migration that runs
-    before a watched model was added sees fewer; post_migrate then adds the rest."""
-    tables = []
+    """{table: the condition on its rows or None} of the watched tables that exist in
+    this state of the models: a migration that runs before a watched model was added
+    sees fewer; post_migrate then adds the rest."""
+    tables = {}
     for name in WATCHED:
         try:
-            tables.append(apps.get_model("catalog", name)._meta.db_table)
+            tables[apps.get_model("catalog", name)._meta.db_table] = VISIBLE_ROWS.get(name)
         except LookupError:
             continue
     return tables
+
+
+def _row_conditions(visible):
+    """Per event, when a row write is one readers see: before (OLD) or after (NEW)."""
+    old, new = (f"{row}.{visible}" for row in ("OLD", "NEW"))
+    return {"INSERT": new, "UPDATE": f"({old} OR {new})", "DELETE": old}
 
 
 def trigger_sql(vendor, tables, version_table):
@@ -110,27 +121,48 @@ def trigger_sql(vendor, tables, version_table):
         # Per row, so the cheapest statement there is (an upsert costs ten times as
         # much in a bulk load): the row itself is made sure of first.
         bump = f"UPDATE {version_table} SET version = version + 1 WHERE id = 1"
-        return [
-            f"INSERT OR IGNORE INTO {version_table} (id, version) VALUES (1, {SQLITE_START})",
-            *(
-                f"CREATE TRIGGER IF NOT EXISTS catalog_version_{table}_{event.lower()} "
-                f"AFTER {event} ON {table} BEGIN {bump}; END"
-                for table in tables
-                for event in ("INSERT", "UPDATE", "DELETE")
-            ),
+        statements = [
+            f"INSERT OR IGNORE INTO {version_table} (id, version) VALUES (1, {SQLITE_START})"
         ]
+        for table, visible in tables.items():
+            for event in ("INSERT", "UPDATE", "DELETE"):
+                name = f"catalog_version_{table}_{event.lower()}"
+                when = f"WHEN {_row_conditions(visible)[event]} " if visible else ""
+                # Dropped first where a condition applies: an older, unconditional
+                # trigger of the same name must not stay.
+                statements += [f"DROP TRIGGER IF EXISTS {name}"] if visible else []
+                statements.append(
+                    f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON {table} "
+                    f"{when}BEGIN {bump}; END"
+                )
+        return statements
     if vendor == "postgresql":
         bump = _BUMP.format(table=version_table, start=POSTGRES_START)
         statements = [
             statement.replace("{bump}", bump).replace("{pending}", PENDING)
             for statement in POSTGRES_FUNCTIONS
         ]
-        for table in tables:
+        touch = "EXECUTE FUNCTION catalog_version_touch()"
+        for table, visible in tables.items():
+            statements.append(f"DROP TRIGGER IF EXISTS catalog_version_touch ON {table}")
+            if not visible:
+                statements.append(
+                    f"CREATE TRIGGER catalog_version_touch AFTER INSERT OR UPDATE OR DELETE "
+                    f"OR TRUNCATE ON {table} FOR EACH STATEMENT {touch}"
+                )
+                continue
+            # Per row, for the condition; the touch function notes the transaction once.
+            for event, when in _row_conditions(visible).items():
+                name = f"catalog_version_touch_{event.lower()}"
+                statements += [
+                    f"DROP TRIGGER IF EXISTS {name} ON {table}",
+                    f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW "
+                    f"WHEN ({when}) {touch}",
+                ]
             statements += [
-                f"DROP TRIGGER IF EXISTS catalog_version_touch ON {table}",
-                f"CREATE TRIGGER catalog_version_touch "
-                f"AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
-                "FOR EACH STATEMENT EXECUTE FUNCTION catalog_version_touch()",
+                f"DROP TRIGGER IF EXISTS catalog_version_touch_truncate ON {table}",
+                f"CREATE TRIGGER catalog_version_touch_truncate AFTER TRUNCATE ON {table} "
+                f"FOR EACH STATEMENT {touch}",
             ]
         return statements
     raise NotImplementedError(f"catalogue version triggers on {vendor}")

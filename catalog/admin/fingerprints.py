@@ -11,8 +11,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from catalog.fingerprint import PDQ_BYTES, audio_seconds, usable_frame_count
-from catalog.fingerprint.jobs import request_fingerprint
+from catalog.fingerprint.mediaprint import PDQ_BYTES, audio_seconds, usable_frame_count
+from catalog.fingerprint.tasks import request_fingerprint
 from catalog.models import MediaFingerprint
 
 

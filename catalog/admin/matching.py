@@ -1,6 +1,9 @@
 """The admin's "Have we seen this?" page: upload a file or give a URL, see the matches.
 
-Thin: a form, one call into catalog.matching, the matches with their clips.
+Thin: a form, one call into catalog.matching, the matches with their clips. The
+matching (numpy, PyAV) is imported by the view when a staff member asks: a web
+process loads it on the first such request, not when it starts (most never serve
+this page).
 """
 
 import tempfile
@@ -13,10 +16,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from catalog.capture.storage import max_file_bytes
-from catalog.matching import match_file, match_url
-from catalog.matching.lookup import KIND_LABELS
-from catalog.matching.report import span
-from catalog.matching.suggest import MatchFailed
+from catalog.matching.report import KIND_LABELS, span
 from catalog.models import Clip
 
 
@@ -42,7 +42,7 @@ class SeenForm(forms.Form):
         return data
 
 
-def _match_upload(upload):
+def _match_upload(upload, match_file):
     if hasattr(upload, "temporary_file_path"):
         return match_file(upload.temporary_file_path())
     with tempfile.TemporaryDirectory(prefix="newsclips-seen-") as folder:
@@ -55,6 +55,9 @@ def _match_upload(upload):
 
 def have_we_seen_view(model_admin):
     def view(request):
+        # The media stack, loaded by the first request for this page (see above).
+        from catalog.matching.suggest import MatchFailed, match_file, match_url
+
         if not model_admin.has_view_permission(request):
             raise PermissionDenied
         posted = request.method == "POST"
@@ -63,7 +66,7 @@ def have_we_seen_view(model_admin):
         if posted and form.is_valid():
             try:
                 if form.cleaned_data["file"]:
-                    matches = _match_upload(form.cleaned_data["file"])
+                    matches = _match_upload(form.cleaned_data["file"], match_file)
                 else:
                     matches = match_url(form.cleaned_data["url"])
             except MatchFailed as error:

@@ -31,7 +31,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from catalog.analysis.pipeline import request_analysis
-from catalog.fingerprint.jobs import request_fingerprint
+from catalog.fingerprint.tasks import request_fingerprint
 from catalog.models import Capture, CaptureFile, CaptureTimestamp
 
 from . import proof, timestamps

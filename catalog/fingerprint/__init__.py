@@ -1,28 +1,13 @@
 """Perceptual fingerprints of clips' media: PDQ frame hashes and Chromaprint audio prints.
 
-`fingerprint_file(path)` returns a plain MediaPrint; `hash_image(bytes)` the
-PDQ hash and quality of a picture. Matching (catalog.matching) uses both.
+    files.fingerprint_file(path)  a media file's plain MediaPrint (PyAV, pdqhash, fpcalc)
+    pdq.hash_image(bytes)         a picture's PDQ hash and quality
+    stored                        fingerprints stored for clips (MediaFingerprint, ThumbnailHash)
+    jobs                          the worker's side: fingerprint clips, one or a batch
+    tasks                         the queue's side: the tasks, what is due, request_fingerprint
+    mediaprint                    the plain record, its error and sizes (no numpy)
+    signals                       fingerprint_changed, sent when a clip's prints change
+
+Nothing is imported here: web processes import `tasks`, `mediaprint` and `signals`
+and must not load numpy and PyAV, which only the workers' media work needs.
 """
-
-from .files import fingerprint_file, tool_versions
-from .mediaprint import (
-    MIN_QUALITY,
-    PDQ_BYTES,
-    FingerprintError,
-    MediaPrint,
-    audio_seconds,
-    usable_frame_count,
-)
-from .pdq import hash_image
-
-__all__ = [
-    "MIN_QUALITY",
-    "PDQ_BYTES",
-    "FingerprintError",
-    "MediaPrint",
-    "audio_seconds",
-    "fingerprint_file",
-    "hash_image",
-    "tool_versions",
-    "usable_frame_count",
-]

@@ -11,8 +11,6 @@ FingerprintError.
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
 PDQ_BYTES = 32
 # PDQ's own threshold for a frame worth matching: black, blank and single-colour
 # frames and static cards score below it (ThreatExchange uses 50 too).
@@ -36,17 +34,6 @@ class MediaPrint:
     @property
     def frame_count(self):
         return len(self.frame_hashes) // PDQ_BYTES
-
-    def frames(self):
-        """The frame hashes as an (N, 32) uint8 array, one row per `frame_step`."""
-        return np.frombuffer(self.frame_hashes, dtype=np.uint8).reshape(-1, PDQ_BYTES)
-
-    def qualities(self):
-        return np.frombuffer(self.frame_quality, dtype=np.uint8)
-
-    def audio_values(self):
-        """Chromaprint's raw values as a uint32 array, one per `audio_step`."""
-        return np.frombuffer(self.audio, dtype="<u4")
 
 
 def usable_frame_count(frame_quality):

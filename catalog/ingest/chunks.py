@@ -21,6 +21,7 @@ from .related import (
     canonical_url,
     link_key,
     link_owner,
+    mirror_pages,
     no_open_links_to,
     target_clips,
     target_key,
@@ -45,6 +46,11 @@ class ChunkLookups(DirectLookups):
         self.savepoints = savepoints
         self.absent = _absent_clips(records)  # (platform, external_id) not yet stored
         self.maybe_open = _open_link_keys(records)  # link key -> clip ids with such open links
+        # Titles of the records that mirror pages carry (pages are imported one by one,
+        # never in a chunk, so the set stays exact while the chunk is stored).
+        self.mirrored_titles = set(
+            mirror_pages({r.title for r in records}).values_list("title", flat=True)
+        )
         self.created = set()  # (platform, external_id) of the clips created in this chunk
         self.new_clips = []  # new clips not inserted yet (see `insert_new`)
         self.new_clip_tags = []  # and (clip, tag id, origin) of every new clip's tags
@@ -132,6 +138,9 @@ class ChunkLookups(DirectLookups):
     def may_be_linked_to(self, clip, *, created):
         return not (created and no_open_links_to(clip, self.maybe_open))
 
+    def may_be_mirrored(self, clip):
+        return clip.title in self.mirrored_titles
+
     def channel_link_urls(self, channel):
         if channel.pk in self.channel_links:
             return self.channel_links[channel.pk]
@@ -165,6 +174,7 @@ class ChunkLookups(DirectLookups):
             not record.transcripts
             and not record.chapters
             and no_open_links_to(clip, self.maybe_open)
+            and not self.may_be_mirrored(clip)  # a mirror page's relation needs its id
         )
 
     def must_insert_before(self, record):

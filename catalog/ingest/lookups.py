@@ -77,6 +77,10 @@ class DirectLookups:
         """Could an open related link of another clip point at this one? (Then look.)"""
         return True
 
+    def may_be_mirrored(self, clip):
+        """Could a mirror page imported earlier show this new clip? (Then look.)"""
+        return True
+
     def channel_link_urls(self, channel):
         """(the URLs of the channel's links, the next position)."""
         urls = list(channel.links.values_list("url", flat=True))

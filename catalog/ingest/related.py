@@ -103,7 +103,10 @@ def link_mirror(clip, mirrored):
     same video carries the same title; see pagetext._identity). Nothing is recorded
     when none or several are found. Idempotent; an editor's decision is kept.
     """
-    kind, value = target_key(mirrored.title, canonical_url(mirrored.url))
+    return _link_mirror(clip, *target_key(mirrored.title, canonical_url(mirrored.url)))
+
+
+def _link_mirror(clip, kind, value):
     found = list(
         target_clips(kind, [value])
         .exclude(pk=clip.pk)
@@ -123,3 +126,21 @@ def link_mirror(clip, mirrored):
         },
     )
     return created
+
+
+def mirror_pages(titles):
+    """The clips of mirror pages (imported from a page showing the video, under the
+    video's title: pagetext) with one of these titles."""
+    return Clip.objects.filter(
+        source=Clip.Source.PAGETEXT, platform__in=MIRROR_PAGE_PLATFORMS, title__in=titles
+    )
+
+
+def link_waiting_mirrors(clip):
+    """Record the mirror pages imported before `clip`, the video they show, was catalogued:
+    each becomes a mirror of it as if imported now (link_mirror's rule: the one clip of
+    that title which is no mirror page). Returns how many were linked."""
+    if clip.platform in MIRROR_PAGE_PLATFORMS:
+        return 0
+    mirrors = mirror_pages([clip.title]).exclude(pk=clip.pk)
+    return sum(_link_mirror(mirror, "title", mirror.title) for mirror in mirrors)

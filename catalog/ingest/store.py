@@ -33,7 +33,7 @@ from catalog.search import clip_stored
 
 from .lookups import DIRECT
 from .records import tag_slug
-from .related import canonical_url, link_mirror, resolve_links_to
+from .related import canonical_url, link_mirror, link_waiting_mirrors, resolve_links_to
 from .results import IngestError, ItemResult, Outcome
 
 # Clip fields copied from the record; None or "" in the record keeps what is stored.
@@ -86,6 +86,8 @@ def store_with(lookups, record, *, name="", checked_at=None):
         changed |= _sync_chapters(clip, record.chapters, created=created)
         if record.mirror_of:
             changed |= link_mirror(clip, record.mirror_of)
+        elif created and lookups.may_be_mirrored(clip):
+            link_waiting_mirrors(clip)  # pages of this video imported before it
         if clip.channel_id:
             _add_channel_links(clip.channel, record.links, lookups)
         if lookups.may_be_linked_to(clip, created=created):

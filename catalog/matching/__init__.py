@@ -1,22 +1,13 @@
 """Finding copies of clips: re-uploads, excerpts and the same thumbnail.
 
-The index (catalog.models.match_index, kept by `index_clip`) finds candidate
-clips sub-linearly; alignment (catalog.matching.align) verifies them on the
-full fingerprints and says where they match. `index_and_suggest(clip)` records
-what it finds as suggested ClipRelations for editors.
+    keys     the index's keys: PDQ chunks, Chromaprint values
+    index    the index kept in step (index_clip, reindex, stop keys) and its candidates
+    align    where two fingerprints match, verified on the full prints
+    lookup   match_print / match_clip: candidates aligned into Matches, best first
+    suggest  index_and_suggest (matches as suggested ClipRelations), match_file, match_url
+    tasks    the queue's side: the task and the receiver of fingerprint_changed
+    report   a match as a line of `manage.py match`
+
+Nothing is imported here: web processes import `tasks` (apps.ready connects its
+receiver) and must not load numpy, which the other modules need.
 """
-
-from .index import index_clip, reindex
-from .lookup import Match, match_clip, match_print
-from .suggest import index_and_suggest, match_file, match_url
-
-__all__ = [
-    "Match",
-    "index_and_suggest",
-    "index_clip",
-    "match_clip",
-    "match_file",
-    "match_print",
-    "match_url",
-    "reindex",
-]

@@ -4,20 +4,35 @@
 fingerprint and its thumbnail hash, in one transaction; doing it again for the
 same fingerprints changes nothing (IndexedClip's signature). `candidates(keys)`
 counts, per clip, the keys it shares with a query: the clips worth aligning.
+
+A key held by more than KEY_CAP clips is a stop key (StopKey): a channel's jingle or
+a studio backdrop shared by thousands of clips says nothing about which of them a
+query is, and reading all its rows would make every lookup that meets it as slow as
+the catalogue is big. index_clip() notes a key when it crosses the cap (counting
+only keys not yet stopped, so at most KEY_CAP + 1 rows a key); candidates() skips
+stopped keys, so a lookup reads at most KEY_CAP rows per key. refresh_stop_keys()
+counts every key again (after a bulk load, and in `match --reindex`).
 """
 
 from collections import Counter
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Count
+from django.utils import timezone
 
-from catalog.models import IndexedClip, MatchKey, MediaFingerprint, ThumbnailHash
+from catalog.models import IndexedClip, MatchKey, MediaFingerprint, StopKey, ThumbnailHash
 from catalog.models.fingerprints import FingerprintStatus
 
 from .keys import MIN_QUALITY, THUMBNAIL, hash_keys, print_keys
 
 LOOKUP_BATCH = 500  # keys per query: well under SQLite's limit of bound parameters
 INSERT_BATCH = 2000
+# Clips a key may be held by before lookups skip it. A copy shares hundreds of keys
+# with its original; losing the few a whole channel shares costs no match. A clip
+# copied more often than this is still found through its other keys, and the
+# copies among themselves are linked as they arrive.
+KEY_CAP = 500
 
 
 def stored_print(clip_id):
@@ -74,7 +89,39 @@ def index_clip(clip_id):
                 "keys": len(keys),
             },
         )
+        stop_common_keys(keys)
     return indexed, True
+
+
+def stop_common_keys(keys):
+    """Note as stop keys those of `keys` now held by more than KEY_CAP clips. Keys
+    already stopped are not counted again: each count reads at most KEY_CAP + 1 rows."""
+    keys = sorted(set(keys))
+    for start in range(0, len(keys), LOOKUP_BATCH):
+        batch = _unstopped(keys[start : start + LOOKUP_BATCH])
+        common = (
+            MatchKey.objects.filter(key__in=batch)
+            .values("key")
+            .annotate(clips=Count("clip_id"))
+            .filter(clips__gt=KEY_CAP)
+            .values_list("key", "clips")
+        )
+        StopKey.objects.bulk_create(
+            [StopKey(key=key, clips=clips) for key, clips in common], ignore_conflicts=True
+        )
+
+
+def refresh_stop_keys():
+    """Count every key again and replace the stop keys; returns how many there are."""
+    table, stop = MatchKey._meta.db_table, StopKey._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {stop}")  # noqa: S608 (the models' own table names)
+        cursor.execute(
+            f'INSERT INTO {stop} ("key", clips, counted_at) '  # noqa: S608
+            f'SELECT "key", COUNT(*), %s FROM {table} GROUP BY "key" HAVING COUNT(*) > %s',
+            [timezone.now(), KEY_CAP],
+        )
+        return cursor.rowcount
 
 
 def clips_to_index():
@@ -101,15 +148,24 @@ def reindex(clip_ids=None):
         _indexed, did_change = index_clip(clip_id)
         changed += did_change
         unchanged += not did_change
+    if clip_ids is None:
+        refresh_stop_keys()
     return changed, unchanged
 
 
+def _unstopped(keys):
+    stopped = set(StopKey.objects.filter(key__in=keys).values_list("key", flat=True))
+    return [key for key in keys if key not in stopped]
+
+
 def candidates(keys, *, exclude=None):
-    """Clips sharing keys with the query: a Counter clip_id -> shared keys."""
+    """Clips sharing keys (stop keys left out) with the query: a Counter clip_id ->
+    shared keys."""
     counts = Counter()
     keys = sorted(keys)
     for start in range(0, len(keys), LOOKUP_BATCH):
-        rows = MatchKey.objects.filter(key__in=keys[start : start + LOOKUP_BATCH])
+        batch = _unstopped(keys[start : start + LOOKUP_BATCH])
+        rows = MatchKey.objects.filter(key__in=batch)
         counts.update(rows.values_list("clip_id", flat=True))
     counts.pop(exclude, None)
     return counts

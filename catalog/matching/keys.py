@@ -44,40 +44,59 @@ def distances(a, b):
     return np.bitwise_count(a[:, None, :] ^ b[None, :, :]).sum(axis=2, dtype=np.int32)
 
 
-def _chunks(hashes):
-    """(N, 12) chunk values of (N, 32) uint8 hashes."""
-    as_int = [int.from_bytes(row.tobytes(), "big") for row in as_array(hashes)]
-    return [
-        [(value >> (256 - start - bits)) & ((1 << bits) - 1)
-         for start, bits in zip(CHUNK_STARTS, CHUNK_BITS, strict=True)]
-        for value in as_int
-    ]  # fmt: skip
+def chunk_values(hashes):
+    """(N, 12) int64 chunk values of PDQ hashes (as_array's input), computed on the
+    hashes' four 64-bit words at once (a million thumbnails in about a second)."""
+    words = as_words(hashes)
+    values = np.empty((len(words), len(CHUNK_BITS)), dtype=np.int64)
+    for position, (start, bits) in enumerate(zip(CHUNK_STARTS, CHUNK_BITS, strict=True)):
+        word, offset = divmod(start, 64)
+        mask = np.uint64((1 << bits) - 1)
+        if offset + bits <= 64:
+            value = words[:, word] >> np.uint64(64 - offset - bits)
+        else:  # the chunk's high bits end one word, its low bits begin the next
+            spill = offset + bits - 64
+            value = (words[:, word] << np.uint64(spill)) | (
+                words[:, word + 1] >> np.uint64(64 - spill)
+            )
+        values[:, position] = (value & mask).astype(np.int64)
+    return values
+
+
+def key_array(hashes, source):
+    """The chunk keys of PDQ hashes as an (N, 12) int64 array: row i holds hash i's."""
+    positions = np.arange(len(CHUNK_BITS), dtype=np.int64)
+    return (source << 38) | (positions << 32) | chunk_values(hashes)
 
 
 def hash_keys(hashes, source, *, neighbours=False):
-    """The keys of PDQ hashes (an (N, 32) uint8 array or 32-byte strings)."""
-    keys = set()
-    for chunks in _chunks(hashes):
-        for position, (value, bits) in enumerate(zip(chunks, CHUNK_BITS, strict=True)):
-            keys.add(_key(source, position, value))
-            if neighbours:
-                keys.update(_key(source, position, value ^ (1 << bit)) for bit in range(bits))
-    return keys
+    """The keys of PDQ hashes (an (N, 32) uint8 array or 32-byte strings), a set."""
+    keys = key_array(hashes, source)
+    if neighbours:
+        flips = [
+            keys[:, position : position + 1] ^ (1 << np.arange(bits, dtype=np.int64))
+            for position, bits in enumerate(CHUNK_BITS)
+        ]
+        keys = np.concatenate([keys, *flips], axis=1)
+    return set(keys.ravel().tolist())
 
 
 def distinct_frames(hashes, qualities):
     """The frames worth indexing: good quality, and the first of a run of near-identical
     ones (a static shot, a still image: once)."""
-    words = as_words(hashes)
+    frames = as_array(hashes)
+    data = frames.tobytes()
     kept, last = [], None
     for i, quality in enumerate(qualities):
         if quality < MIN_QUALITY:
             continue
-        if last is not None and np.bitwise_count(words[i] ^ words[last]).sum() <= SAME_SHOT_BITS:
+        # As Python integers: a few dozen frames a clip, far cheaper than numpy calls.
+        value = int.from_bytes(data[i * 32 : i * 32 + 32], "big")
+        if last is not None and (value ^ last).bit_count() <= SAME_SHOT_BITS:
             continue
         kept.append(i)
-        last = i
-    return as_array(hashes)[kept]
+        last = value
+    return frames[kept]
 
 
 def informative_audio(values):
@@ -94,8 +113,9 @@ def informative_audio(values):
 
 def audio_keys(values):
     """Chromaprint raw values (uint32) as keys, those of silence left out."""
-    values = np.asarray(values)
-    return {_key(AUDIO, 0, value) for value in set(values[informative_audio(values)].tolist())}
+    values = np.asarray(values, dtype=np.int64)
+    kept = np.unique(values[informative_audio(values)])
+    return set(((AUDIO << 38) | kept).tolist())  # _key(AUDIO, 0, value)
 
 
 def print_keys(frame_hashes, frame_quality, audio_values):

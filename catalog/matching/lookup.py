@@ -16,7 +16,6 @@ match's kind says how the two relate:
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.utils.translation import gettext_lazy as _
 
 from catalog.models import MediaFingerprint, ThumbnailHash
 from catalog.models.fingerprints import FingerprintStatus
@@ -24,18 +23,8 @@ from catalog.models.fingerprints import FingerprintStatus
 from .align import align_audio, align_frames
 from .index import candidates, keys_of, stored_print, stored_thumbnail
 from .keys import MIN_QUALITY, THUMBNAIL, as_words, hash_keys
+from .report import CONTAINS, EXCERPT, REUPLOAD, SHARED, THUMBNAIL_KIND
 
-REUPLOAD, EXCERPT, CONTAINS, SHARED, THUMBNAIL_KIND = (
-    "re-upload", "excerpt", "contains", "shared footage", "same thumbnail",
-)  # fmt: skip
-# What an editor reads for a kind (`manage.py match` prints the kinds themselves).
-KIND_LABELS = {
-    REUPLOAD: _("re-upload"),
-    EXCERPT: _("excerpt: the file is a part of the clip"),
-    CONTAINS: _("excerpt: the clip is a part of the file"),
-    SHARED: _("shared footage"),
-    THUMBNAIL_KIND: _("same thumbnail"),
-}
 MOSTLY = 0.8  # of a clip's length shared: it is (nearly) all of it
 MIN_SCORE = 0.5  # of the shared stretch's samples that match
 MIN_SECONDS = 3.0

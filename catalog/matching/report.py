@@ -1,6 +1,24 @@
-"""A match as people read it: "412  re-upload  0.97  0:00-2:00  0:00-1:57"."""
+"""A match as people read it: "412  re-upload  0.97  0:00-2:00  0:00-1:57".
+
+The kinds of match (catalog.matching.lookup says when each applies) and what an
+editor reads for each; no numpy here, so the admin's pages can import it.
+"""
+
+from django.utils.translation import gettext_lazy as _
 
 from catalog.timecode import timecode
+
+REUPLOAD, EXCERPT, CONTAINS, SHARED, THUMBNAIL_KIND = (
+    "re-upload", "excerpt", "contains", "shared footage", "same thumbnail",
+)  # fmt: skip
+# What an editor reads for a kind (`manage.py match` prints the kinds themselves).
+KIND_LABELS = {
+    REUPLOAD: _("re-upload"),
+    EXCERPT: _("excerpt: the file is a part of the clip"),
+    CONTAINS: _("excerpt: the clip is a part of the file"),
+    SHARED: _("shared footage"),
+    THUMBNAIL_KIND: _("same thumbnail"),
+}
 
 
 def span(start, end):

@@ -1,7 +1,7 @@
 """Matching as part of the pipeline: index a clip, suggest its relations; "have we seen this?"
 
 `index_and_suggest(clip)` runs after a clip's fingerprint or thumbnail hash is
-stored (the fingerprint_changed signal queues `index_and_suggest_task`): it
+stored (catalog.matching.tasks queues it on the fingerprint_changed signal): it
 brings the index up to date and records every match as a suggested
 ClipRelation (ClipRelation.objects.suggest: an editor's decision stays).
 `match_file(path)` and `match_url(url)` answer for media that is not catalogued:
@@ -12,17 +12,16 @@ import logging
 import tempfile
 
 from django.db import transaction
-from django.dispatch import receiver
-from django.tasks import task
 
 from catalog.capture.download import CaptureFailed, download
 from catalog.capture.storage import max_file_bytes
-from catalog.fingerprint import FingerprintError, fingerprint_file
-from catalog.fingerprint.signals import fingerprint_changed
+from catalog.fingerprint.files import fingerprint_file
+from catalog.fingerprint.mediaprint import FingerprintError
 from catalog.models import Clip, ClipRelation
 
 from .index import index_clip
-from .lookup import CONTAINS, EXCERPT, REUPLOAD, SHARED, THUMBNAIL_KIND, match_clip, match_print
+from .lookup import match_clip, match_print
+from .report import CONTAINS, EXCERPT, REUPLOAD, SHARED, THUMBNAIL_KIND
 
 logger = logging.getLogger(__name__)
 
@@ -79,20 +78,6 @@ def _later(clip, other):
         return (c.published_at is not None, c.published_at or c.created_at, c.pk)
 
     return order(clip) > order(other)
-
-
-@task
-def index_and_suggest_task(clip_id):
-    """The worker's side: index clip `clip_id` and suggest its relations."""
-    clip = Clip.objects.filter(pk=clip_id).first()
-    if clip is None:
-        return 0
-    return len(index_and_suggest(clip))
-
-
-@receiver(fingerprint_changed, dispatch_uid="matching-index-and-suggest")
-def _fingerprint_changed(sender, clip_id, **kwargs):
-    transaction.on_commit(lambda: index_and_suggest_task.enqueue(clip_id))
 
 
 def match_file(path):

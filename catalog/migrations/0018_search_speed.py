@@ -33,7 +33,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0016_clip_row_search"),
+        ("catalog", "0017_stop_keys"),
     ]
 
     operations = [

@@ -15,7 +15,7 @@ from .fingerprints import MediaFingerprint, ThumbnailHash
 from .following import FollowedSource
 from .history import AvailabilityCheck, ClipRevision
 from .jobs import IngestJob, IngestJobItem
-from .match_index import IndexedClip, MatchKey
+from .match_index import IndexedClip, MatchKey, StopKey
 from .moments import Moment
 from .related_links import RelatedLink
 from .relations import ClipRelation
@@ -53,6 +53,7 @@ __all__ = [
     "MediaReview",
     "Moment",
     "RelatedLink",
+    "StopKey",
     "StoredFile",
     "StoryThread",
     "Tag",

@@ -60,3 +60,25 @@ class IndexedClip(models.Model):
 
     def __str__(self):
         return f"{self.clip_id}: {self.keys} keys"
+
+
+class StopKey(models.Model):
+    """A key held by so many clips that it tells them apart no better than a stop word
+    (a channel's jingle, a studio backdrop, a common chunk value): lookups skip it.
+
+    Kept at index time rather than counted at lookup: counting a common key's rows on
+    every query would read them all, the very cost the cap avoids. A key stays here
+    until the counts are taken again (`catalog.matching.index.refresh_stop_keys`, run
+    by `manage.py match --reindex`); its rows stay in MatchKey, so a key whose clips
+    went away is found again after that."""
+
+    key = models.BigIntegerField(primary_key=True, help_text=_("The key, as in MatchKey."))
+    clips = models.PositiveIntegerField(help_text=_("Clips holding it when it was counted."))
+    counted_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("stop key")
+        verbose_name_plural = _("stop keys")
+
+    def __str__(self):
+        return f"{self.key:#x} ({self.clips} clips)"

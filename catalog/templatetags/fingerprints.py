@@ -2,7 +2,7 @@
 
 from django import template
 
-from catalog.fingerprint import PDQ_BYTES, audio_seconds, usable_frame_count
+from catalog.fingerprint.mediaprint import PDQ_BYTES, audio_seconds, usable_frame_count
 from catalog.models import MediaFingerprint, ThumbnailHash
 
 register = template.Library()

@@ -9,7 +9,7 @@ from django_tasks_db.models import DBTaskResult
 
 from catalog.capture.jobs import request_capture, run_capture, run_capture_task, stale_after
 from catalog.capture.rules import enqueue_due_captures, ruled_clips
-from catalog.fingerprint.jobs import fingerprint_clip_task
+from catalog.fingerprint.tasks import fingerprint_clip_task
 from catalog.models import (
     AvailabilityCheck,
     Capture,

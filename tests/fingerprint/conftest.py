@@ -5,14 +5,13 @@ import pytest
 from tests.capture.conftest import capture_settings, data_dir  # noqa: F401 (fixtures)
 from tests.capture.signed import make_signed_capture
 from tests.factories import make_clip
-
-from .ffmpeg_media import make_clip as make_media_clip
+from tests.support.videos import make_card_video
 
 
 @pytest.fixture(scope="session")
 def clip_bytes(tmp_path_factory):
     """Six seconds of moving test picture and a tune, as an MP4's bytes (made once)."""
-    return make_media_clip(tmp_path_factory.mktemp("media") / "clip.mp4", seconds=6).read_bytes()
+    return make_card_video(tmp_path_factory.mktemp("media") / "clip.mp4", seconds=6).read_bytes()
 
 
 @pytest.fixture

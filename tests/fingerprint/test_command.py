@@ -5,11 +5,10 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from catalog.fingerprint.jobs import fingerprint_clip_task
+from catalog.fingerprint.tasks import fingerprint_clip_task
 from catalog.models import MediaFingerprint, ThumbnailHash
 from tests.factories import make_clip
-
-from .ffmpeg_media import make_image
+from tests.support.videos import make_image
 
 pytestmark = pytest.mark.django_db
 

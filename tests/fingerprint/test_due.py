@@ -6,12 +6,11 @@ import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from catalog.fingerprint import jobs
-from catalog.fingerprint.jobs import due_clip_ids, fingerprint_batch_task
+from catalog.fingerprint import tasks
+from catalog.fingerprint.tasks import due_clip_ids, fingerprint_batch_task
 from catalog.models import MediaFingerprint, ThumbnailHash
 from tests.factories import make_clip
-
-from .ffmpeg_media import make_image
+from tests.support.videos import make_image
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +38,7 @@ def test_only_the_newest_clips_thumbnails_are_looked_at(db, monkeypatch):
     newer = [
         make_clip(f"New {n}", thumbnail_url=f"https://i.example.com/{n}.jpg") for n in range(2)
     ]
-    monkeypatch.setattr(jobs, "RECENT_CLIPS", 2)
+    monkeypatch.setattr(tasks, "RECENT_CLIPS", 2)
     assert due_clip_ids(10) == [clip.pk for clip in newer]
     assert old.pk not in due_clip_ids(10)
 

@@ -4,7 +4,8 @@ import pytest
 from django.core.files.storage import InMemoryStorage
 
 from catalog.capture.storage import captures_storage
-from catalog.fingerprint import fingerprint_file, stored
+from catalog.fingerprint import stored
+from catalog.fingerprint.files import fingerprint_file
 from catalog.fingerprint.signals import fingerprint_changed
 from catalog.fingerprint.stored import fingerprint_clip
 from catalog.models import MediaFingerprint

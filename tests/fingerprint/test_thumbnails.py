@@ -2,12 +2,12 @@
 
 import pytest
 
-from catalog.fingerprint import MIN_QUALITY, PDQ_BYTES, hash_image
+from catalog.fingerprint.mediaprint import MIN_QUALITY, PDQ_BYTES
+from catalog.fingerprint.pdq import hash_image
 from catalog.fingerprint.stored import MAX_THUMBNAIL_BYTES, hash_thumbnail
 from catalog.models import ThumbnailHash
 from tests.factories import make_clip
-
-from .ffmpeg_media import make_image
+from tests.support.videos import make_image
 
 pytestmark = pytest.mark.django_db
 

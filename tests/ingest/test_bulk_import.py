@@ -123,10 +123,10 @@ def test_a_chunk_of_new_clips_takes_the_same_queries_whatever_its_size(
     tmp_path, count, django_assert_num_queries
 ):
     # The chunk's savepoint and release (inside the test's transaction); absent clips,
-    # open links, known tags, channels by platform id; the new channel: look-up by name,
-    # free slug, insert; the new tags: insert, select; the clips' insert and their tags'
-    # insert. Nothing per clip.
-    with django_assert_num_queries(13):
+    # open links, mirror pages waiting for the chunk's titles, known tags, channels by
+    # platform id; the new channel: look-up by name, free slug, insert; the new tags:
+    # insert, select; the clips' insert and their tags' insert. Nothing per clip.
+    with django_assert_num_queries(14):
         summary = ingest_infojson_files([new_clip_files(tmp_path / "files", count)])
     assert summary.counts["created"] == count
     assert Clip.objects.get(external_id="new00000002").tags.count() == 3

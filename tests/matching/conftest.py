@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog.fingerprint import fingerprint_file
+from catalog.fingerprint.files import fingerprint_file
 from catalog.models import MediaFingerprint, StoredFile
 from tests.factories import make_clip
 from tests.support import videos

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from catalog.matching import index_clip
+from catalog.matching.index import index_clip
 from tests.capture.media import MediaSite, page_html
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,9 @@ unrelated clips and clips sharing only a black intro are not."""
 
 import pytest
 
-from catalog.matching import index_clip, match_clip, match_file, match_print
-from catalog.matching.lookup import CONTAINS, EXCERPT, REUPLOAD
+from catalog.matching.index import index_clip
+from catalog.matching.lookup import CONTAINS, EXCERPT, REUPLOAD, match_clip, match_print
+from catalog.matching.suggest import match_file
 
 pytestmark = pytest.mark.django_db
 

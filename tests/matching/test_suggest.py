@@ -9,12 +9,13 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from catalog.fingerprint import hash_image
+from catalog.fingerprint.pdq import hash_image
 from catalog.fingerprint.signals import fingerprint_changed
-from catalog.matching import index_and_suggest, index_clip, match_clip, reindex
+from catalog.matching.index import index_clip, reindex
 from catalog.matching.keys import THUMBNAIL
-from catalog.matching.lookup import THUMBNAIL_KIND
-from catalog.matching.suggest import index_and_suggest_task
+from catalog.matching.lookup import THUMBNAIL_KIND, match_clip
+from catalog.matching.suggest import index_and_suggest
+from catalog.matching.tasks import index_and_suggest_task
 from catalog.models import ClipRelation, IndexedClip, MatchKey, ThumbnailHash
 from tests.factories import make_clip
 
@@ -117,9 +118,9 @@ def test_a_match_query_costs_a_fixed_number_of_queries(catalogued, django_assert
     clips = [catalogued(name) for name in ("original", "other", "another", "reencoded")]
     for clip in clips:
         index_clip(clip.pk)
-    # The query's own fingerprint and thumbnail, the index (keys in batches of 500), the
-    # candidates' fingerprints.
-    with django_assert_num_queries(5):
+    # The query's own fingerprint and thumbnail, the index (keys in two batches of 500:
+    # the batch's stop keys, then its rows), the candidates' fingerprints.
+    with django_assert_num_queries(7):
         [match] = match_clip(clips[3])
     assert match.clip_id == clips[0].pk
 
@@ -131,7 +132,7 @@ def test_a_stored_fingerprint_queues_index_and_suggest(
     with django_capture_on_commit_callbacks(execute=True):
         fingerprint_changed.send(sender=None, instance=None, clip_id=clip.pk, kind="media")
     queued = DBTaskResult.objects.get()
-    assert queued.task_path == "catalog.matching.suggest.index_and_suggest_task"
+    assert queued.task_path == "catalog.matching.tasks.index_and_suggest_task"
     assert queued.args_kwargs["args"] == [clip.pk]
 
 

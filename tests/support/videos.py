@@ -1,4 +1,5 @@
-"""Test videos made by ffmpeg, and the copies of them that matching must recognise.
+"""Test media made by ffmpeg: videos, the copies of them that matching must recognise,
+sounds, pictures.
 
 An original is a picture that changes every second (a zoom into the Mandelbrot set,
 a cellular automaton or the game of life, scaled up so that its shapes are large)
@@ -7,6 +8,9 @@ two originals share nothing unless a test makes them (a black intro). The copies
 are what the web does to a news clip: re-encoded at another size and bitrate,
 cropped, a channel logo added, played 3 % faster or slower, cut into an excerpt,
 or its sound put under a still image.
+
+The fingerprint tests' smaller media: a moving test card with a clock and a tune
+(`make_card_video`), the tune alone, the card without sound, still pictures.
 
 Every function writes `dst` (a Path or str) and returns it as a Path; the test
 skips when ffmpeg is not installed.
@@ -21,9 +25,22 @@ import pytest
 
 RATE = 10  # frames per second of the originals: plenty for a hash a second
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+# A moving test card with a clock: every second looks different, as news footage does.
+TEST_CARD = "testsrc2=size=320x240:rate=10"
 
 
-def _ffmpeg(*args):
+def tune(base, notes_per_second, stride):
+    """A tune of semitone steps (Chromaprint hears pitch classes; a pure tone prints as a
+    constant that any other pure tone resembles)."""
+    pitch = rf"pow(2\,floor(mod(t*{notes_per_second}*{stride}\,12))/12)"
+    return rf"aevalsrc=0.5*sin(2*PI*{base}*{pitch}*t):s=44100"
+
+
+TONE = tune(330, 2, 5)
+OTHER_TONE = tune(262, 3, 7)
+
+
+def ffmpeg(*args):
     if not shutil.which("ffmpeg"):
         pytest.skip("ffmpeg is not installed (apt-get install ffmpeg)")
     subprocess.run(["ffmpeg", "-loglevel", "error", "-y", *map(str, args)], check=True)
@@ -99,20 +116,24 @@ def make_video(dst, *, seconds=20, pattern="mandelbrot", seed=1, text="Nachricht
             maps += ["-map", "[a]"]
     if filters:
         inputs += ["-filter_complex", ";".join(filters)]
-    _ffmpeg(*inputs, *maps, *_encode(), dst)
+    ffmpeg(*inputs, *maps, *_encode(), dst)
     return Path(dst)
 
 
-def _encode(video_bitrate=None):
+def _video_encode(video_bitrate=None):
     rate = ["-b:v", video_bitrate] if video_bitrate else ["-crf", "23"]
-    return ["-c:v", "libx264", "-preset", "ultrafast", *rate, "-pix_fmt", "yuv420p",
-            "-c:a", "aac", "-b:a", "64k", "-movflags", "+faststart"]  # fmt: skip
+    return ["-c:v", "libx264", "-preset", "ultrafast", *rate, "-pix_fmt", "yuv420p"]
+
+
+def _encode(video_bitrate=None):
+    return [*_video_encode(video_bitrate), "-c:a", "aac", "-b:a", "64k",
+            "-movflags", "+faststart"]  # fmt: skip
 
 
 def reencode(src, dst, *, size="192x144", bitrate="120k"):
     """Another resolution and a lower bitrate."""
     w, h = size.split("x")
-    _ffmpeg("-i", src, "-vf", f"scale={w}:{h}", *_encode(bitrate), dst)
+    ffmpeg("-i", src, "-vf", f"scale={w}:{h}", *_encode(bitrate), dst)
     return Path(dst)
 
 
@@ -120,7 +141,7 @@ def crop(src, dst, *, fraction=0.1, size="320x240"):
     """`fraction` of the picture cut off (half at each side), scaled up to `size`."""
     keep = 1 - fraction
     w, h = size.split("x")
-    _ffmpeg("-i", src, "-vf", f"crop=iw*{keep}:ih*{keep},scale={w}:{h}", *_encode(), dst)
+    ffmpeg("-i", src, "-vf", f"crop=iw*{keep}:ih*{keep},scale={w}:{h}", *_encode(), dst)
     return Path(dst)
 
 
@@ -131,13 +152,13 @@ def add_logo(src, dst, *, text="NEWS24"):
         f"drawtext=fontfile={FONT}:text='{text}':fontsize=h/12:fontcolor=white"
         ":x=w*0.72:y=h*0.06"
     )
-    _ffmpeg("-i", src, "-vf", logo, *_encode(), dst)
+    ffmpeg("-i", src, "-vf", logo, *_encode(), dst)
     return Path(dst)
 
 
 def change_speed(src, dst, *, factor=1.03):
     """Played `factor` times as fast (1.03: 3 % faster, so 3 % shorter), pitch kept."""
-    _ffmpeg("-i", src, "-filter_complex", f"[0:v]setpts=PTS/{factor}[v];[0:a]atempo={factor}[a]",
+    ffmpeg("-i", src, "-filter_complex", f"[0:v]setpts=PTS/{factor}[v];[0:a]atempo={factor}[a]",
             "-map", "[v]", "-map", "[a]", *_encode(), dst)  # fmt: skip
     return Path(dst)
 
@@ -145,7 +166,7 @@ def change_speed(src, dst, *, factor=1.03):
 def excerpt(src, dst, *, start, seconds):
     """`seconds` of `src` from `start` seconds on, re-encoded (cut where asked, not at a
     keyframe)."""
-    _ffmpeg("-ss", start, "-i", src, "-t", seconds, *_encode(), dst)
+    ffmpeg("-ss", start, "-i", src, "-t", seconds, *_encode(), dst)
     return Path(dst)
 
 
@@ -155,18 +176,47 @@ def audio_over_still(src, dst, *, text="Audio"):
         f"color=c=#203060:size=320x240:rate=1,drawtext=fontfile={FONT}:text='{text}'"
         ":fontsize=32:fontcolor=white:x=(w-tw)/2:y=(h-th)/2"
     )
-    _ffmpeg("-f", "lavfi", "-i", card, "-i", src, "-map", "0:v", "-map", "1:a", "-shortest",
+    ffmpeg("-f", "lavfi", "-i", card, "-i", src, "-map", "0:v", "-map", "1:a", "-shortest",
             *_encode(), dst)  # fmt: skip
     return Path(dst)
 
 
 def audio_only(src, dst):
     """The sound of `src` alone, as an M4A file."""
-    _ffmpeg("-i", src, "-vn", "-c:a", "aac", "-b:a", "64k", dst)
+    ffmpeg("-i", src, "-vn", "-c:a", "aac", "-b:a", "64k", dst)
     return Path(dst)
 
 
 def silent(src, dst):
     """The picture of `src` without its sound."""
-    _ffmpeg("-i", src, "-an", "-c:v", "copy", dst)
+    ffmpeg("-i", src, "-an", "-c:v", "copy", dst)
+    return Path(dst)
+
+
+def make_card_video(dst, *, seconds=8, picture=TEST_CARD, tone=TONE, size=None):
+    """An MP4 (H.264 + AAC) of `picture` (a lavfi source) with `tone`."""
+    scale = ["-vf", f"scale={size}"] if size else []
+    ffmpeg(
+        "-f", "lavfi", "-i", f"{picture}:duration={seconds}",
+        "-f", "lavfi", "-i", f"{tone}:duration={seconds}",
+        *scale, *_encode(), "-shortest", dst,
+    )  # fmt: skip
+    return Path(dst)
+
+
+def make_audio(dst, *, seconds=8, tone=TONE):
+    """`tone` alone, as an M4A file."""
+    ffmpeg("-f", "lavfi", "-i", f"{tone}:duration={seconds}", "-c:a", "aac", dst)
+    return Path(dst)
+
+
+def make_silent_video(dst, *, seconds=4, picture=TEST_CARD):
+    """`picture` without any sound."""
+    ffmpeg("-f", "lavfi", "-i", f"{picture}:duration={seconds}", *_video_encode(), dst)
+    return Path(dst)
+
+
+def make_image(dst, *, source="testsrc2=size=320x240", at=0):
+    """One still picture (the format follows the suffix: .png, .jpg, .webp)."""
+    ffmpeg("-f", "lavfi", "-i", f"{source}:duration={at + 1}", "-ss", at, "-frames:v", 1, dst)
     return Path(dst)

@@ -1,9 +1,11 @@
 """A mirror page imported for a catalogued clip becomes a "mirror of" relation; its related
 titles and links stay as they are."""
 
+import json
+
 import pytest
 
-from catalog.ingest import Outcome, import_pagetext
+from catalog.ingest import Outcome, import_pagetext, ingest_infojson_files
 from catalog.models import Clip, ClipRelation, StoryThread
 from tests.factories import make_clip
 from tests.test_pagetext import SAMPLE, TITLE
@@ -67,6 +69,9 @@ def test_no_relation_without_one_catalogued_video(sample_text):
     # A second mirror page of the same video is no original either.
     import_pagetext(sample_text, channel_name="WELT", source_url="https://mirror-b.example/2")
     assert Clip.objects.count() == 2 and not ClipRelation.objects.exists()
+
+
+def test_no_relation_with_two_catalogued_videos_of_the_title(sample_text):
     # Two catalogued videos of that title: which one it mirrors is not known.
     for n in range(2):
         make_clip(TITLE, platform="youtube", external_id=f"twin{n:07d}")
@@ -96,3 +101,31 @@ def test_the_thread_filter_is_offered_only_with_threads(client, original):
     StoryThread.objects.create(name="Kim in Russia", slug="kim-russia")
     page = client.get("/").content.decode()
     assert 'name="thread"' in page and "Kim in Russia" in page
+
+
+def test_a_mirror_page_imported_first_is_linked_when_its_video_arrives(sample_text):
+    mirror = import_pagetext(
+        sample_text, channel_name="WELT", source_url="https://www.musicjinni.example/v/kim"
+    ).clip
+    assert not ClipRelation.objects.exists()
+    original = make_clip(
+        TITLE, platform="youtube", external_id="wlmirror001", published=(2023, 9, 13)
+    )
+    relation = ClipRelation.objects.get()
+    assert (relation.from_clip, relation.to_clip, relation.kind) == (mirror, original, "mirror")
+    assert (relation.origin, relation.status) == ("import", "confirmed")
+    # Storing the video again changes nothing; a second video of that title is no longer
+    # the one the page shows, and links nothing.
+    make_clip(TITLE, platform="youtube", external_id="wlmirror001", published=(2023, 9, 13))
+    make_clip(TITLE, platform="youtube", external_id="twin0000001")
+    assert ClipRelation.objects.count() == 1
+
+
+def test_a_bulk_import_links_the_waiting_mirror_pages(sample_text, tmp_path):
+    mirror = import_pagetext(sample_text, channel_name="WELT").clip
+    info = {"id": "wlmirror001", "title": TITLE, "extractor_key": "Youtube", "channel": "WELT"}
+    (tmp_path / "kim.info.json").write_text(json.dumps(info), encoding="utf-8")
+    ingest_infojson_files([tmp_path], processes=1)  # the bulk path: a chunk of records
+    original = Clip.objects.get(platform="youtube", external_id="wlmirror001")
+    relation = ClipRelation.objects.get()
+    assert (relation.from_clip, relation.to_clip, relation.kind) == (mirror, original, "mirror")

@@ -7,7 +7,7 @@ from catalog import ingest
 from catalog.analysis.pipeline import resume_stale_analyses
 from catalog.capture import fixity
 from catalog.capture.rules import enqueue_due_captures
-from catalog.fingerprint.jobs import enqueue_due_fingerprints
+from catalog.fingerprint.tasks import enqueue_due_fingerprints
 
 logger = logging.getLogger("catalog.ingest.jobs")
 

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.matching import match_file, match_url, reindex
+from catalog.matching.index import reindex
 from catalog.matching.report import match_line
-from catalog.matching.suggest import MatchFailed
+from catalog.matching.suggest import MatchFailed, match_file, match_url
 
 
 class Command(BaseCommand):
