@@ -45,10 +45,10 @@ import sys
 import time
 from contextlib import contextmanager
 
-import corpus  # bench/corpus.py: the corpus's SQLite file and PostgreSQL cluster
+import corpus_databases  # the corpus's SQLite file and PostgreSQL cluster
 import pages  # bench/pages.py: the page list and the searches' words
 
-ROOT = corpus.ROOT
+ROOT = corpus_databases.ROOT
 PYTHON = sys.executable
 BUDGET_SECONDS = 15  # per page: a slow page gets fewer requests (at least 3), see "n"
 TIMEOUT_SECONDS = 30  # a page's first request is cut off after this ("timeout")
@@ -264,7 +264,7 @@ def main():
     if args.measure:
         sys.path.insert(0, str(ROOT))
         return measure(args.repeat, args.only, args.uncached, args.plan)
-    corpus.DATA.mkdir(parents=True, exist_ok=True)
+    corpus_databases.DATA.mkdir(parents=True, exist_ok=True)
 
     def child(url):
         # A kept connection, as a server would run (DATABASE_CONN_MAX_AGE): with a new
@@ -291,9 +291,9 @@ def main():
         f"load average {os.getloadavg()[0]:.1f}"
     )
     if "sqlite" in dbs:
-        table("SQLite", child(corpus.sqlite_url(args.clips, args.seed)))
+        table("SQLite", child(corpus_databases.sqlite_url(args.clips, args.seed)))
     if "postgres" in dbs:
-        with corpus.Postgres(args.clips, args.seed, args.pg_port) as pg:
+        with corpus_databases.Postgres(args.clips, args.seed, args.pg_port) as pg:
             table("PostgreSQL", child(pg.url))
 
 

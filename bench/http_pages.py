@@ -49,11 +49,11 @@ import threading
 import time
 from pathlib import Path
 
-import corpus  # bench/corpus.py: the corpus is browse.py's
+import corpus_databases  # the corpus is browse.py's
 import pages  # bench/pages.py: browse.py's page list
 from gunicorn_server import HEALTHZ, Server, request, wait_for_pids
 
-ROOT = corpus.ROOT
+ROOT = corpus_databases.ROOT
 PYTHON = sys.executable
 DEFAULT_PAGES = (
     "home,page ,popular tag,tag + channel + dates,channel (,search: common term,"
@@ -318,13 +318,13 @@ def main(argv):
     if args.pages_json:
         return print_pages_json()
     sys.stdout.reconfigure(line_buffering=True)
-    corpus.DATA.mkdir(parents=True, exist_ok=True)
+    corpus_databases.DATA.mkdir(parents=True, exist_ok=True)
     print(f"{args.clips} clips, seed {args.seed}; load average {os.getloadavg()[0]:.1f}")
     dbs = args.db.split(",")
     if "sqlite" in dbs:
-        run_database("SQLite", corpus.sqlite_url(args.clips, args.seed), args)
+        run_database("SQLite", corpus_databases.sqlite_url(args.clips, args.seed), args)
     if "postgres" in dbs:
-        with corpus.Postgres(args.clips, args.seed, args.pg_port) as pg:
+        with corpus_databases.Postgres(args.clips, args.seed, args.pg_port) as pg:
             run_database("PostgreSQL", pg.url, args)
     print(f"load average afterwards {os.getloadavg()[0]:.1f}")
 
