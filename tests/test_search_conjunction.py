@@ -8,6 +8,7 @@ way there is. Runs on SQLite and, under scripts/test-postgres, on PostgreSQL.
 """
 
 import random
+import re
 
 import pytest
 from django.db import connection
@@ -166,3 +167,12 @@ def test_queries_of_a_two_word_search(client, django_assert_num_queries, corpus)
     with django_assert_num_queries(14):
         again = client.get(url, {"q": "hafen wahl", "other": "1"})  # facets counted again
     assert first.context["clips"] == again.context["clips"]
+
+
+def test_the_matches_reach_the_where_clause_as_an_in_the_database_can_drive_with(corpus):
+    """Not as `(... IN ...) = 1`, Django's form for a condition on SQLite, which has no
+    boolean type: SQLite then cannot start from the matches and walks the whole list."""
+    sql = str(search(Clip.objects.all(), "hafen wahl").newest()[:25].query)
+
+    assert "IN (SELECT" in sql
+    assert not re.search(r"\)\s*=\s*(1|True)\b", sql)

@@ -27,7 +27,8 @@ keeps the matches in a hash and walks the list's index against it
 """
 
 from django.db import connections
-from django.db.models import BooleanField
+from django.db.models import BooleanField, Expression, F, IntegerField
+from django.db.models.lookups import In
 
 from catalog.versioning import cached_fragment
 
@@ -46,40 +47,24 @@ PER_CLIP = float("inf")
 WALK_ABOVE = 2000
 
 
-class ClipsMatchingAll(PerClip):
-    """Whether the clip matches every term: it is in the text conjunction, the
-    `decided` ids, or those of `checked` that match every term per clip.
+class ClipsMatchingAll(Expression):
+    """The ids of clips that match every term: the text conjunction, the `decided`
+    ids, and those of `checked` that match every term per clip.
 
-    Use as a filter: `queryset.filter(ClipsMatchingAll(terms, decided, checked))`.
-    `walk`: the text conjunction is large, so a list walks its own index and keeps
-    the clips among the matches (the backend's among_sql(): SQLite's choice).
-    `dense`: every term is common, so they likely share many clips; in a page of an
-    ordered list (ORDER BY and LIMIT), a backend with a form for that (PostgreSQL:
-    dense_conjunction_sql) tests the list's clips in order against the matches, and
-    stops when the page is full, instead of fetching every match. Any other read
-    (counts, the facets' samples) fetches the matches.
+    Use in AmongMatches or DenseMatches.
     """
 
-    output_field = BooleanField()
-    conditional = True
+    output_field = IntegerField()
 
-    def __init__(self, terms, decided=(), checked=(), *, walk=False, dense=False, clip=None):
-        super().__init__(clip)
+    def __init__(self, terms, decided=(), checked=()):
+        super().__init__()
         self.terms = terms
         self.decided = sorted(set(decided))
         self.checked = sorted(set(checked) - set(decided))
-        self.walk = walk
-        self.dense = dense
 
-    def as_sql(self, compiler, connection):
-        query = compiler.query
-        if self.dense and not (query.order_by and query.high_mark is not None):
-            fetched = self.copy()
-            fetched.dense = False
-            return fetched.as_sql(compiler, connection)
-        return super().as_sql(compiler, connection)
-
-    def clip_sql(self, vendor, clip_sql):
+    def parts(self, vendor):
+        """SQL (and params) of the text conjunction, and of the other ids apart (a
+        list of SELECTs of one column `value`, and their params)."""
         text, text_params = vendor.text_conjunction_sql(self.terms)
         others, params = [], []
         if self.decided:
@@ -92,11 +77,64 @@ class ClipsMatchingAll(PerClip):
             # The backends' own SQL; the terms and ids are parameters.
             others.append(f"SELECT value FROM ({ids}) AS checked WHERE {where}")  # noqa: S608
             params = [*params, *ids_params, *(p for _check, ps in checks for p in ps)]
-        if self.dense:
+        return text, text_params, others, params
+
+    def as_sql(self, compiler, connection):
+        vendor = backend(connection)
+        text, text_params, others, params = self.parts(vendor)
+        return f"({vendor.id_set_sql(' UNION '.join([text, *others]))})", [*text_params, *params]
+
+
+class AmongMatches(In):
+    """`pk IN ClipsMatchingAll(...)`, walking the list's own index for many matches
+    (`walk`: the backend's among_sql()).
+
+    A lookup, so that Django puts it in the WHERE clause as it is: any other
+    condition is compared `= 1` on SQLite (no boolean type), and the IN could no
+    longer drive the query (a rare pair of words: 100 ms instead of 5 at 1 M clips).
+    """
+
+    def __init__(self, matches, *, walk):
+        super().__init__(F("pk"), matches)
+        self.walk = walk
+
+    def as_sql(self, compiler, connection):
+        clip_sql, clip_params = self.process_lhs(compiler, connection)
+        ids_sql, ids_params = self.process_rhs(compiler, connection)
+        sql = backend(connection).among_sql(clip_sql, ids_sql, self.walk)
+        return sql, [*clip_params, *ids_params]
+
+
+class DenseMatches(PerClip):
+    """Whether the clip is among `matches` (a ClipsMatchingAll) whose terms are each
+    common, so that they likely share many clips: in a page of an ordered list
+    (ORDER BY and LIMIT), the backend's dense_conjunction_sql() (PostgreSQL) tests
+    the list's clips in order against the matches and stops when the page is full,
+    instead of fetching every match. Any other read (counts, the facets' samples)
+    fetches the matches. Only where the backend has a boolean type (see AmongMatches).
+    """
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, matches, *, clip=None):
+        super().__init__(clip)
+        self.matches = matches
+        self.page = True
+
+    def as_sql(self, compiler, connection):
+        query = compiler.query
+        form = self.copy()
+        form.page = bool(query.order_by and query.high_mark is not None)
+        return PerClip.as_sql(form, compiler, connection)
+
+    def clip_sql(self, vendor, clip_sql):
+        text, text_params, others, params = self.matches.parts(vendor)
+        if self.page:
             others = " UNION ".join(others)
             return vendor.dense_conjunction_sql(clip_sql, text, text_params, others, params)
         ids = f"({vendor.id_set_sql(' UNION '.join([text, *others]))})"
-        return vendor.among_sql(clip_sql, ids, self.walk), [*text_params, *params]
+        return vendor.among_sql(clip_sql, ids, False), [*text_params, *params]
 
 
 def _off_text(term, using):
@@ -144,8 +182,8 @@ def _text_matches(terms, using):
 
 
 def clips_matching_all(terms, using):
-    """The condition that a clip matches every term (ClipsMatchingAll), or None if a
-    term has too many clips that match it off text (_off_text())."""
+    """The condition that a clip matches every term (AmongMatches or DenseMatches), or
+    None if a term has too many clips that match it off text (_off_text())."""
     found = [_off_text(term, using) for term in terms]
     if any(f is None for f in found):
         return None
@@ -160,4 +198,5 @@ def clips_matching_all(terms, using):
     dense = hasattr(backend(connections[using]), "dense_conjunction_sql") and (
         min(matches_estimate(terms, using)) > COMMON_TERM_CLIPS
     )
-    return ClipsMatchingAll(terms, candidates, rest, walk=walk, dense=dense)
+    matches = ClipsMatchingAll(terms, candidates, rest)
+    return DenseMatches(matches) if dense else AmongMatches(matches, walk=walk)
