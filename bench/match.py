@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DATA = ROOT / "bench" / "data"
 PYTHON = sys.executable
+from bench.corpus_databases import Postgres as CorpusPostgres  # noqa: E402 (after the path)
 from bench.match_load import SOURCES, load_average  # noqa: E402 (after the path is set)
 
 
@@ -198,8 +199,6 @@ class Postgres:
     """A throw-away PostgreSQL cluster under bench/data, on 127.0.0.1:port."""
 
     def __init__(self, port, keep=False):
-        from bench.corpus import Postgres as CorpusPostgres
-
         self.corpus = CorpusPostgres(0, "match", port)
         self.dir = DATA / f"pg-match-{port}"
         self.url = f"postgres://newsclips@127.0.0.1:{port}/newsclips"

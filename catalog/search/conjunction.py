@@ -120,21 +120,19 @@ class DenseMatches(PerClip):
     def __init__(self, matches, *, clip=None):
         super().__init__(clip)
         self.matches = matches
-        self.page = True
 
     def as_sql(self, compiler, connection):
         query = compiler.query
-        form = self.copy()
-        form.page = bool(query.order_by and query.high_mark is not None)
-        return PerClip.as_sql(form, compiler, connection)
+        if query.order_by and query.high_mark is not None:
+            return super().as_sql(compiler, connection)
+        clip_sql, clip_params = compiler.compile(self.clip)
+        ids_sql, ids_params = compiler.compile(self.matches)
+        return backend(connection).among_sql(clip_sql, ids_sql, False), [*clip_params, *ids_params]
 
     def clip_sql(self, vendor, clip_sql):
         text, text_params, others, params = self.matches.parts(vendor)
-        if self.page:
-            others = " UNION ".join(others)
-            return vendor.dense_conjunction_sql(clip_sql, text, text_params, others, params)
-        ids = f"({vendor.id_set_sql(' UNION '.join([text, *others]))})"
-        return vendor.among_sql(clip_sql, ids, False), [*text_params, *params]
+        others = " UNION ".join(others)
+        return vendor.dense_conjunction_sql(clip_sql, text, text_params, others, params)
 
 
 def _off_text(term, using):
