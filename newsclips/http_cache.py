@@ -12,6 +12,9 @@ The catalogue version changes with every write to anything a page shows
 (catalog.versioning), so the ETag is known before the view runs: a conditional
 GET whose If-None-Match still holds is answered 304 from one single-row read,
 without building the page. A change is seen by every reader within max-age.
+Such a conditional GET is answered first of all, before the session, language,
+CSRF and other middleware run (not_modified()): a revalidation costs little more
+than /healthz.
 
 Such a response varies on Accept-Language only when the URL has no language
 prefix, and never on Cookie: Django's session middleware names Cookie as soon as
@@ -25,6 +28,7 @@ import hashlib
 from pathlib import Path
 
 from django.conf import settings
+from django.urls import Resolver404, resolve
 from django.utils.cache import (
     add_never_cache_headers,
     get_conditional_response,
@@ -33,6 +37,7 @@ from django.utils.cache import (
 
 from catalog.versioning import current_version, version_scope
 from newsclips.errors import DATABASE_ERRORS, database_unavailable
+from newsclips.locale import language_from_header, split_language_prefix
 
 PUBLIC_NAMESPACES = {"catalog", "api"}
 # Throttled views must run for every request, 304 or not: their ETag is checked
@@ -56,6 +61,57 @@ def release_id(root=Path(settings.BASE_DIR)):
 RELEASE = release_id()
 
 
+def page_etag(version, language):
+    """The validator of a public page: the release, the catalogue version, the language."""
+    return f'W/"{RELEASE}-{version}-{language}"'
+
+
+def public_namespace(path):
+    """The URL namespace of a public page whose ETag is known before its view runs
+    (PUBLIC_NAMESPACES but not CHECKED_AFTER), else None."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    namespace = match.namespaces[0] if match.namespaces else None
+    if namespace in PUBLIC_NAMESPACES and namespace not in CHECKED_AFTER:
+        return namespace
+    return None
+
+
+def not_modified(request):
+    """The 304 for a conditional GET of a public page whose ETag still holds, else None.
+
+    Decided from the URL, Accept-Language and the catalogue version alone, as
+    LocaleMiddleware and process_view() would decide them, so that the answer is
+    the same as the full path's; anything else (no If-None-Match, a session, a
+    changed page, a database that does not answer) takes the full path.
+    """
+    if request.personal or request.method not in SAFE_METHODS:
+        return None
+    if "if-none-match" not in request.headers:
+        return None
+    code, path = split_language_prefix(request.path_info)
+    if public_namespace(path) is None:
+        return None
+    request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware checks it on the full path
+    language = code or language_from_header(request)
+    try:
+        version = current_version()
+    except DATABASE_ERRORS:
+        return None
+    etag = page_etag(version, language)
+    response = get_conditional_response(request, etag=etag)
+    if response is None or response.status_code != 304:
+        return None
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=settings.NEWSCLIPS_PAGE_MAX_AGE)
+    if not code:
+        response["Vary"] = "Accept-Language"
+    response["Content-Language"] = language
+    return response
+
+
 def _without_cookie(vary):
     return ", ".join(part.strip() for part in vary.split(",") if part.strip().lower() != "cookie")
 
@@ -72,6 +128,9 @@ class HttpCacheMiddleware:
 
     def __call__(self, request):
         request.personal = settings.SESSION_COOKIE_NAME in request.COOKIES
+        early = not_modified(request)
+        if early is not None:
+            return early
         with version_scope():
             response = self.get_response(request)
         etag = getattr(request, "public_etag", None)
@@ -103,7 +162,7 @@ class HttpCacheMiddleware:
             version = current_version()
         except DATABASE_ERRORS as error:
             return database_unavailable(request, error)
-        request.public_etag = f'W/"{RELEASE}-{version}-{request.LANGUAGE_CODE}"'
+        request.public_etag = page_etag(version, request.LANGUAGE_CODE)
         if namespace in CHECKED_AFTER:
             return None
         return get_conditional_response(request, etag=request.public_etag)

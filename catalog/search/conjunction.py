@@ -191,10 +191,13 @@ def clips_matching_all(terms, using):
     for f in found:
         candidates &= {*f["said"], *f["x"], *f["text"]}
     rest = [pk for f in found for pk in f["rest"]]
-    walk = _text_matches(terms, using) > WALK_ABOVE
+    matches = ClipsMatchingAll(terms, candidates, rest)
     # Only a backend with a dense form asks (one query for all the words, kept).
     dense = hasattr(backend(connections[using]), "dense_conjunction_sql") and (
         min(matches_estimate(terms, using)) > COMMON_TERM_CLIPS
     )
-    matches = ClipsMatchingAll(terms, candidates, rest)
-    return DenseMatches(matches) if dense else AmongMatches(matches, walk=walk)
+    if dense:
+        return DenseMatches(matches)
+    # Counted only here: the dense form never walks (a count of common words' matches
+    # costs a first request tens of milliseconds).
+    return AmongMatches(matches, walk=_text_matches(terms, using) > WALK_ABOVE)
