@@ -20,7 +20,7 @@ from catalog.browse.histogram import histogram
 from catalog.browse.pagination import paginate
 from catalog.browse.timeline import channel_starts, timeline
 from catalog.filters import ClaimFilter, ClipFilter
-from catalog.models import Channel, Claim, Clip, ClipRelation, StoryThread, Tag
+from catalog.models import Channel, Claim, Clip, ClipParts, ClipRelation, StoryThread, Tag
 from catalog.search import attach_snippets
 from catalog.versioning import cached_fragment, cached_page
 from newsclips.http_cache import RELEASE
@@ -137,13 +137,16 @@ def clip_list(request):
 @require_safe
 @cached_page
 def clip_detail(request, pk):
-    clip = get_object_or_404(Clip.objects.for_detail(), pk=pk)
+    # Which parts the clip has (one statement): the page asks for no part it has not got.
+    parts = ClipParts.of(pk)
+    clip = get_object_or_404(Clip.objects.for_detail(parts), pk=pk)
+    clip.parts = parts
     # The player loads only when the reader asks (?play or a transcript's ?t=):
     # no request to the video platform on page load.
     start = request.GET.get("t", "")
     start = min(int(start), clip.duration or 86400) if start.isdigit() else 0
     playing = "play" in request.GET or bool(start)
-    related = related_entries(clip)
+    related = related_entries(clip) if parts.relations else []
     return render(
         request,
         "catalog/clip_detail.html",
@@ -153,7 +156,11 @@ def clip_detail(request, pk):
             "related": related,
             "also_seen": [entry for entry in related if entry.is_copy],
             "linked": [entry for entry in related if not entry.is_copy],
-            "threads": StoryThread.objects.public().containing(clip).order_by("name"),
+            "threads": (
+                StoryThread.objects.public().containing(clip).order_by("name")
+                if parts.threads
+                else []
+            ),
         },
     )
 

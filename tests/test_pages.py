@@ -4,7 +4,20 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from catalog.models import Channel, Tag
+from catalog.models import (
+    AvailabilityCheck,
+    Channel,
+    Claim,
+    ClaimReview,
+    ClipRelation,
+    ClipRevision,
+    MediaReview,
+    Moment,
+    StoryThread,
+    Tag,
+    ThreadClip,
+    TranscriptSegment,
+)
 
 from .factories import make_clip
 
@@ -257,11 +270,48 @@ def test_clip_page_query_count_does_not_grow_with_related_links(client, django_a
     one = make_clip("One related", related=["Clip 0"])
     many = make_clip("Many related", related=[f"Clip {i}" for i in range(1)] + ["x", "y", "z"])
     _clips(10)
-    # The clip with its channel, tags, related links with their targets, transcript,
-    # moments, revisions and availability checks; its latest complete capture (none here);
-    # claims and the authenticity rating; its confirmed relations and its threads; and
-    # the catalogue version.
-    with django_assert_num_queries(VERSION + 12):
+    # Which parts the clip has (one statement); the clip with its channel; its tags;
+    # its related links with their targets; the catalogue version. No query for the
+    # parts it has not got (transcript, moments, history, claims, relations, ...).
+    with django_assert_num_queries(VERSION + 4):
         client.get(one.get_absolute_url())
-    with django_assert_num_queries(VERSION + 12):
+    with django_assert_num_queries(VERSION + 4):
         client.get(many.get_absolute_url())
+
+
+def test_a_clip_page_asks_for_each_part_the_clip_has_once(client, django_assert_num_queries):
+    plain = make_clip("Nothing but a title", tags=[])
+    clip = make_clip("Every part", related=["Nothing but a title"], duration=600)
+    TranscriptSegment.objects.create(
+        clip=clip, language="en", kind="manual", start=1, end=4, text="Said in the clip"
+    )
+    moment = Moment.objects.create(clip=clip, kind="story", start=60, end=90, title="The story")
+    moment.tags.add(Tag.objects.create(name="Story tag", slug="story-tag"))
+    ClipRevision.objects.create(clip=clip, field="title", old="Old title", new="Every part")
+    AvailabilityCheck.objects.create(clip=clip, status="available")
+    claim = Claim.objects.create(clip=clip, moment=moment, text="Claimed in the clip")
+    ClaimReview.objects.create(claim=claim, rating="False", organisation="Checkers")
+    MediaReview.objects.create(clip=clip, rating="edited", note="Cut short.")
+    ClipRelation.objects.create(
+        from_clip=plain, to_clip=clip, kind="reupload", status=ClipRelation.Status.CONFIRMED
+    )
+    thread = StoryThread.objects.create(name="The thread", slug="the-thread")
+    ThreadClip.objects.create(thread=thread, clip=clip)
+
+    # The parts; the clip; its tags, related links, transcript, moments and their tags,
+    # revisions and checks; its relations, threads, claims (with their reviews) and
+    # authenticity rating; no capture complete, so no capture query at all.
+    with django_assert_num_queries(VERSION + 14):
+        html = client.get(clip.get_absolute_url()).content.decode()
+    for shown in (
+        "Said in the clip",
+        "The story",
+        "#story-tag",
+        "Old title",
+        "Claimed in the clip",
+        "Checkers",
+        "Cut short.",
+        "Nothing but a title",
+        "The thread",
+    ):
+        assert shown in html, shown

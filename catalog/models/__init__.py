@@ -10,6 +10,7 @@ from .captures import (
 )
 from .channels import Channel, ChannelBoilerplate, ChannelLink
 from .claims import Claim, ClaimReview, MediaReview
+from .clip_parts import ClipParts
 from .clips import Clip, ClipTag
 from .fingerprints import MediaFingerprint, ThumbnailHash
 from .following import FollowedSource
@@ -37,6 +38,7 @@ __all__ = [
     "Claim",
     "ClaimReview",
     "Clip",
+    "ClipParts",
     "ClipRelation",
     "ClipRevision",
     "ClipTag",

@@ -61,21 +61,36 @@ class ClipQuerySet(models.QuerySet):
             "claims__reviews",
         )
 
-    def for_detail(self):
+    def for_detail(self, parts=None):
+        """What the clip page needs. With `parts` (a ClipParts of the clip), the parts the
+        clip has not got are left empty without a query (a Prefetch of none())."""
         # The channel's boilerplate, which the description folds away.
         details = self.for_list().select_related("channel__boilerplate")
-        return details.prefetch_related(
-            models.Prefetch(
+        lookups = {
+            "related_links": models.Prefetch(
                 "related_links",
                 queryset=RelatedLink.objects.select_related("target__channel").order_by("position"),
             ),
             # By name, in their models' Meta.ordering (by language and time; newest
             # change first): those models import Clip from this module.
-            "transcript_segments",
-            "moments__tags",
-            "revisions",
-            "availability_checks",
+            "transcript_segments": "transcript_segments",
+            "moments": "moments__tags",
+            "revisions": "revisions",
+            "availability_checks": "availability_checks",
+        }
+        if parts is None:
+            return details.prefetch_related(*lookups.values())
+        return details.prefetch_related(
+            *(
+                lookup
+                if getattr(parts, name)
+                else models.Prefetch(name, queryset=self._none_of(name))
+                for name, lookup in lookups.items()
+            )
         )
+
+    def _none_of(self, name):
+        return self.model._meta.get_field(name).related_model.objects.none()
 
     def tagged(self, *tags):
         """Clips that carry every one of the tags (Tag objects or slugs).
@@ -238,6 +253,8 @@ class Clip(models.Model):
     search_title = None
     search_snippet = None
     transcript_hit = None
+    # Set on the clip page's clip (catalog.models.clip_parts.ClipParts): the parts it has.
+    parts = None
 
     class Meta:
         verbose_name = _("clip")
@@ -343,10 +360,16 @@ class Clip(models.Model):
         """Privacy-enhanced player: no YouTube cookies until the reader plays."""
         return embed_url(self.youtube_id) if self.youtube_id else ""
 
+    def may_have(self, part):
+        """False only where the clip's `parts` say it has no such part (see `parts`)."""
+        return self.parts is None or getattr(self.parts, part)
+
     @cached_property
     def latest_capture(self):
         """The newest complete capture with its files, or None: read once per clip object,
         though the clip page shows it twice (the preserved copy, the moments' media links)."""
+        if not self.may_have("captures"):
+            return None
         return self.captures.complete().with_files().latest_first().first()
 
     def player_src(self, start=0):

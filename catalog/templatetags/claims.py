@@ -10,8 +10,10 @@ register = template.Library()
 
 @register.inclusion_tag("catalog/includes/clip_claims.html", takes_context=True)
 def clip_fact_checks(context, clip):
-    claims = list(clip.claims.for_clip_page())
-    review = MediaReview.objects.filter(clip=clip).first()
+    claims = list(clip.claims.for_clip_page()) if clip.may_have("claims") else []
+    review = (
+        MediaReview.objects.filter(clip=clip).first() if clip.may_have("media_review") else None
+    )
     request = context.get("request")
     page_url = request.build_absolute_uri(clip.get_absolute_url()) if request else ""
     return {

@@ -165,11 +165,11 @@ def test_query_counts_do_not_grow_with_relations_and_clips(
     settings.NEWSCLIPS_PAGE_CACHE = False  # each request builds the page
     thread = story["thread"]
     clip_url, thread_url = story["broadcast"].get_absolute_url(), thread.get_absolute_url()
-    # Clip page: the version, the clip and its prefetches, the capture, claims, the
-    # authenticity rating, its confirmed relations (both clips and channels joined) and
-    # its threads. Thread page: the version, the thread, its clips with channels, their
-    # tags, the relations between them.
-    counts = {clip_url: 13, thread_url: 5, "/threads/": 3}
+    # Clip page: the version, which parts the clip has, the clip, its tags, its confirmed
+    # relations (both clips and channels joined) and its threads (the parts it has not
+    # got are not asked for). Thread page: the version, the thread, its clips with
+    # channels, their tags, the relations between them.
+    counts = {clip_url: 6, thread_url: 5, "/threads/": 3}
     for url, queries in counts.items():
         client.get(url)
         with django_assert_num_queries(queries):
