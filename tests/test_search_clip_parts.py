@@ -16,7 +16,7 @@ from django.urls import reverse
 
 import catalog.search.conjunction
 from catalog.ingest import SegmentRecord, TranscriptRecord
-from catalog.models import Claim, Clip, Moment, TranscriptSegment
+from catalog.models import Claim, Clip, Moment, Tag, TranscriptSegment
 from catalog.search import search
 
 from .factories import make_clip
@@ -188,3 +188,37 @@ def test_migration_0016_indexes_what_is_catalogued(clips):
     assert found("bremen sturmflut") == {"Regen in Bremen"}
     Moment.objects.create(clip=clips["bonn"], kind="story", start=1, end=2, title="Brückenbau")
     assert found("bonn brückenbau") == {"Debatte in Bonn"}  # and the triggers are back
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite keeps tags apart")
+def test_a_clips_tags_and_claims_are_in_its_document_and_follow_every_change(db):
+    """Migration 0019: a word naming a big tag is not looked up in each of its clips,
+    and a several-words page can walk its list (catalog.search.postgres_parts)."""
+    kiel = make_clip("Wahl in Kiel", tags=["Hafen"], language="de")
+
+    def in_document(word):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT clip_id FROM catalog_clipsearch WHERE document @@ newsclips_tsquery(%s)",
+                [word],
+            )
+            return {row[0] for row in cursor.fetchall()}
+
+    assert in_document("hafen") == {kiel.pk}
+    assert in_document("häfen") == {kiel.pk}  # the tag's words by every stemming
+    Tag.objects.filter(slug="hafen").update(slug="werft")
+    assert in_document("hafen") == set()
+    assert in_document("werft") == {kiel.pk}
+    kiel.tags.clear()
+    assert in_document("werft") == set()
+    assert found("wahl werft") == set()
+
+    claim = Claim.objects.create(clip=kiel, text="Die Werft schließt", claimant="Ein Minister")
+    assert in_document("werft") == in_document("minister") == {kiel.pk}
+    assert found("wahl werft") == {"Wahl in Kiel"}
+    claim.text = "Der Hafen wächst"
+    claim.save()
+    assert in_document("werft") == set()
+    assert in_document("hafen") == {kiel.pk}
+    claim.delete()
+    assert in_document("hafen") == in_document("minister") == set()

@@ -138,13 +138,16 @@ class DenseMatches(PerClip):
 def _off_text(term, using):
     """The term's clips off its text, read once per catalogue version: {kind: ids} for
     the kinds said, x, rest and text, or None if rest has more than OFF_TEXT_LIMIT
-    or a kind reached OFF_TEXT_ROWS."""
+    or a kind reached OFF_TEXT_ROWS. All empty where the backend's text holds
+    everything (PostgreSQL: its off_text_sql() is None)."""
     connection = connections[using]
+    off_text = backend(connection).off_text_sql(term, OFF_TEXT_ROWS)
+    if off_text is None:
+        return {"said": [], "x": [], "rest": [], "text": []}
 
     def read():
-        sql, params = backend(connection).off_text_sql(term, OFF_TEXT_ROWS)
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(*off_text)
             rows = cursor.fetchall()
         found = {"said": [], "x": [], "rest": [], "text": []}
         for pk, kind in rows:

@@ -55,6 +55,14 @@ _MOMENTS = """
        m.title || ' ' || m.description))
      FROM catalog_moment m JOIN catalog_clip c ON c.id = m.clip_id WHERE m.clip_id = clip
   ), ''), 'B')"""
+
+
+def transcript_function(more=""):
+    """SQL: newsclips_clip_transcript() with the moments, and `more` parts after them
+    (catalog.search.postgres_parts adds tags and claims)."""
+    return _TRANSCRIPT.format(moments=_MOMENTS + more)
+
+
 POSTGRES_TRIGGERS = {
     "catalog_moment_search_insert": (
         "AFTER INSERT ON catalog_moment REFERENCING NEW TABLE AS changed FOR EACH STATEMENT",
@@ -79,7 +87,7 @@ def install(connection):
                 cursor.execute(sqlite.trigger_sql(name, SQLITE_TRIGGERS))
             cursor.execute(reread_sql("SELECT clip_id FROM catalog_moment"))
         else:
-            cursor.execute(_TRANSCRIPT.format(moments=_MOMENTS))
+            cursor.execute(transcript_function())
             postgres_schema.create_triggers(cursor, POSTGRES_TRIGGERS)
             cursor.execute(RETRANSCRIBE.format(clips="SELECT DISTINCT clip_id FROM catalog_moment"))
 

@@ -17,38 +17,20 @@ def _tsquery(terms):
     return f"({sql})", [term.text for term in terms]
 
 
-def _tagged(query):
-    return (
-        "SELECT clip_id FROM catalog_cliptag WHERE tag_id IN "
-        f"(SELECT tag_id FROM catalog_tagsearch WHERE document @@ {query})"
-    )
-
-
-def _tag_ids(query):
-    return f"ARRAY(SELECT tag_id FROM catalog_tagsearch WHERE document @@ {query})"
-
-
 def _in_document(query):
     return f"SELECT clip_id FROM catalog_clipsearch WHERE {DOCUMENT} @@ {query}"
 
 
-# Claims' own index (catalog.search.claim_index): a claim's words find its clip.
-_CLAIM_HITS = "SELECT clip_id FROM catalog_claimsearch WHERE document @@ {query}"
-
-
 def clips_matching_sql(term):
-    """SQL (and params) for the ids of clips where the term occurs, anywhere."""
+    """SQL (and params) for the ids of clips where the term occurs, anywhere: the
+    document holds the clip's tags and claims too (catalog.search.postgres_parts)."""
     query, params = _tsquery([term])
-    sql = (
-        f"{_in_document(query)} UNION ALL {_tagged(query)} "
-        f"UNION ALL {_CLAIM_HITS.format(query=query)}"
-    )
-    return sql, params * 3
+    return _in_document(query), params
 
 
 def text_conjunction_sql(terms):
     """SQL (and params) for the ids of clips whose document (metadata, transcript,
-    moments) holds every term: one tsquery, its AND done by the GIN index."""
+    moments, tags, claims) holds every term: one tsquery, its AND done by the GIN index."""
     every = " && ".join(["newsclips_tsquery(%s)"] * len(terms))
     return _in_document(f"({every})"), [term.text for term in terms]
 
@@ -63,20 +45,9 @@ def id_set_sql(sql):
 
 
 def off_text_sql(term, limit):
-    """SQL (and params) for rows (clip id, 'rest'): up to `limit` clips that match the
-    term only by a tag or a claim, not in their document (which holds transcripts and
-    moments).
-
-    Each such clip is looked up (NOT EXISTS, kept per row by OFFSET 0): reading every
-    clip of a common word's document costs ten times more."""
-    query, params = _tsquery([term])
-    sql = (
-        f"SELECT o.clip_id, 'rest' FROM (SELECT t.clip_id FROM catalog_cliptag t "
-        f"WHERE t.tag_id = ANY({_tag_ids(query)}) UNION {_CLAIM_HITS.format(query=query)}) AS o "
-        f"WHERE NOT EXISTS (SELECT 1 FROM catalog_clipsearch s WHERE s.clip_id = o.clip_id "
-        f"AND s.{DOCUMENT} @@ {query} OFFSET 0) LIMIT {int(limit)}"
-    )
-    return sql, params * 3
+    """None: no clip matches a term off its document, which holds its transcripts,
+    moments, tags and claims (catalog.search.postgres_parts)."""
+    return None
 
 
 def among_sql(clip_id_sql, ids_sql, walk):
@@ -95,23 +66,21 @@ def clip_matches_sql(term, clip_id_sql, estimate):
     primary-key lookup per clip instead of reading every match from the GIN
     index and the heap (a common word: a hundred thousand rows).
 
-    OFFSET 0 keeps PostgreSQL from turning each EXISTS into a hash of all the
-    matches (the read this avoids); the term's tags are looked up once (ARRAY).
+    OFFSET 0 keeps PostgreSQL from turning the EXISTS into a hash of all the
+    matches (the read this avoids).
     """
     query, params = _tsquery([term])
     sql = (
-        f"(EXISTS (SELECT 1 FROM catalog_clipsearch s WHERE s.clip_id = {clip_id_sql} "
-        f"AND s.{DOCUMENT} @@ {query} OFFSET 0) OR EXISTS (SELECT 1 FROM catalog_cliptag t "
-        f"WHERE t.clip_id = {clip_id_sql} AND t.tag_id = ANY({_tag_ids(query)}) OFFSET 0) "
-        f"OR EXISTS (SELECT 1 FROM catalog_claimsearch c WHERE c.clip_id = {clip_id_sql} "
-        f"AND c.document @@ {query} OFFSET 0))"
+        f"EXISTS (SELECT 1 FROM catalog_clipsearch s WHERE s.clip_id = {clip_id_sql} "
+        f"AND s.{DOCUMENT} @@ {query} OFFSET 0)"
     )
-    return sql, params * 3
+    return sql, params
 
 
 def matches_estimate(cursor, terms):
     """Per term: its clips by the planner's statistics of the index (ANALYZE's most
-    common lexemes; a lexeme not among them is rare), plus the clips of its tags.
+    common lexemes; a lexeme not among them is rare), at least the clips of its tags
+    (which the document holds, but a tag's word may be too rare for the statistics).
 
     A phrase is as common as its rarest word, a term as all its stem variants.
     """
@@ -135,38 +104,32 @@ def matches_estimate(cursor, terms):
     estimates = []
     for term, clips in zip(terms, tagged, strict=True):
         share = sum(min(frequency.get(word, 0) for word in variant) for variant in term.variants)
-        estimates.append(int(share * max(rows or 0, 0)) + clips)
+        estimates.append(max(int(share * max(rows or 0, 0)), clips))
     return estimates
 
 
-TAG_WEIGHT = 0.4  # ts_rank's default weight of B
-
-
 def rank_sql(terms, clip_id_sql, common):
-    """ts_rank: title (A) > channel (B) > description (C) > transcript (D); a tag adds B."""
+    """ts_rank: title (A) > channel, moments and tags (B) > description (C) > transcript (D)."""
     query, params = _tsquery(terms)
-    # The terms' tags are looked up once (ARRAY), not once per ranked clip, and
-    # OFFSET 0 keeps the tag check per clip, not a hash of every clip of the tags.
     sql = (
-        f"(coalesce((SELECT ts_rank({DOCUMENT}, {query}) FROM catalog_clipsearch "
-        f"WHERE clip_id = {clip_id_sql}), 0) + (CASE WHEN EXISTS (SELECT 1 FROM "
-        f"catalog_cliptag t WHERE t.clip_id = {clip_id_sql} AND t.tag_id = ANY({_tag_ids(query)}) "
-        f"OFFSET 0) THEN {TAG_WEIGHT} ELSE 0 END))"
+        f"coalesce((SELECT ts_rank({DOCUMENT}, {query}) FROM catalog_clipsearch "
+        f"WHERE clip_id = {clip_id_sql}), 0)"
     )
-    return sql, params * 2
+    return sql, params
 
 
 def dense_conjunction_sql(clip_sql, text_sql, text_params, others_sql, others_params):
-    """SQL (and params): is the clip in the text conjunction or among the others (the
-    clips decided or checked apart; may be '')? For a page of terms each common.
+    """SQL (and params): is the clip in the text conjunction (or among the others, which
+    PostgreSQL never has: postgres_parts)? For a page of terms each common.
 
-    Under OR each IN stays a hashed subplan, read once: the list is walked by its own
-    index (newest first, a channel's) and each clip looked up in the hash until the
-    page is full. Two common words at 1 M clips (16,000 matches): the 200 newest in
-    ~40 ms; read into an array (id_set_sql), every match is looked up for its date
-    (150 ms). A sparse conjunction would walk the whole list, hence common terms only.
+    A plain IN, which the planner may turn into a walk of the list's own index
+    (newest first, a channel's) looking each clip up in the document until the
+    page is full: two common words at 1 M clips meet in 38,000 clips (moments and
+    tags in the document), a page of 25 in ~500 lookups (8 ms), where hashing every
+    match reads 35,000 heap pages (300 ms). Where they rarely meet, its estimate
+    says so and it reads the matches instead.
     """
-    if not others_sql:  # the OR is what keeps the planner from a join
-        others_sql, others_params = ids_sql([])
-    sql = f"({clip_sql} IN ({text_sql}) OR {clip_sql} IN ({others_sql}))"
-    return sql, [*text_params, *others_params]
+    if others_sql:  # under OR each IN stays a hashed subplan, read once
+        sql = f"({clip_sql} IN ({text_sql}) OR {clip_sql} IN ({others_sql}))"
+        return sql, [*text_params, *others_params]
+    return f"{clip_sql} IN ({text_sql})", list(text_params)

@@ -4,9 +4,10 @@ sync by triggers; installed by migrations (catalog.search.postgres has the queri
 catalog_clipsearch holds per clip `meta` (title A, channel B, description
 without channel boilerplate C) and `transcript` (D) apart, so that a transcript
 change re-reads only that part; the GIN index is on their concatenation (a
-stored generated column). Tags are indexed once per tag (catalog_tagsearch,
-plain and by every stemmer): tagging a clip rewrites no tsvector, and clips are
-found through catalog_cliptag's tag index.
+stored generated column). The `transcript` part also holds the clip's moments
+(catalog.search.moment_index) and, since migration 0019, its tags and claims
+(catalog.search.postgres_parts): each tag's words from catalog_tagsearch (plain and
+by every stemmer), each claim's from catalog_claimsearch.
 Each part is stemmed by the clip's (a transcript's) language: German and
 English Snowball dictionaries without stop words (so "the election" still needs
 both words, as on SQLite), 'simple' for all other languages. Bulk inserts are
