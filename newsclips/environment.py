@@ -58,11 +58,16 @@ def database(data_dir):
         conn_health_checks=True,
     )
     if config["ENGINE"] == "django.db.backends.postgresql":
+        # No parallel workers for a query by default: a page's query then uses one
+        # core, as every other request does. On 2 cores a parallel walk for two or
+        # three common words took 2-3x as long as a plain one (bench/README.md).
+        workers = env_int("DATABASE_PARALLEL_WORKERS", 0)
+        config["OPTIONS"] = {"options": f"-c max_parallel_workers_per_gather={workers}"}
         # psycopg's connection pool: each app server keeps a few warm connections
         # instead of connecting per request (CONN_MAX_AGE must then stay 0).
         if env_bool("DATABASE_POOL", True):
             config["CONN_MAX_AGE"] = 0
-            config["OPTIONS"] = {
+            config["OPTIONS"] |= {
                 "pool": {
                     "min_size": env_int("DATABASE_POOL_MIN", 2),
                     "max_size": env_int("DATABASE_POOL_MAX", 10),

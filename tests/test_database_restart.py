@@ -15,6 +15,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.db import connection
+
+from newsclips.environment import database
 
 from .deployed import ROOT, free_port, get, production_env, wait_for
 
@@ -131,3 +134,13 @@ def test_a_postgres_restart_gives_503_then_the_app_recovers_by_itself(tmp_path, 
     failed = {e["message"].split(":")[1].strip() for e in warnings}
     assert failed == {"GET /api/v1/clips/", "GET /api/v1/tags/"}
     assert not [e for e in entries if e["level"] == "ERROR" and "error" in e]  # no tracebacks
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's parallel query")
+def test_queries_run_without_parallel_workers_unless_asked(db, monkeypatch):
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@127.0.0.1:5432/newsclips")
+    monkeypatch.setenv("DATABASE_PARALLEL_WORKERS", "2")
+    assert database(Path("unused"))["OPTIONS"]["options"] == "-c max_parallel_workers_per_gather=2"
