@@ -201,6 +201,7 @@ def clips_matching_all(terms, using):
     )
     if dense:
         return DenseMatches(matches)
-    # Counted only here: the dense form never walks (a count of common words' matches
-    # costs a first request tens of milliseconds).
-    return AmongMatches(matches, walk=_text_matches(terms, using) > WALK_ABOVE)
+    # Counted only for a backend that walks (a count of common words' matches costs
+    # a first request tens of milliseconds).
+    walk = backend(connections[using]).WALKS and _text_matches(terms, using) > WALK_ABOVE
+    return AmongMatches(matches, walk=walk)

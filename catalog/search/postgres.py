@@ -50,6 +50,10 @@ def off_text_sql(term, limit):
     return None
 
 
+# among_sql() leaves the way to the planner: no count of the matches is needed.
+WALKS = False
+
+
 def among_sql(clip_id_sql, ids_sql, walk):
     """SQL: is the clip among the ids of `ids_sql` (in brackets: id_set_sql())? The planner
     picks its way by itself (`walk` is SQLite's)."""

@@ -303,6 +303,10 @@ def id_set_sql(sql):
     return sql
 
 
+# among_sql() walks the list's own index for many matches (conjunction.WALK_ABOVE).
+WALKS = True
+
+
 def among_sql(clip_id_sql, ids_sql, walk):
     """SQL: is the clip among the ids of `ids_sql` (in brackets)? Walking a list's own
     index when the ids are many (`+` keeps SQLite from driving the query with them):
