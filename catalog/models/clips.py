@@ -80,17 +80,14 @@ class ClipQuerySet(models.QuerySet):
         }
         if parts is None:
             return details.prefetch_related(*lookups.values())
-        return details.prefetch_related(
-            *(
-                lookup
-                if getattr(parts, name)
-                else models.Prefetch(name, queryset=self._none_of(name))
-                for name, lookup in lookups.items()
-            )
-        )
 
-    def _none_of(self, name):
-        return self.model._meta.get_field(name).related_model.objects.none()
+        def empty(name):
+            related = self.model._meta.get_field(name).related_model
+            return models.Prefetch(name, queryset=related.objects.none())
+
+        return details.prefetch_related(
+            *(lookup if getattr(parts, name) else empty(name) for name, lookup in lookups.items())
+        )
 
     def tagged(self, *tags):
         """Clips that carry every one of the tags (Tag objects or slugs).
