@@ -24,7 +24,7 @@ from django.utils import timezone
 from catalog.models import IndexedClip, MatchKey, MediaFingerprint, StopKey, ThumbnailHash
 from catalog.models.fingerprints import FingerprintStatus
 
-from .keys import MIN_QUALITY, THUMBNAIL, hash_keys, print_keys
+from .keys import KEYS_VERSION, MIN_QUALITY, THUMBNAIL, hash_keys, print_keys
 
 LOOKUP_BATCH = 500  # keys per query: well under SQLite's limit of bound parameters
 INSERT_BATCH = 2000
@@ -64,13 +64,20 @@ def keys_of(fingerprint=None, thumbnail_pdq=None):
     return keys
 
 
-def index_clip(clip_id):
-    """Index clip `clip_id`'s fingerprints; returns (IndexedClip or None, changed)."""
-    fingerprint, thumbnail = stored_print(clip_id), stored_thumbnail(clip_id)
-    signature = ";".join(
+def signature_of(fingerprint, thumbnail):
+    """What an index entry was built from: the key functions' version (a clip indexed by
+    older ones is due for indexing again) and the fingerprint and thumbnail rows."""
+    rows = (
         f"{row.pk}@{row.computed_at.timestamp():.3f}" if row else "-"
         for row in (fingerprint, thumbnail)
     )
+    return ";".join([f"k{KEYS_VERSION}", *rows])
+
+
+def index_clip(clip_id):
+    """Index clip `clip_id`'s fingerprints; returns (IndexedClip or None, changed)."""
+    fingerprint, thumbnail = stored_print(clip_id), stored_thumbnail(clip_id)
+    signature = signature_of(fingerprint, thumbnail)
     indexed = IndexedClip.objects.filter(clip_id=clip_id).first()
     if indexed is not None and indexed.signature == signature:
         return indexed, False
