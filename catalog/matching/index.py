@@ -146,6 +146,12 @@ def clips_to_index():
     return sorted(fingerprinted | thumbnails | indexed)
 
 
+def older_entries():
+    """How many index entries were made by older key functions (KEYS_VERSION): reindex()
+    makes them again."""
+    return IndexedClip.objects.exclude(signature__startswith=f"k{KEYS_VERSION};").count()
+
+
 def reindex(clip_ids=None):
     """Bring the index in step for `clip_ids` (default: every clip with fingerprints or
     an index entry), e.g. after a worker died between a fingerprint and its indexing;

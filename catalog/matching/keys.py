@@ -1,4 +1,4 @@
-"""The index's keys: PDQ hashes cut into chunks, Chromaprint values as they are.
+"""The index's keys: PDQ hashes cut into chunks, a sample of Chromaprint values as they are.
 
 A key is one integer: source (2 bits) | chunk position (6 bits) | value (32 bits).
 PDQ's 256 bits are 12 chunks (four of 22 bits, eight of 21): about log2 of the
@@ -11,7 +11,7 @@ Audio values are sampled by content: only those whose mixed bits fall in one
 AUDIO_SAMPLE-th of the range are keys (`sampled_audio`), at index time and at
 query time alike. A value two copies share exactly is then kept in both or in
 neither, so a copy keeps about 1/AUDIO_SAMPLE of its shared values while a query
-looks up AUDIO_SAMPLE times fewer keys (each a random probe of a big B-tree: what
+looks up AUDIO_SAMPLE times fewer audio keys (each a random probe of a big B-tree: what
 a query costs when the index is not in memory). Alignment still compares every
 stored value (catalog.matching.align); only the index is sampled.
 """
@@ -27,9 +27,12 @@ CHUNK_STARTS = tuple(int(sum(CHUNK_BITS[:i])) for i in range(len(CHUNK_BITS)))
 SAME_SHOT_BITS = 8
 MIN_QUALITY = 50  # PDQ's own threshold: black, blank and static cards score below
 STATIC_RUN = 8  # the same Chromaprint value for a second: silence or a held tone
-# One audio value in AUDIO_SAMPLE is a key (a power of two). 8 by measurement: the test
-# copies share 23-45 sampled values with their originals (1/8 of 180-360), far above
-# MIN_SHARED_KEYS, while a query at the bench's size looks up ~60 audio keys, not ~480.
+# One audio value in AUDIO_SAMPLE is a key (a power of two). 8 by measurement
+# (bench/match_sampling.py on the tests' media): a re-encode, crop, logo or the sound
+# under a still picture keeps 45 of the 295 values it shares with its 40 s original; a
+# copy 3 % faster or slower shares only 36-40 values (5-7 kept) and a 30 s excerpt 30
+# (4 kept), their frames another 115-246 keys; unrelated clips share none. A query at
+# the bench's size then looks up ~60 audio keys instead of ~480.
 AUDIO_SAMPLE = 8
 # Knuth's multiplicative constant: the top bits of value * MIX depend on every bit of the
 # value. Chromaprint's low bits are one classifier's output and far from uniform.
