@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/match.py [--thumbnails 1000000] [--clips 100000] [--frames 60]
         [--queries 100] [--databases sqlite,postgres] [--port 5496] [--no-fingerprint]
-        [--build-nice 10] [--keep] [--cold]
+        [--build-nice 10] [--keep] [--cold] [--query-frame-stride N]
 
 The build runs at niceness --build-nice (the machine is shared), the timed queries
 at 0. With --keep the built databases stay under bench/data (SQLite file, PostgreSQL
@@ -107,6 +107,9 @@ def worker(args):
         if args.keep:
             built.write_text(json.dumps({"build": result}))
     result["query_nice"] = os.getpriority(os.PRIO_PROCESS, 0)
+    if args.query_frame_stride:  # a variant measured on the same index
+        lookup.QUERY_FRAME_STRIDE = args.query_frame_stride
+    result["query_frame_stride"] = lookup.QUERY_FRAME_STRIDE
     rng = np.random.default_rng(args.seed + 1)
     queries = [("thumbnail", q, expected) for q, expected in
                match_data.thumbnail_queries(rng, thumbs, args.queries)]  # fmt: skip
@@ -315,6 +318,7 @@ def report(results):
             )
     lines += [f"load during the {r['database']} queries: {r['load_before_queries']} -> "
               f"{r['load_after_queries']}" + (" (a kept database)" if r.get("reused") else "")
+              + f"; queries look up every {r['query_frame_stride']}. distinct frame"
               + (f"; COLD: {r['cold']}, load before them {r['load_before_cold_queries']}"
                  if "cold" in r else "")
               for r in results]  # fmt: skip
@@ -341,6 +345,9 @@ def main():
                         help="before the timed queries stop PostgreSQL / close SQLite, drop "
                         "the OS page cache (needs root) and start again; the queries run "
                         "cold, then the same ones again warm, both reported")  # fmt: skip
+    parser.add_argument("--query-frame-stride", type=int, default=0,
+                        help="queries look up every N-th distinct frame of their own "
+                        "(default: catalog.matching.lookup.QUERY_FRAME_STRIDE)")  # fmt: skip
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:

@@ -52,13 +52,14 @@ def stored_thumbnail(clip_id):
     ).first()
 
 
-def keys_of(fingerprint=None, thumbnail_pdq=None):
+def keys_of(fingerprint=None, thumbnail_pdq=None, *, frame_stride=1):
     """The index keys of a media fingerprint (MediaPrint or MediaFingerprint) and of a
-    thumbnail's PDQ hash (32 bytes)."""
+    thumbnail's PDQ hash (32 bytes); `frame_stride` as in print_keys (queries only)."""
     keys = set()
     if fingerprint is not None:
         audio = np.frombuffer(bytes(fingerprint.audio or b""), dtype="<u4")
-        keys |= print_keys(bytes(fingerprint.frame_hashes), bytes(fingerprint.frame_quality), audio)
+        frames, quality = bytes(fingerprint.frame_hashes), bytes(fingerprint.frame_quality)
+        keys |= print_keys(frames, quality, audio, frame_stride=frame_stride)
     if thumbnail_pdq:
         keys |= hash_keys(bytes(thumbnail_pdq), THUMBNAIL)
     return keys

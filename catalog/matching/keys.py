@@ -150,7 +150,9 @@ def audio_keys(values, sample=AUDIO_SAMPLE):
     return set(((AUDIO << 38) | kept).tolist())  # _key(AUDIO, 0, value)
 
 
-def print_keys(frame_hashes, frame_quality, audio_values):
-    """Every key of a media fingerprint."""
-    frames = distinct_frames(frame_hashes, frame_quality)
+def print_keys(frame_hashes, frame_quality, audio_values, *, frame_stride=1):
+    """Every key of a media fingerprint; with `frame_stride` k, only every k-th distinct
+    frame's (for a query: the index holds every frame of the catalogued clips, so any
+    frame of a copy finds them)."""
+    frames = distinct_frames(frame_hashes, frame_quality)[::frame_stride]
     return hash_keys(frames, FRAME) | audio_keys(audio_values)
