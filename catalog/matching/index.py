@@ -2,8 +2,10 @@
 
 `index_clip(clip_id)` replaces a clip's keys by those of its newest usable media
 fingerprint and its thumbnail hash, in one transaction; doing it again for the
-same fingerprints changes nothing (IndexedClip's signature). `candidates(keys)`
-counts, per clip, the keys it shares with a query: the clips worth aligning.
+same fingerprints and key functions changes nothing (IndexedClip's signature names
+both: after an upgrade that changes the keys, `reindex()` makes every entry again).
+`candidates(keys)` counts, per clip, the keys it shares with a query: the clips worth
+aligning.
 
 A key held by more than KEY_CAP clips is a stop key (StopKey): a channel's jingle or
 a studio backdrop shared by thousands of clips says nothing about which of them a
