@@ -13,7 +13,9 @@ query time alike. A value two copies share exactly is then kept in both or in
 neither, so a copy keeps about 1/AUDIO_SAMPLE of its shared values while a query
 looks up AUDIO_SAMPLE times fewer audio keys (each a random probe of a big B-tree: what
 a query costs when the index is not in memory). Alignment still compares every
-stored value (catalog.matching.align); only the index is sampled.
+stored value (catalog.matching.align); only the index is sampled. A query may
+also look up only every k-th of its distinct frames (print_keys' frame_stride,
+catalog.matching.lookup.QUERY_FRAME_STRIDE): the index keeps every frame.
 """
 
 import numpy as np

@@ -1,6 +1,7 @@
 """Audio keys sampled by content: one Chromaprint value in AUDIO_SAMPLE is a key, chosen by
 the value alone, so copies keep the values they share; an index built before (every
-value a key) still answers and `match --reindex` shrinks it."""
+value a key) still answers and `match --reindex` shrinks it. Queries look up every
+second distinct frame."""
 
 import io
 
@@ -8,9 +9,16 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
-from catalog.matching.index import index_clip, signature_of, stored_print
-from catalog.matching.keys import AUDIO, AUDIO_SAMPLE, KEYS_VERSION, audio_keys, sampled_audio
-from catalog.matching.lookup import REUPLOAD, match_print
+from catalog.matching.index import index_clip, keys_of, signature_of, stored_print
+from catalog.matching.keys import (
+    AUDIO,
+    AUDIO_SAMPLE,
+    FRAME,
+    KEYS_VERSION,
+    audio_keys,
+    sampled_audio,
+)
+from catalog.matching.lookup import QUERY_FRAME_STRIDE, REUPLOAD, match_print
 from catalog.models import IndexedClip, MatchKey
 
 RNG = np.random.default_rng(12)
@@ -18,6 +26,10 @@ RNG = np.random.default_rng(12)
 
 def audio_of(media_print):
     return np.frombuffer(bytes(media_print.audio), dtype="<u4")
+
+
+def frame_keys(keys):
+    return {key for key in keys if key >> 38 == FRAME}
 
 
 def audio_rows(clip):
@@ -98,3 +110,14 @@ def test_an_index_built_before_sampling_answers_and_reindex_shrinks_it(catalogue
     assert entry.signature.startswith(f"k{KEYS_VERSION};")
     [match] = match_print(media.print_of("still"))
     assert match.clip_id == original.pk
+
+
+def test_a_query_looks_up_every_second_frame_and_every_sampled_value(media):
+    # The index keeps every distinct frame; a query's half of them still meets its copy.
+    stored = keys_of(media.print_of("original"))
+    query = keys_of(media.print_of("reencoded"), frame_stride=QUERY_FRAME_STRIDE)
+    every = keys_of(media.print_of("reencoded"))
+    assert QUERY_FRAME_STRIDE == 2 and query < every
+    assert 1.6 < len(frame_keys(every)) / len(frame_keys(query)) < 2.5
+    assert query - frame_keys(query) == every - frame_keys(every)  # the sound's keys all
+    assert len(frame_keys(query) & stored) >= 100
