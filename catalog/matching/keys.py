@@ -11,11 +11,12 @@ Audio values are sampled by content: only those whose mixed bits fall in one
 AUDIO_SAMPLE-th of the range are keys (`sampled_audio`), at index time and at
 query time alike. A value two copies share exactly is then kept in both or in
 neither, so a copy keeps about 1/AUDIO_SAMPLE of its shared values while a query
-looks up AUDIO_SAMPLE times fewer audio keys (each a random probe of a big B-tree: what
-a query costs when the index is not in memory). Alignment still compares every
-stored value (catalog.matching.align); only the index is sampled. A query may
-also look up only every k-th of its distinct frames (print_keys' frame_stride,
-catalog.matching.lookup.QUERY_FRAME_STRIDE): the index keeps every frame.
+looks up AUDIO_SAMPLE times fewer audio keys (each a random probe of a big
+B-tree: what a query costs when the index is not in memory). Alignment still
+compares every stored value (catalog.matching.align); only the index is sampled.
+A query may also look up only every k-th of its distinct frames (print_keys'
+frame_stride, catalog.matching.lookup.QUERY_FRAME_STRIDE): the index keeps every
+frame.
 """
 
 import numpy as np
@@ -136,8 +137,9 @@ def informative_audio(values):
 
 def sampled_audio(values, sample=AUDIO_SAMPLE):
     """True for the Chromaprint values (uint32) that are index keys: those whose mixed
-    value's top bits are zero, one in `sample`. A property of the value alone, so the
-    same value is always in or always out, whatever clip or query it comes from."""
+    value's top bits are zero, one in `sample` (a power of two). A property of the value
+    alone, so the same value is always in or always out, whatever clip or query it
+    comes from."""
     values = np.asarray(values, dtype=np.uint64) & np.uint64(0xFFFFFFFF)
     mixed = (values * np.uint64(AUDIO_MIX)) & np.uint64(0xFFFFFFFF)
     return (mixed >> np.uint64(33 - sample.bit_length())) == 0  # the top log2(sample) bits
