@@ -2,11 +2,14 @@
 
     .venv/bin/python bench/match.py [--thumbnails 1000000] [--clips 100000] [--frames 60]
         [--queries 100] [--databases sqlite,postgres] [--port 5496] [--no-fingerprint]
-        [--build-nice 10] [--keep]
+        [--build-nice 10] [--keep] [--cold] [--query-frame-stride N]
 
 The build runs at niceness --build-nice (the machine is shared), the timed queries
 at 0. With --keep the built databases stay under bench/data (SQLite file, PostgreSQL
 cluster on --port) and a later --keep run of the same sizes only queries them.
+With --cold the queries run first with nothing of the index in memory (PostgreSQL
+stopped, the OS page cache dropped: root only, refused otherwise, SQLite's connection
+closed), then the same queries again with the pages they read now cached.
 
 The catalogue is generated (bench/match_data.py: thumbnails, clips' frames and
 audio with channel jingles, re-uploads and excerpts). The rows are written as the
@@ -104,32 +107,27 @@ def worker(args):
         if args.keep:
             built.write_text(json.dumps({"build": result}))
     result["query_nice"] = os.getpriority(os.PRIO_PROCESS, 0)
-    cursor = connection.cursor()
-
-    result["load_before_queries"] = load_average()
+    if args.query_frame_stride:  # a variant measured on the same index
+        lookup.QUERY_FRAME_STRIDE = args.query_frame_stride
+    result["query_frame_stride"] = lookup.QUERY_FRAME_STRIDE
     rng = np.random.default_rng(args.seed + 1)
-    timings = {}
-    for query, expected in match_data.thumbnail_queries(rng, thumbs, args.queries):
-        ms, found = _timed(lambda q=query: lookup.match_print(None, thumbnail_pdq=q.tobytes()))
-        ok = expected in {m.clip_id for m in found} if expected else True
-        timings.setdefault("thumbnail", []).append((ms, ok))
-    for kind, query, expected in match_data.clip_queries(rng, clips, args.queries, args.frames):
-        ms, found = _timed(lambda q=query: lookup.match_print(q))
-        ok = expected in {m.clip_id for m in found} if expected else not found
-        timings.setdefault(f"clip {kind}", []).append((ms, ok))
-    result["queries"] = {
-        kind: {
-            "n": len(rows),
-            "p50_ms": round(float(np.percentile([ms for ms, _ in rows], 50)), 1),
-            "p95_ms": round(float(np.percentile([ms for ms, _ in rows], 95)), 1),
-            "as_expected": sum(ok for _, ok in rows),
-        }
-        for kind, rows in timings.items()
-    }
+    queries = [("thumbnail", q, expected) for q, expected in
+               match_data.thumbnail_queries(rng, thumbs, args.queries)]  # fmt: skip
+    queries += [(f"clip {kind}", q, expected) for kind, q, expected in
+                match_data.clip_queries(rng, clips, args.queries, args.frames)]  # fmt: skip
+    if args.cold:  # the same queries twice: right after the caches were dropped, then again
+        connection.close()
+        result["cold"] = drop_caches(vendor, args.port)
+        result["load_before_cold_queries"] = load_average()
+        result["queries_cold"] = timed_queries(lookup, queries)
+        progress(result, "cold queries done")
+    result["load_before_queries"] = load_average()
+    result["queries"] = timed_queries(lookup, queries)
     result["load_after_queries"] = load_average()
     progress(result, "queries done")
 
     # The linear scans, a few queries each.
+    cursor = connection.cursor()
     scans = []
     for _ in range(args.scan_queries):
         query = thumbs[int(rng.integers(0, len(thumbs)))].tobytes()
@@ -143,6 +141,49 @@ def worker(args):
     result["frame_scan_ms"] = round(float(np.median(scans)), 1)
     result["load_after_scans"] = load_average()
     print(json.dumps(result))
+
+
+def timed_queries(lookup, queries):
+    """p50/p95 ms of match_print per kind of query, and how many found what they should."""
+    timings = {}
+    for kind, query, expected in queries:
+        if kind == "thumbnail":
+            ms, found = _timed(lambda q=query: lookup.match_print(None, thumbnail_pdq=q.tobytes()))
+        else:
+            ms, found = _timed(lambda q=query: lookup.match_print(q))
+        found = {m.clip_id for m in found}
+        ok = expected in found if expected else (kind == "thumbnail" or not found)
+        timings.setdefault(kind, []).append((ms, ok))
+    return {
+        kind: {
+            "n": len(rows),
+            "p50_ms": round(float(np.percentile([ms for ms, _ in rows], 50)), 1),
+            "p95_ms": round(float(np.percentile([ms for ms, _ in rows], 95)), 1),
+            "as_expected": sum(ok for _, ok in rows),
+        }
+        for kind, rows in timings.items()
+    }
+
+
+def drop_caches(vendor, port):
+    """Stop PostgreSQL (its shared buffers go), write back and drop the OS page cache,
+    start it again: the next queries read the index from disk. SQLite keeps no cache
+    beyond its connection, closed by the caller. Exits when the caches cannot be dropped
+    (not root, /proc read-only): 'cold' figures from a warm cache would mislead."""
+    server = Postgres(port, keep=True) if vendor == "postgresql" else None
+    if server is not None:
+        server.stop()
+    os.sync()
+    try:
+        Path("/proc/sys/vm/drop_caches").write_text("3\n")
+    except OSError as error:
+        if server is not None:
+            server.start()
+        sys.exit(f"--cold: cannot drop the OS page cache ({error}); it needs root and a "
+                 "writable /proc/sys/vm/drop_caches. No cold figures.")  # fmt: skip
+    if server is not None:
+        server.start()
+    return f"{'PostgreSQL restarted, ' if server else ''}OS page cache dropped"
 
 
 def _timed(function):
@@ -188,8 +229,9 @@ def run_worker(args, url):
     subprocess.run([PYTHON, "manage.py", "migrate", "--verbosity", "0"], cwd=ROOT, env=env,
                    check=True)  # fmt: skip
     forwarded = [f"--{k.replace('_', '-')}={v}" for k, v in vars(args).items()
-                 if k not in ("databases", "no_fingerprint", "worker", "keep")]  # fmt: skip
+                 if k not in ("databases", "no_fingerprint", "worker", "keep", "cold")]  # fmt: skip
     forwarded += ["--keep"] if args.keep else []
+    forwarded += ["--cold"] if args.cold else []
     out = subprocess.run([PYTHON, __file__, "--worker", *forwarded], cwd=ROOT, env=env,
                          check=True, stdout=subprocess.PIPE, text=True).stdout  # fmt: skip
     return json.loads(out.strip().splitlines()[-1])
@@ -206,7 +248,7 @@ class Postgres:
 
     def __enter__(self):
         if self.keep and (self.dir / "built.json").exists():
-            self._start()
+            self.start()
             return self
         shutil.rmtree(self.dir, ignore_errors=True)
         self.dir.mkdir(parents=True)
@@ -215,12 +257,12 @@ class Postgres:
         pg = self.corpus.pg
         pg("initdb", "-D", str(self.dir / "data"), "-U", "newsclips", "-A", "trust", "-E", "UTF8",
            "--locale=C.UTF-8", stdout=subprocess.DEVNULL)  # fmt: skip
-        self._start()
+        self.start()
         subprocess.run([str(self.corpus.bin / "createdb"), "-h", "127.0.0.1", "-p",
                         str(self.port), "-U", "newsclips", "newsclips"], check=True)  # fmt: skip
         return self
 
-    def _start(self):
+    def start(self):
         options = (
             f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 "
             "-c shared_buffers=512MB -c fsync=off -c synchronous_commit=off "
@@ -229,9 +271,12 @@ class Postgres:
         self.corpus.pg("pg_ctl", "-D", str(self.dir / "data"), "-l", str(self.dir / "server.log"),
                        "-w", "-o", options, "start", stdout=subprocess.DEVNULL)  # fmt: skip
 
-    def __exit__(self, *exc):
+    def stop(self):
         self.corpus.pg("pg_ctl", "-D", str(self.dir / "data"), "-m", "fast", "stop",
                        stdout=subprocess.DEVNULL)  # fmt: skip
+
+    def __exit__(self, *exc):
+        self.stop()
         if not self.keep:
             shutil.rmtree(self.dir, ignore_errors=True)
 
@@ -261,8 +306,10 @@ def report(results):
         "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
-        for kind, q in r["queries"].items():
-            scan = r["thumbnail_scan_ms"] if kind == "thumbnail" else r["frame_scan_ms"]
+        rows = [(kind, q) for kind, q in r["queries"].items()]
+        rows += [(f"{kind} COLD", q) for kind, q in r.get("queries_cold", {}).items()]
+        for kind, q in rows:
+            scan = r["thumbnail_scan_ms"] if kind.startswith("thumbnail") else r["frame_scan_ms"]
             lines.append(
                 f"| {r['database']} | {r['thumbnails']:,} | {r['clips']:,} | {r['frames']:,} "
                 f"| {r['index_rows']:,} | {r['build_seconds']} | {r['index_bytes'] / 2**20:.0f} "
@@ -271,6 +318,9 @@ def report(results):
             )
     lines += [f"load during the {r['database']} queries: {r['load_before_queries']} -> "
               f"{r['load_after_queries']}" + (" (a kept database)" if r.get("reused") else "")
+              + f"; queries look up every {r['query_frame_stride']}. distinct frame"
+              + (f"; COLD: {r['cold']}, load before them {r['load_before_cold_queries']}"
+                 if "cold" in r else "")
               for r in results]  # fmt: skip
     return "\n".join(lines)
 
@@ -291,6 +341,13 @@ def main():
     parser.add_argument("--keep", action="store_true",
                         help="keep the built databases under bench/data; a later run with "
                         "--keep and the same sizes only queries them")  # fmt: skip
+    parser.add_argument("--cold", action="store_true",
+                        help="before the timed queries stop PostgreSQL / close SQLite, drop "
+                        "the OS page cache (needs root) and start again; the queries run "
+                        "cold, then the same ones again warm, both reported")  # fmt: skip
+    parser.add_argument("--query-frame-stride", type=int, default=0,
+                        help="queries look up every N-th distinct frame of their own "
+                        "(default: catalog.matching.lookup.QUERY_FRAME_STRIDE)")  # fmt: skip
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:

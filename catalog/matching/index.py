@@ -2,8 +2,10 @@
 
 `index_clip(clip_id)` replaces a clip's keys by those of its newest usable media
 fingerprint and its thumbnail hash, in one transaction; doing it again for the
-same fingerprints changes nothing (IndexedClip's signature). `candidates(keys)`
-counts, per clip, the keys it shares with a query: the clips worth aligning.
+same fingerprints and key functions changes nothing (IndexedClip's signature names
+both: after an upgrade that changes the keys, `reindex()` makes every entry again).
+`candidates(keys)` counts, per clip, the keys it shares with a query: the clips worth
+aligning.
 
 A key held by more than KEY_CAP clips is a stop key (StopKey): a channel's jingle or
 a studio backdrop shared by thousands of clips says nothing about which of them a
@@ -24,7 +26,7 @@ from django.utils import timezone
 from catalog.models import IndexedClip, MatchKey, MediaFingerprint, StopKey, ThumbnailHash
 from catalog.models.fingerprints import FingerprintStatus
 
-from .keys import MIN_QUALITY, THUMBNAIL, hash_keys, print_keys
+from .keys import KEYS_VERSION, MIN_QUALITY, THUMBNAIL, hash_keys, print_keys
 
 LOOKUP_BATCH = 500  # keys per query: well under SQLite's limit of bound parameters
 INSERT_BATCH = 2000
@@ -52,25 +54,33 @@ def stored_thumbnail(clip_id):
     ).first()
 
 
-def keys_of(fingerprint=None, thumbnail_pdq=None):
+def keys_of(fingerprint=None, thumbnail_pdq=None, *, frame_stride=1):
     """The index keys of a media fingerprint (MediaPrint or MediaFingerprint) and of a
-    thumbnail's PDQ hash (32 bytes)."""
+    thumbnail's PDQ hash (32 bytes); `frame_stride` as in print_keys (queries only)."""
     keys = set()
     if fingerprint is not None:
         audio = np.frombuffer(bytes(fingerprint.audio or b""), dtype="<u4")
-        keys |= print_keys(bytes(fingerprint.frame_hashes), bytes(fingerprint.frame_quality), audio)
+        frames, quality = bytes(fingerprint.frame_hashes), bytes(fingerprint.frame_quality)
+        keys |= print_keys(frames, quality, audio, frame_stride=frame_stride)
     if thumbnail_pdq:
         keys |= hash_keys(bytes(thumbnail_pdq), THUMBNAIL)
     return keys
 
 
-def index_clip(clip_id):
-    """Index clip `clip_id`'s fingerprints; returns (IndexedClip or None, changed)."""
-    fingerprint, thumbnail = stored_print(clip_id), stored_thumbnail(clip_id)
-    signature = ";".join(
+def signature_of(fingerprint, thumbnail):
+    """What an index entry was built from: the key functions' version (a clip indexed by
+    older ones is due for indexing again) and the fingerprint and thumbnail rows."""
+    rows = (
         f"{row.pk}@{row.computed_at.timestamp():.3f}" if row else "-"
         for row in (fingerprint, thumbnail)
     )
+    return ";".join([f"k{KEYS_VERSION}", *rows])
+
+
+def index_clip(clip_id):
+    """Index clip `clip_id`'s fingerprints; returns (IndexedClip or None, changed)."""
+    fingerprint, thumbnail = stored_print(clip_id), stored_thumbnail(clip_id)
+    signature = signature_of(fingerprint, thumbnail)
     indexed = IndexedClip.objects.filter(clip_id=clip_id).first()
     if indexed is not None and indexed.signature == signature:
         return indexed, False
@@ -137,6 +147,12 @@ def clips_to_index():
     )
     indexed = set(IndexedClip.objects.values_list("clip_id", flat=True))
     return sorted(fingerprinted | thumbnails | indexed)
+
+
+def older_entries():
+    """How many index entries were made by older key functions (KEYS_VERSION): reindex()
+    makes them again."""
+    return IndexedClip.objects.exclude(signature__startswith=f"k{KEYS_VERSION};").count()
 
 
 def reindex(clip_ids=None):

@@ -1,4 +1,4 @@
-"""The index's keys: PDQ hashes cut into chunks, Chromaprint values as they are.
+"""The index's keys: PDQ hashes cut into chunks, a sample of Chromaprint values as they are.
 
 A key is one integer: source (2 bits) | chunk position (6 bits) | value (32 bits).
 PDQ's 256 bits are 12 chunks (four of 22 bits, eight of 21): about log2 of the
@@ -6,6 +6,17 @@ number of indexed frames, so that a chunk value is shared by few unrelated frame
 while a re-encoded frame keeps several chunks exactly. A lookup for one hash may
 also ask for every chunk value one bit away (`neighbours=True`, used for the single
 hash of a thumbnail): then every hash within 23 bits is found for certain.
+
+Audio values are sampled by content: only those whose mixed bits fall in one
+AUDIO_SAMPLE-th of the range are keys (`sampled_audio`), at index time and at
+query time alike. A value two copies share exactly is then kept in both or in
+neither, so a copy keeps about 1/AUDIO_SAMPLE of its shared values while a query
+looks up AUDIO_SAMPLE times fewer audio keys (each a random probe of a big
+B-tree: what a query costs when the index is not in memory). Alignment still
+compares every stored value (catalog.matching.align); only the index is sampled.
+A query may also look up only every k-th of its distinct frames (print_keys'
+frame_stride, catalog.matching.lookup.QUERY_FRAME_STRIDE): the index keeps every
+frame.
 """
 
 import numpy as np
@@ -19,6 +30,19 @@ CHUNK_STARTS = tuple(int(sum(CHUNK_BITS[:i])) for i in range(len(CHUNK_BITS)))
 SAME_SHOT_BITS = 8
 MIN_QUALITY = 50  # PDQ's own threshold: black, blank and static cards score below
 STATIC_RUN = 8  # the same Chromaprint value for a second: silence or a held tone
+# One audio value in AUDIO_SAMPLE is a key (a power of two). 8 by measurement
+# (bench/match_sampling.py on the tests' media): a re-encode, crop, logo or the sound
+# under a still picture keeps 45 of the 295 values it shares with its 40 s original; a
+# copy 3 % faster or slower shares only 36-40 values (5-7 kept) and a 30 s excerpt 30
+# (4 kept), their frames another 115-246 keys; unrelated clips share none. A query at
+# the bench's size then looks up ~60 audio keys instead of ~480.
+AUDIO_SAMPLE = 8
+# Knuth's multiplicative constant: the top bits of value * MIX depend on every bit of the
+# value. Chromaprint's low bits are one classifier's output and far from uniform.
+AUDIO_MIX = 0x9E3779B1
+# What the index's keys are made of: IndexedClip's signature carries it, so that a clip
+# indexed by older key functions is indexed again by `manage.py match --reindex`.
+KEYS_VERSION = 2
 
 
 def _key(source, position, value):
@@ -111,14 +135,28 @@ def informative_audio(values):
     return lengths[run_id] < STATIC_RUN
 
 
-def audio_keys(values):
-    """Chromaprint raw values (uint32) as keys, those of silence left out."""
+def sampled_audio(values, sample=AUDIO_SAMPLE):
+    """True for the Chromaprint values (uint32) that are index keys: those whose mixed
+    value's top bits are zero, one in `sample` (a power of two). A property of the value
+    alone, so the same value is always in or always out, whatever clip or query it
+    comes from."""
+    values = np.asarray(values, dtype=np.uint64) & np.uint64(0xFFFFFFFF)
+    mixed = (values * np.uint64(AUDIO_MIX)) & np.uint64(0xFFFFFFFF)
+    return (mixed >> np.uint64(33 - sample.bit_length())) == 0  # the top log2(sample) bits
+
+
+def audio_keys(values, sample=AUDIO_SAMPLE):
+    """Chromaprint raw values (uint32) as keys: those of silence left out, one value in
+    `sample` kept (sampled_audio)."""
     values = np.asarray(values, dtype=np.int64)
     kept = np.unique(values[informative_audio(values)])
+    kept = kept[sampled_audio(kept, sample)]
     return set(((AUDIO << 38) | kept).tolist())  # _key(AUDIO, 0, value)
 
 
-def print_keys(frame_hashes, frame_quality, audio_values):
-    """Every key of a media fingerprint."""
-    frames = distinct_frames(frame_hashes, frame_quality)
+def print_keys(frame_hashes, frame_quality, audio_values, *, frame_stride=1):
+    """Every key of a media fingerprint; with `frame_stride` k, only every k-th distinct
+    frame's (for a query: the index holds every frame of the catalogued clips, so any
+    frame of a copy finds them)."""
+    frames = distinct_frames(frame_hashes, frame_quality)[::frame_stride]
     return hash_keys(frames, FRAME) | audio_keys(audio_values)

@@ -6,10 +6,11 @@ within floor(d / 12) bits, and in practice (a re-encoded frame differs in 4-30
 bits) most share several chunks exactly. A row is one (key, clip): the key packs
 the source (thumbnail, frame, audio), the chunk's position and its value, so one
 B-tree answers every lookup and a clip's many frames with the same chunk are one
-row. Chromaprint's audio values (32 bits) are keys as they are: a re-encode
-keeps most of them exactly. Only good-quality frames are indexed, and a run of
-near-identical frames once (catalog.matching.keys). The rows are found again by
-clip (the foreign key's index) to replace or drop a clip's keys.
+row. One Chromaprint audio value (32 bits) in eight is a key as it is, chosen by
+the value (catalog.matching.keys.sampled_audio): a re-encode keeps most values
+exactly, and those it keeps are chosen in both. Only good-quality frames are
+indexed, and a run of near-identical frames once (catalog.matching.keys). The rows
+are found again by clip (the foreign key's index) to replace or drop a clip's keys.
 """
 
 from django.db import models

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.matching.index import reindex
+from catalog.matching.index import older_entries, reindex
 from catalog.matching.report import match_line
 from catalog.matching.suggest import MatchFailed, match_file, match_url
 
@@ -13,8 +13,8 @@ class Command(BaseCommand):
         "contains, shared footage, same thumbnail), score, and the matching time ranges in "
         "the catalogued clip and in the file as m:ss-m:ss. Exits non-zero when the media "
         "cannot be fetched or fingerprinted. With --reindex instead: bring the matching "
-        "index in step with the stored fingerprints (after a restore, or a worker that "
-        "died between fingerprinting and indexing)."
+        "index in step with the stored fingerprints (after a restore, a worker that died "
+        "between fingerprinting and indexing, or an upgrade that changed the index's keys)."
     )
 
     def add_arguments(self, parser):
@@ -22,15 +22,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reindex",
             action="store_true",
-            help="Index every clip whose fingerprints changed since it was indexed.",
+            help="Index every clip whose fingerprints or the index's key functions changed "
+            "since it was indexed.",
         )
 
     def handle(self, *args, source, **options):
         if options["reindex"]:
             if source:
                 raise CommandError("--reindex takes no FILE or URL")
+            older = older_entries()
             changed, unchanged = reindex()
-            self.stdout.write(f"{changed} clips indexed again, {unchanged} already in step")
+            line = f"{changed} clips indexed again, {unchanged} already in step"
+            if older:
+                line += f" ({older} of them made by older key functions)"
+            self.stdout.write(line)
             return
         if not source:
             raise CommandError("give a FILE or URL to match, or --reindex")
