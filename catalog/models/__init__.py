@@ -11,7 +11,7 @@ from .captures import (
 from .channels import Channel, ChannelBoilerplate, ChannelLink
 from .claims import Claim, ClaimReview, MediaReview
 from .clip_parts import ClipParts
-from .clips import Clip, ClipTag
+from .clips import Clip
 from .fingerprints import MediaFingerprint, ThumbnailHash
 from .following import FollowedSource
 from .history import AvailabilityCheck, ClipRevision
@@ -20,7 +20,7 @@ from .match_index import IndexedClip, MatchKey, StopKey
 from .moments import Moment
 from .related_links import RelatedLink
 from .relations import ClipRelation
-from .tags import Tag
+from .tags import ClipTag, Tag
 from .threads import StoryThread, ThreadClip
 from .transcripts import TranscriptSegment
 from .version import CatalogueVersion

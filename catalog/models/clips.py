@@ -1,4 +1,4 @@
-"""The catalogue's clips, their queryset verbs and their tags (related links: related_links.py).
+"""The catalogue's clips and their queryset verbs (tags: tags.py; related links: related_links.py).
 
 Clips are written by the ingestion pipeline (catalog.ingest), and in bulk only by
 the backup restore (catalog.backup) and the benchmark catalogue
@@ -27,7 +27,7 @@ from .channels import Channel
 from .claims import Claim
 from .indexes import NullsLastIndex  # migration 0003 names it catalog.models.clips.NullsLastIndex
 from .related_links import RelatedLink
-from .tags import Tag
+from .tags import ClipTag, Tag
 
 # A tag on more clips than this is "common": a tag filter then walks the newest-first
 # index and checks each clip for the tag (EXISTS) and soon has a page; a rarer tag's
@@ -377,31 +377,3 @@ class Clip(models.Model):
         if start:
             params["start"] = int(start)
         return f"{self.embed_url}?{urlencode(params)}"
-
-
-class ClipTag(models.Model):
-    class Origin(models.TextChoices):
-        HASHTAG = "hashtag", _("hashtag in the text")
-        KEYWORD = "keyword", _("platform keyword")
-        EDITOR = "editor", _("editor")
-
-    # The unique (clip, tag) and the (tag, clip) index serve both directions.
-    clip = models.ForeignKey(
-        Clip, on_delete=models.CASCADE, related_name="clip_tags", db_index=False
-    )
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="clip_tags", db_index=False)
-    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.EDITOR)
-
-    class Meta:
-        verbose_name = _("clip tag")
-        verbose_name_plural = _("clip tags")
-        constraints = [
-            models.UniqueConstraint(fields=["clip", "tag"], name="cliptag_unique_clip_tag"),
-        ]
-        indexes = [
-            # Tag pages and tag filters start from the tag.
-            models.Index(fields=["tag", "clip"], name="cliptag_tag_clip_idx"),
-        ]
-
-    def __str__(self):
-        return f"{self.clip_id} {self.tag}"

@@ -1,4 +1,5 @@
-"""Tags: normalised slugs shared by every source, with a clip count the database keeps."""
+"""Tags: normalised slugs shared by every source, with a clip count the database keeps,
+and which clip carries which (ClipTag, the clips' `tags` through model)."""
 
 from django.db import models
 from django.db.models import F
@@ -53,3 +54,33 @@ class Tag(models.Model):
     def normalise(name):
         """'#Ukraine', 'ukraine' and '#UKRAINE' are one tag; '#Außenpolitik' keeps its ß."""
         return slugify(name.strip().lstrip("#").lower(), allow_unicode=True)[:100]
+
+
+class ClipTag(models.Model):
+    class Origin(models.TextChoices):
+        HASHTAG = "hashtag", _("hashtag in the text")
+        KEYWORD = "keyword", _("platform keyword")
+        EDITOR = "editor", _("editor")
+
+    # The unique (clip, tag) and the (tag, clip) index serve both directions.
+    clip = models.ForeignKey(
+        "catalog.Clip", on_delete=models.CASCADE, related_name="clip_tags", db_index=False
+    )
+    tag = models.ForeignKey(
+        "catalog.Tag", on_delete=models.CASCADE, related_name="clip_tags", db_index=False
+    )
+    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.EDITOR)
+
+    class Meta:
+        verbose_name = _("clip tag")
+        verbose_name_plural = _("clip tags")
+        constraints = [
+            models.UniqueConstraint(fields=["clip", "tag"], name="cliptag_unique_clip_tag"),
+        ]
+        indexes = [
+            # Tag pages and tag filters start from the tag.
+            models.Index(fields=["tag", "clip"], name="cliptag_tag_clip_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.clip_id} {self.tag}"
