@@ -24,8 +24,6 @@ from cachetools import LRUCache
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
-from django.http import HttpResponse
-from django.middleware.csp import get_nonce
 
 from catalog.models import CatalogueVersion
 
@@ -293,37 +291,45 @@ def _keep_page(key, kept):
             _local_pages[key] = kept
 
 
+def kept_page(etag, path):
+    """(content, headers) of the page kept for this ETag and path, or None."""
+    return _kept_page(_fragment_key(("page", etag, path)))
+
+
+def keep_page(etag, path, content, headers):
+    """Keep a page (keepable()) for this ETag and path until its version is over."""
+    _keep_page(_fragment_key(("page", etag, path)), (content, headers))
+
+
+def keepable(response):
+    """Whether a public page's response may be kept: a complete 200 that sets no cookie,
+    used no CSP nonce and is not too large."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "nonce-" not in response.get("Content-Security-Policy", "")
+        and len(response.content) <= PAGE_MAX_BYTES
+    )
+
+
 def cached_page(view):
     """A public page built once per catalogue version, URL and language, then
-    answered from the cache: the same bytes and the headers the view set.
+    answered from the cache: the same bytes and headers.
 
-    Only for requests newsclips.http_cache serves as public (they carry
-    `request.public_etag`: anonymous, GET or HEAD, the ETag of release, version
-    and language), whose answer depends on nothing but the URL and that ETag; a
-    response that sets a cookie, used the CSP nonce, streams, or is not a 200 is
-    never kept. So a page is never older than the catalogue it was built from:
-    the next write makes a new version, and the page is built again.
+    Marks the request (`keep_page`) so that newsclips.http_cache keeps the response
+    as the middleware inside it left it, and answers the next requests for the same
+    ETag (anonymous, GET or HEAD; release, version and language) and URL before
+    any other middleware runs. A response that sets a cookie, used the CSP nonce,
+    streams, or is not a 200 is never kept. So a page is never older than the
+    catalogue it was built from: the next write makes a new version, and the page
+    is built again.
     """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        etag = getattr(request, "public_etag", None)
-        if etag is None or not settings.NEWSCLIPS_PAGE_CACHE:
-            return view(request, *args, **kwargs)
-        key = _fragment_key(("page", etag, request.get_full_path()))
-        kept = _kept_page(key)
-        if kept is not None:
-            content, headers = kept
-            return HttpResponse(content, headers=headers)
-        response = view(request, *args, **kwargs)
-        if (
-            response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            and not get_nonce(request)
-            and len(response.content) <= PAGE_MAX_BYTES
-        ):
-            _keep_page(key, (response.content, dict(response.items())))
-        return response
+        if settings.NEWSCLIPS_PAGE_CACHE:
+            request.keep_page = True
+        return view(request, *args, **kwargs)
 
     return wrapper

@@ -14,7 +14,9 @@ GET whose If-None-Match still holds is answered 304 from one single-row read,
 without building the page. A change is seen by every reader within max-age.
 Such a conditional GET is answered first of all, before the session, language,
 CSRF and other middleware run (not_modified()): a revalidation costs little more
-than /healthz.
+than /healthz. So is a page kept for this version (catalog.versioning.cached_page
+marks the views whose pages are kept): its bytes and the headers the inner
+middleware gave it, kept as they left it, then the same finish as a built page's.
 
 Such a response varies on Accept-Language only when the URL has no language
 prefix, and never on Cookie: Django's session middleware names Cookie as soon as
@@ -28,6 +30,7 @@ import hashlib
 from pathlib import Path
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import (
     add_never_cache_headers,
@@ -35,7 +38,7 @@ from django.utils.cache import (
     patch_cache_control,
 )
 
-from catalog.versioning import current_version, version_scope
+from catalog.versioning import current_version, keep_page, keepable, kept_page, version_scope
 from newsclips.errors import DATABASE_ERRORS, database_unavailable
 from newsclips.locale import language_from_header, split_language_prefix
 
@@ -79,28 +82,28 @@ def public_namespace(path):
     return None
 
 
-def not_modified(request):
-    """The 304 for a conditional GET of a public page whose ETag still holds, else None.
-
-    Decided from the URL, Accept-Language and the catalogue version alone, as
-    LocaleMiddleware and process_view() would decide them, so that the answer is
-    the same as the full path's; anything else (no If-None-Match, a session, a
-    changed page, a database that does not answer) takes the full path.
-    """
+def early_etag(request):
+    """(ETag, the language code in the URL or None, the language) of a public page, decided from the
+    URL, Accept-Language and the catalogue version alone, as LocaleMiddleware and
+    process_view() would decide them; None for anything the full path must answer
+    (a session, another method, another URL, a database that does not answer)."""
     if request.personal or request.method not in SAFE_METHODS:
-        return None
-    if "if-none-match" not in request.headers:
         return None
     code, path = split_language_prefix(request.path_info)
     if public_namespace(path) is None:
         return None
     request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware checks it on the full path
-    language = code or language_from_header(request)
     try:
         version = current_version()
     except DATABASE_ERRORS:
         return None
-    etag = page_etag(version, language)
+    language = code or language_from_header(request)
+    return page_etag(version, language), code, language
+
+
+def not_modified(request, etag, code, language):
+    """The 304 for a conditional GET whose ETag (early_etag()) still holds, else None:
+    the same headers as the full path's 304."""
     response = get_conditional_response(request, etag=etag)
     if response is None or response.status_code != 304:
         return None
@@ -128,12 +131,31 @@ class HttpCacheMiddleware:
 
     def __call__(self, request):
         request.personal = settings.SESSION_COOKIE_NAME in request.COOKIES
-        early = not_modified(request)
+        with version_scope():  # the catalogue version read once for the request
+            return self.respond(request)
+
+    def respond(self, request):
+        early = early_etag(request)
         if early is not None:
-            return early
-        with version_scope():
-            response = self.get_response(request)
+            etag, code, language = early
+            if "if-none-match" in request.headers:
+                response = not_modified(request, etag, code, language)
+                if response is not None:
+                    return response
+            kept = kept_page(etag, request.get_full_path())
+            if kept is not None:
+                content, headers = kept
+                return self.finish(request, HttpResponse(content, headers=headers), etag)
+        response = self.get_response(request)
         etag = getattr(request, "public_etag", None)
+        if etag and getattr(request, "keep_page", False) and keepable(response):
+            # Kept as the inner middleware left it (its Vary, Content-Language, CSP and
+            # frame headers), answered by the early path above until the next version.
+            keep_page(etag, request.get_full_path(), response.content, dict(response.items()))
+        return self.finish(request, response, etag)
+
+    def finish(self, request, response, etag):
+        """Cache-Control, ETag and Vary of a public page; never-cache for the rest."""
         # A page with a CSP nonce must not be shared: every reader gets a fresh nonce.
         nonce = "nonce-" in response.get("Content-Security-Policy", "")
         if etag and response.status_code in (200, 304) and not response.cookies and not nonce:

@@ -114,6 +114,27 @@ def test_a_revalidation_is_answered_before_the_other_middleware(client, pages, m
         )
 
 
+def test_a_kept_page_is_answered_before_the_other_middleware(client, pages, monkeypatch):
+    """The same bytes and headers as when it was built, without the session, language,
+    CSRF, CSP or frame middleware running again."""
+    built = {name: client.get(url) for name, url in pages.items() if name not in ("api",)}
+
+    def full_path(self, request):
+        raise AssertionError(f"the full path ran for {request.path}")
+
+    monkeypatch.setattr("newsclips.locale.LocaleMiddleware.__call__", full_path)
+    for name, first in built.items():
+        if name in ("feed", "export"):  # not kept (catalog.versioning.cached_page)
+            continue
+        again = client.get(pages[name])
+        assert again.status_code == 200, name
+        assert again.content == first.content, name
+        assert dict(again.items()) == dict(first.items()), name
+    # Another language: another page, built by the full path.
+    with pytest.raises(AssertionError, match="the full path ran"):
+        client.get(pages["home"], headers={"accept-language": "de"})
+
+
 def test_a_revalidation_for_an_unknown_host_is_refused(client, pages):
     etag = client.get(pages["tag"])["ETag"]
 
