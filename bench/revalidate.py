@@ -14,8 +14,6 @@ the same over HTTP.
 import argparse
 import io
 import os
-import secrets
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench import corpus_databases  # noqa: E402 (after the path is set)
+from bench.gunicorn_server import Server  # noqa: E402
 
 
 def call(app, path, headers=None):
@@ -32,10 +31,9 @@ def call(app, path, headers=None):
         "PATH_INFO": path,
         "QUERY_STRING": "",
         "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "443",
+        "SERVER_PORT": "80",
         "HTTP_HOST": "127.0.0.1",
-        "HTTP_X_FORWARDED_PROTO": "https",
-        "wsgi.url_scheme": "https",
+        "wsgi.url_scheme": "http",
         "wsgi.input": io.BytesIO(),
         "wsgi.errors": sys.stderr,
         **(headers or {}),
@@ -66,17 +64,12 @@ def main():
     parser.add_argument("--calls", type=int, default=2000)
     args = parser.parse_args()
     url = corpus_databases.sqlite_url(args.clips, args.seed)
-    os.environ.update(
-        DATABASE_URL=url,
-        DJANGO_SETTINGS_MODULE="newsclips.settings",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_BEHIND_PROXY="1",
-        NEWSCLIPS_DATA_DIR=str(ROOT / "bench" / "data"),
-        DJANGO_STATIC_ROOT=tempfile.mkdtemp(prefix="newsclips-static-"),
-    )
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], check=True)
+    # The environment bench/http_pages.py gives gunicorn (production settings, static
+    # files collected into a temporary folder), for this process instead.
+    server = Server(url, None, 1, Path(tempfile.mkdtemp(prefix="newsclips-revalidate-")))
+    server.prepare()
+    os.environ.clear()
+    os.environ.update(server.env)
     from django.core.wsgi import get_wsgi_application
 
     app = get_wsgi_application()

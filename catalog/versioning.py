@@ -297,20 +297,8 @@ def kept_page(etag, path):
 
 
 def keep_page(etag, path, content, headers):
-    """Keep a page (keepable()) for this ETag and path until its version is over."""
+    """Keep a page for this ETag and path until its version is over."""
     _keep_page(_fragment_key(("page", etag, path)), (content, headers))
-
-
-def keepable(response):
-    """Whether a public page's response may be kept: a complete 200 that sets no cookie,
-    used no CSP nonce and is not too large."""
-    return (
-        response.status_code == 200
-        and not response.streaming
-        and not response.cookies
-        and "nonce-" not in response.get("Content-Security-Policy", "")
-        and len(response.content) <= PAGE_MAX_BYTES
-    )
 
 
 def cached_page(view):

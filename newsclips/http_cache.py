@@ -38,7 +38,7 @@ from django.utils.cache import (
     patch_cache_control,
 )
 
-from catalog.versioning import current_version, keep_page, keepable, kept_page, version_scope
+from catalog.versioning import PAGE_MAX_BYTES, current_version, keep_page, kept_page, version_scope
 from newsclips.errors import DATABASE_ERRORS, database_unavailable
 from newsclips.locale import language_from_header, split_language_prefix
 
@@ -115,6 +115,24 @@ def not_modified(request, etag, code, language):
     return response
 
 
+def shares_a_nonce(response):
+    """Whether the page used its CSP nonce: such a page must not be shared or kept, as
+    every reader gets a fresh nonce."""
+    return "nonce-" in response.get("Content-Security-Policy", "")
+
+
+def keepable(response):
+    """Whether a public page's response may be kept (catalog.versioning.keep_page): a
+    complete 200 that sets no cookie, used no CSP nonce and is not too large."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not shares_a_nonce(response)
+        and len(response.content) <= PAGE_MAX_BYTES
+    )
+
+
 def _without_cookie(vary):
     return ", ".join(part.strip() for part in vary.split(",") if part.strip().lower() != "cookie")
 
@@ -156,8 +174,7 @@ class HttpCacheMiddleware:
 
     def finish(self, request, response, etag):
         """Cache-Control, ETag and Vary of a public page; never-cache for the rest."""
-        # A page with a CSP nonce must not be shared: every reader gets a fresh nonce.
-        nonce = "nonce-" in response.get("Content-Security-Policy", "")
+        nonce = shares_a_nonce(response)
         if etag and response.status_code in (200, 304) and not response.cookies and not nonce:
             if not response.has_header("ETag"):
                 response["ETag"] = etag

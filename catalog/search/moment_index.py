@@ -14,7 +14,7 @@ those before catalog_moment exists.
 """
 
 from . import postgres_schema, row_parts, sqlite
-from .postgres_schema import RETRANSCRIBE
+from .postgres_schema import RETRANSCRIBE, retranscribe_triggers
 
 LEGACY_TABLE = "catalog_momentsearch"
 _TABLE = "catalog_moment"
@@ -63,20 +63,9 @@ def transcript_function(more=""):
     return _TRANSCRIPT.format(moments=_MOMENTS + more)
 
 
-POSTGRES_TRIGGERS = {
-    "catalog_moment_search_insert": (
-        "AFTER INSERT ON catalog_moment REFERENCING NEW TABLE AS changed FOR EACH STATEMENT",
-        RETRANSCRIBE.format(clips="SELECT clip_id FROM changed"),
-    ),
-    "catalog_moment_search_update": (
-        "AFTER UPDATE OF title, description, language, clip_id ON catalog_moment FOR EACH ROW",
-        RETRANSCRIBE.format(clips="OLD.clip_id, NEW.clip_id"),
-    ),
-    "catalog_moment_search_delete": (
-        "AFTER DELETE ON catalog_moment REFERENCING OLD TABLE AS changed FOR EACH STATEMENT",
-        RETRANSCRIBE.format(clips="SELECT clip_id FROM changed"),
-    ),
-}
+POSTGRES_TRIGGERS = retranscribe_triggers(
+    "catalog_moment_search", _TABLE, "title, description, language, clip_id"
+)
 
 
 def install(connection):

@@ -20,7 +20,12 @@ already, and a tag's clips are read from its index entries.
 """
 
 from .moment_index import transcript_function
-from .postgres_schema import RETRANSCRIBE, create_triggers, drop_triggers
+from .postgres_schema import (
+    RETRANSCRIBE,
+    create_triggers,
+    drop_triggers,
+    retranscribe_triggers,
+)
 
 _PARTS = """
   || setweight(coalesce((SELECT newsclips_tsvector_agg(s.document)
@@ -30,34 +35,12 @@ _PARTS = """
      FROM catalog_claimsearch s WHERE s.clip_id = clip), ''), 'D')"""
 
 TRIGGERS = {
-    "catalog_cliptag_search_insert": (
-        "AFTER INSERT ON catalog_cliptag REFERENCING NEW TABLE AS changed FOR EACH STATEMENT",
-        RETRANSCRIBE.format(clips="SELECT clip_id FROM changed"),
-    ),
-    "catalog_cliptag_search_update": (
-        "AFTER UPDATE OF clip_id, tag_id ON catalog_cliptag FOR EACH ROW",
-        RETRANSCRIBE.format(clips="OLD.clip_id, NEW.clip_id"),
-    ),
-    "catalog_cliptag_search_delete": (
-        "AFTER DELETE ON catalog_cliptag REFERENCING OLD TABLE AS changed FOR EACH STATEMENT",
-        RETRANSCRIBE.format(clips="SELECT clip_id FROM changed"),
-    ),
+    **retranscribe_triggers("catalog_cliptag_search", "catalog_cliptag", "clip_id, tag_id"),
     "catalog_tagsearch_clips_update": (
         "AFTER UPDATE OF document ON catalog_tagsearch FOR EACH ROW",
         RETRANSCRIBE.format(clips="SELECT clip_id FROM catalog_cliptag WHERE tag_id = NEW.tag_id"),
     ),
-    "catalog_claimsearch_clip_insert": (
-        "AFTER INSERT ON catalog_claimsearch REFERENCING NEW TABLE AS changed FOR EACH STATEMENT",
-        RETRANSCRIBE.format(clips="SELECT clip_id FROM changed"),
-    ),
-    "catalog_claimsearch_clip_update": (
-        "AFTER UPDATE ON catalog_claimsearch FOR EACH ROW",
-        RETRANSCRIBE.format(clips="OLD.clip_id, NEW.clip_id"),
-    ),
-    "catalog_claimsearch_clip_delete": (
-        "AFTER DELETE ON catalog_claimsearch REFERENCING OLD TABLE AS changed FOR EACH STATEMENT",
-        RETRANSCRIBE.format(clips="SELECT clip_id FROM changed"),
-    ),
+    **retranscribe_triggers("catalog_claimsearch_clip", "catalog_claimsearch"),
 }
 # What already has tags or claims.
 _EXISTING = "SELECT clip_id FROM catalog_cliptag UNION SELECT clip_id FROM catalog_claimsearch"

@@ -99,6 +99,29 @@ DOCUMENT = "document"
 RETRANSCRIBE = """UPDATE catalog_clipsearch SET transcript = newsclips_clip_transcript(clip_id)
 WHERE clip_id IN ({clips});"""
 
+
+def retranscribe_triggers(name, table, update_of=None):
+    """The three triggers (as for create_triggers) that re-read the `transcript` part of
+    the clips whose rows of `table` (with a clip_id) were inserted, updated or deleted:
+    `name`_insert and `name`_delete once per statement (a bulk write reads each clip
+    once), `name`_update per row, on the columns `update_of` (else on any)."""
+    columns = f" OF {update_of}" if update_of else ""
+    return {
+        f"{name}_insert": (
+            f"AFTER INSERT ON {table} REFERENCING NEW TABLE AS changed FOR EACH STATEMENT",
+            RETRANSCRIBE.format(clips="SELECT clip_id FROM changed"),
+        ),
+        f"{name}_update": (
+            f"AFTER UPDATE{columns} ON {table} FOR EACH ROW",
+            RETRANSCRIBE.format(clips="OLD.clip_id, NEW.clip_id"),
+        ),
+        f"{name}_delete": (
+            f"AFTER DELETE ON {table} REFERENCING OLD TABLE AS changed FOR EACH STATEMENT",
+            RETRANSCRIBE.format(clips="SELECT clip_id FROM changed"),
+        ),
+    }
+
+
 # name -> (trigger definition after the name, plpgsql body)
 _TRIGGERS = {
     "catalog_clip_search_insert": (
@@ -163,19 +186,8 @@ _TRIGGERS = {
           AND c.channel_id = (CASE WHEN TG_OP = 'DELETE' THEN OLD.channel_id
                               ELSE NEW.channel_id END);""",
     ),
-    "catalog_segment_search_insert": (
-        "AFTER INSERT ON catalog_transcriptsegment REFERENCING NEW TABLE AS changed "
-        "FOR EACH STATEMENT",
-        RETRANSCRIBE.format(clips="SELECT clip_id FROM changed"),
-    ),
-    "catalog_segment_search_update": (
-        "AFTER UPDATE OF text, language, clip_id ON catalog_transcriptsegment FOR EACH ROW",
-        RETRANSCRIBE.format(clips="OLD.clip_id, NEW.clip_id"),
-    ),
-    "catalog_segment_search_delete": (
-        "AFTER DELETE ON catalog_transcriptsegment REFERENCING OLD TABLE AS changed "
-        "FOR EACH STATEMENT",
-        RETRANSCRIBE.format(clips="SELECT clip_id FROM changed"),
+    **retranscribe_triggers(
+        "catalog_segment_search", "catalog_transcriptsegment", "text, language, clip_id"
     ),
     "catalog_segment_search_truncate": (
         "AFTER TRUNCATE ON catalog_transcriptsegment FOR EACH STATEMENT",
