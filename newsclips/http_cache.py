@@ -160,8 +160,9 @@ class HttpCacheMiddleware:
                 response = not_modified(request, etag, code, language)
                 if response is not None:
                     return response
-            kept = kept_page(etag, request.get_full_path())
-            if kept is not None:
+            # Off (NEWSCLIPS_PAGE_CACHE): every request builds its page, as cached_page says.
+            kept = settings.NEWSCLIPS_PAGE_CACHE and kept_page(etag, request.get_full_path())
+            if kept:
                 content, headers = kept
                 return self.finish(request, HttpResponse(content, headers=headers), etag)
         response = self.get_response(request)

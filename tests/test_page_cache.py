@@ -80,6 +80,17 @@ def test_the_sidebar_is_rendered_once_per_version_and_query(client, clips, setti
     assert 'value="nordfunk"' in other
 
 
+def test_with_the_page_cache_off_every_request_builds_its_page(client, clips, settings):
+    client.get(HOME)  # kept while the setting was on
+    settings.NEWSCLIPS_PAGE_CACHE = False
+
+    first, _ = _queries(client, HOME)
+    again, response = _queries(client, HOME)
+
+    assert first == again > 1  # not answered from the copy kept before
+    assert response.content.decode().count('class="card"') == 3
+
+
 @committed
 def test_a_write_shows_on_the_next_request_of_every_kept_page(client, clips):
     clip = clips[0]
