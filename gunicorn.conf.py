@@ -8,7 +8,7 @@ import multiprocessing
 import os
 
 from newsclips.serving import refuse_debug
-from newsclips.warmup import warm_up_code, warm_up_requests
+from newsclips.warmup import warm_up_code, warm_up_requests, warm_up_threads
 
 refuse_debug()
 
@@ -61,5 +61,11 @@ def when_ready(server):
 
 
 def post_worker_init(worker):
-    """In each worker before its first reader: a few pages with its own connection."""
-    worker.log.info("warm-up: %s", warm_up_requests(worker.wsgi))
+    """In each worker before its first reader: a few pages with its own connection, in
+    each thread of a threaded worker's pool (a connection is per thread)."""
+    pool = getattr(worker, "tpool", None)  # gthread's, made before this hook runs
+    if pool is None:
+        worker.log.info("warm-up: %s", warm_up_requests(worker.wsgi))
+    else:
+        statuses = warm_up_threads(pool, worker.cfg.threads, worker.wsgi)
+        worker.log.info("warm-up in %d threads: %s", worker.cfg.threads, statuses)

@@ -100,8 +100,9 @@ class Server:
             time.sleep(0.2)
 
     def cpu_seconds(self):
-        """CPU time (user + system) of gunicorn's master and workers so far (Linux /proc;
-        a worker that exited meanwhile is not counted)."""
+        """CPU time (user + system) of gunicorn's master and workers so far (Linux /proc),
+        workers that exited included (the master's cutime and cstime: max_requests
+        recycles workers under load, and their time would otherwise vanish)."""
         pids = [self.process.pid]
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
@@ -117,6 +118,8 @@ class Server:
             except OSError:
                 continue
             total += int(fields[11]) + int(fields[12])  # utime, stime
+            if pid == self.process.pid:
+                total += int(fields[13]) + int(fields[14])  # its children's that exited
         return total / os.sysconf("SC_CLK_TCK")
 
     def lines(self):
@@ -160,6 +163,25 @@ def access_pids(server, path, seen):
         if entry.get("logger") == "gunicorn.access" and entry.get("path") == path.split("?")[0]:
             pids.append(entry.get("pid"))
     return pids
+
+
+def pids_by_agent(server, agents, seen):
+    """{User-Agent: worker pid} of the access-log lines after the first `seen` lines
+    for requests sent with these User-Agent headers, waiting a moment for the last
+    lines (gunicorn logs after responding)."""
+    found = {}
+    for _ in range(100):
+        for line in server.lines()[seen:]:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if entry.get("logger") == "gunicorn.access" and entry.get("user_agent") in agents:
+                found[entry["user_agent"]] = entry.get("pid")
+        if len(found) == len(agents):
+            break
+        time.sleep(0.02)
+    return found
 
 
 def wait_for_pids(server, path, seen):

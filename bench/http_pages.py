@@ -15,22 +15,27 @@ files collected into a temporary folder, its own DJANGO_SECRET_KEY, allowed host
 127.0.0.1, bound to 127.0.0.1 only), and every page kind is measured in the same
 run as the /healthz floor:
 
-- cold: a fresh start of gunicorn per page kind, then requests on new connections
-  until every worker has served the page three times (the worker of each request
-  is read from gunicorn's access log): the very first request apart ("first build":
-  the page built for this catalogue version, once per site with a shared cache,
-  once per worker without), then median and p95 of the other first requests, and
-  their p95 as a multiple of warm p95;
-- warm: then --requests sequential requests on one kept connection: median, p95;
+- cold: a fresh start of gunicorn per page kind, then requests on new connections,
+  back to back, until every worker has served the page three times (the worker of
+  each request is read from gunicorn's access log by the request's User-Agent): the
+  very first request apart ("first build": the page built for this catalogue
+  version, once per site with a shared cache, once per worker without), then median
+  and p95 of the other first requests;
+- warm, new connections: then --requests requests sent the cold ones' way, once
+  every worker is warm: `cold p95 x warm` compares the two, so that it measures
+  what a worker has still to load, not TCP set-up or an idle machine's wake-up;
+- warm, kept connection: --requests sequential requests on one kept connection
+  (what a reader's browser does): median, p95, and p95 as a multiple of the floor's;
 - req/s: `wrk -t2 -c16 -d10s` (--threads, --connections, --seconds), non-2xx
   responses counted; a Python load generator with as many connections if wrk is
-  missing (say so in the output);
+  missing (say so in the output). As a % of the floor's req/s measured on the same
+  server just before it (the machine's load drifts over a run);
 - conditional: the same load with If-None-Match / If-Modified-Since set to the
   validators the page's response carried (ETag, Last-Modified): its status and
   req/s, or "no validator" when the response carries neither;
-- every figure also as a ratio of the floor's (latency: x floor; req/s: % of floor);
-- cpu ms/req: the CPU time gunicorn (master and workers; not the PostgreSQL server,
-  not wrk) spent per request during the load, and `load`: the 1-minute load average
+- cpu ms/req: the CPU time gunicorn (master and workers, and workers that exited
+  meanwhile: max_requests recycles them under load; not the PostgreSQL server, not
+  wrk) spent per request during the load, and `load`: the 1-minute load average
   after it, since the machine may be shared.
 
 With --cache URL the whole set runs twice, without a cache and with
@@ -54,7 +59,7 @@ from pathlib import Path
 
 import corpus_databases  # the corpus is browse.py's
 import pages  # bench/pages.py: browse.py's page list
-from gunicorn_server import HEALTHZ, Server, request, wait_for_pids
+from gunicorn_server import HEALTHZ, Server, pids_by_agent, request
 
 ROOT = corpus_databases.ROOT
 PYTHON = sys.executable
@@ -118,33 +123,53 @@ def print_pages_json():
     print(json.dumps(pages.pages()))
 
 
+def new_connection_requests(port, path, agents):
+    """One request per User-Agent in `agents`, each on a new connection, back to back:
+    {agent: seconds}."""
+    times = {}
+    for agent in agents:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
+        status, seconds, _headers = request(
+            connection, path, {"Connection": "close", "User-Agent": agent}
+        )
+        connection.close()
+        if status != 200:
+            raise SystemExit(f"http: {path}: HTTP {status}")
+        times[agent] = seconds
+    return times
+
+
 def cold(server, path, workers):
-    """Latencies of each worker's first COLD_PER_WORKER requests after a fresh start."""
+    """Latencies of each worker's first COLD_PER_WORKER requests after a fresh start.
+
+    Sent back to back on new connections, each with its own User-Agent, by which
+    gunicorn's access log names the worker that answered it (read after each round:
+    waiting for the log between requests would leave the machine idle, and an idle
+    vCPU takes a millisecond to wake, which the warm requests do not pay).
+    """
     server.start()
     try:
-        per_worker, times = {}, []
+        per_worker, times, sent = {}, [], 0
         deadline = time.monotonic() + COLD_BUDGET_SECONDS
         # Sequential requests reach the workers the kernel hands connections to (often
-        # one or two): the first COLD_PER_WORKER of each worker reached, up to
+        # one or two): rounds until every worker has served COLD_PER_WORKER, up to
         # COLD_REQUESTS requests in all.
-        sent = 0
         while (
             time.monotonic() < deadline
             and sent < COLD_REQUESTS
             and (len(per_worker) < workers or min(per_worker.values()) < COLD_PER_WORKER)
         ):
-            sent += 1
+            size = min(workers * COLD_PER_WORKER, COLD_REQUESTS - sent)
+            agents = [f"newsclips-bench-cold-{sent + n}" for n in range(size)]
+            sent += size
             seen = len(server.lines())
-            connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
-            status, seconds, _headers = request(connection, path, {"Connection": "close"})
-            connection.close()
-            if status != 200:
-                raise SystemExit(f"http: {path}: HTTP {status}")
-            pids = wait_for_pids(server, path, seen)
-            pid = pids[0] if pids else None
-            if per_worker.get(pid, 0) < COLD_PER_WORKER:
-                times.append(seconds)
-            per_worker[pid] = per_worker.get(pid, 0) + 1
+            seconds = new_connection_requests(server.port, path, agents)
+            pids = pids_by_agent(server, set(agents), seen)
+            for agent in agents:
+                pid = pids.get(agent)
+                if per_worker.get(pid, 0) < COLD_PER_WORKER:
+                    times.append(seconds[agent])
+                per_worker[pid] = per_worker.get(pid, 0) + 1
         return times, len(per_worker)
     finally:
         server.stop()
@@ -235,12 +260,20 @@ def measure_page(server, name, path, args, workers):
         warm_times, status, headers = warm(server.port, path, args.requests)
         if status != 200:
             raise SystemExit(f"http: {path}: HTTP {status}")
+        # The cold requests' way (new connections, back to back) once every worker is
+        # warm: what cold p95 is compared with, so that it measures the worker, not TCP.
+        agents = [f"newsclips-bench-warm-{n}" for n in range(args.requests)]
+        warm_new = list(new_connection_requests(server.port, path, agents).values())
         # Every worker serves the page before the load is measured (see cold()).
         wrk(server.port, path, argparse.Namespace(**{**vars(args), "seconds": 2}))
+        # The floor again, on this server just before this page's load: the machine's
+        # load drifts over a run (other pages' gunicorn, PostgreSQL's own work).
+        floor_rate = wrk(server.port, HEALTHZ, args)[0] if path != HEALTHZ else None
         cpu_before = server.cpu_seconds()
         rate, bad, errors = wrk(server.port, path, args)
         cpu = (server.cpu_seconds() - cpu_before) / max(1, rate * args.seconds)
         result = {
+            "floor req/s": floor_rate or rate,
             "cpu ms": cpu * 1000,
             "load": os.getloadavg()[0],
             "page": name,
@@ -250,6 +283,8 @@ def measure_page(server, name, path, args, workers):
             "cold n": f"{len(cold_times)}/{cold_workers}w",
             "warm median": statistics.median(warm_times) * 1000,
             "warm p95": percentile(warm_times, 0.95),
+            "warm new median": statistics.median(warm_new) * 1000,
+            "warm new p95": percentile(warm_new, 0.95),
             "req/s": rate,
             "bad": bad,
             "errors": errors,
@@ -271,17 +306,18 @@ def report(title, results):
     floor = results[0]
     print(f"\n{title}")
     print(
-        "| page | first build ms | cold median / p95 ms (n) | warm median / p95 ms "
-        "| warm p95 x floor | cold p95 x warm "
-        "| req/s | % of floor | cpu ms/req | conditional GET: status, req/s, % of floor "
-        "| cookie, Vary | load |"
+        "| page | first build ms | cold median / p95 ms (n) "
+        "| warm, new connections: median / p95 ms | cold p95 x warm "
+        "| warm, kept connection: median / p95 ms | warm p95 x floor "
+        "| req/s | floor req/s just before | % of floor | cpu ms/req "
+        "| conditional GET: status, req/s, % of floor | cookie, Vary | load |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|")
     for r in results:
         if "conditional_status" in r:
             conditional = (
                 f"{r['conditional_status']}, {r['conditional_rate']:.1f}, "
-                f"{r['conditional_rate'] / floor['req/s']:.0%}"
+                f"{r['conditional_rate'] / r['floor req/s']:.0%}"
             )
         else:
             conditional = "no validator"
@@ -290,9 +326,12 @@ def report(title, results):
         print(
             f"| {r['page']} | {r['first']:.1f} "
             f"| {r['cold median']:.1f} / {r['cold p95']:.1f} ({r['cold n']}) "
+            f"| {r['warm new median']:.1f} / {r['warm new p95']:.1f} "
+            f"| {r['cold p95'] / r['warm new p95']:.1f} "
             f"| {r['warm median']:.1f} / {r['warm p95']:.1f} "
-            f"| {r['warm p95'] / floor['warm p95']:.1f} | {r['cold p95'] / r['warm p95']:.1f} "
-            f"| {r['req/s']:.1f}{problems} | {r['req/s'] / floor['req/s']:.0%} "
+            f"| {r['warm p95'] / floor['warm p95']:.1f} "
+            f"| {r['req/s']:.1f}{problems} | {r['floor req/s']:.1f} "
+            f"| {r['req/s'] / r['floor req/s']:.0%} "
             f"| {r['cpu ms']:.1f} | {conditional} "
             f"| {'cookie' if r['cookies'] else 'no cookie'}, {r['vary'] or '-'} | {r['load']:.1f} |"
         )

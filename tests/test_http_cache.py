@@ -4,7 +4,9 @@ import json
 import os
 import shutil
 import subprocess
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from catalog.models import CatalogueVersion, Clip, Tag
-from newsclips.warmup import warm_up_code, warm_up_requests
+from newsclips.warmup import warm_up_code, warm_up_requests, warm_up_threads
 
 from .deployed import free_port, manage, production_env
 from .factories import make_clip
@@ -308,6 +310,25 @@ def test_a_worker_warms_up_before_its_first_reader(catalogue):
         "/de/": 200,
         "/api/v1/clips/": 200,
     }
+
+
+@pytest.mark.django_db(transaction=True)  # other threads read the catalogue
+def test_a_threaded_worker_warms_up_in_each_thread_of_its_pool():
+    from django.core.wsgi import get_wsgi_application
+
+    django_app = get_wsgi_application()
+    threads = []
+
+    def application(environ, start_response):
+        threads.append(threading.get_ident())
+        return django_app(environ, start_response)
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        statuses = warm_up_threads(pool, 3, application)
+
+    assert statuses == {"/": [200] * 3, "/de/": [200] * 3, "/api/v1/clips/": [200] * 3}
+    assert len(set(threads)) == 3  # each thread of the pool, not one three times
+    assert threading.get_ident() not in threads
 
 
 # Processes with their own SQLite file: once per `make test` (the SQLite pass) is enough.

@@ -101,6 +101,11 @@ def test_make_serve_runs_web_worker_and_clock_with_json_logs(tmp_path):
     }
     assert all(e["duration_ms"] >= 0 for e in requests)
     assert any(e["query"] == "q=%22quoted%22" for e in requests)
+    # Each thread of the web worker's pool answered the warm-up pages before any reader.
+    warmed = (
+        "warm-up in 2 threads: {'/': [200, 200], '/de/': [200, 200], '/api/v1/clips/': [200, 200]}"
+    )
+    assert warmed in [e["message"] for e in entries if e["logger"] == "gunicorn.error"]
     worker = [e["message"] for e in entries if e["logger"] == "django_tasks_db"]
     assert any("Starting worker" in message for message in worker)
 
