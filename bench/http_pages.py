@@ -260,12 +260,12 @@ def measure_page(server, name, path, args, workers):
         warm_times, status, headers = warm(server.port, path, args.requests)
         if status != 200:
             raise SystemExit(f"http: {path}: HTTP {status}")
+        # Every worker serves the page before the load is measured (see cold()).
+        wrk(server.port, path, argparse.Namespace(**{**vars(args), "seconds": 2}))
         # The cold requests' way (new connections, back to back) once every worker is
         # warm: what cold p95 is compared with, so that it measures the worker, not TCP.
         agents = [f"newsclips-bench-warm-{n}" for n in range(args.requests)]
         warm_new = list(new_connection_requests(server.port, path, agents).values())
-        # Every worker serves the page before the load is measured (see cold()).
-        wrk(server.port, path, argparse.Namespace(**{**vars(args), "seconds": 2}))
         # The floor again, on this server just before this page's load: the machine's
         # load drifts over a run (other pages' gunicorn, PostgreSQL's own work).
         floor_rate = wrk(server.port, HEALTHZ, args)[0] if path != HEALTHZ else None
