@@ -303,6 +303,19 @@ def test_newest_first_pages_read_the_index_in_order(db):
         assert "Sort" not in plan and "TEMP B-TREE" not in plan, (name, plan)
 
 
+def test_postgres_reads_a_clips_date_by_id_from_an_index(db):
+    """The relevance window of common words looks each match up by id for its date
+    (migration 0020): PostgreSQL has the covering index, SQLite needs none (rowid)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'clip_id_date_idx'")
+            (definition,) = cursor.fetchone()
+            assert "(id) INCLUDE (published_at)" in definition
+        else:
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'clip_id_date_idx'")
+            assert cursor.fetchone() == (0,)
+
+
 def _corpus_snapshot():
     clips = Clip.objects.filter(platform="synthetic").order_by("external_id")
     return [
