@@ -68,6 +68,59 @@ def warm_up_code():
 
 def warm_up_requests(application, host=None):
     """Answer WARM_PATHS through `application` (the WSGI callable) once; never fails."""
+    with _quiet_requests():
+        statuses = _answer_paths(application, host)
+    _warn_if_failed(statuses)
+    return statuses
+
+
+def warm_up_threads(executor, threads, application, host=None):
+    """warm_up_requests() once in each of `threads` threads of `executor` (gunicorn's
+    gthread pool, a ThreadPoolExecutor): {path: statuses, one per thread}.
+
+    The jobs wait for each other before they start, so that the executor, which
+    reuses an idle thread rather than start another, starts one for each.
+    """
+    ready = threading.Barrier(threads)
+
+    def job():
+        with contextlib.suppress(threading.BrokenBarrierError):  # fewer started: warm those
+            ready.wait(timeout=10)
+        return _answer_paths(application, host)
+
+    statuses = {}
+    with _quiet_requests():
+        for future in [executor.submit(job) for _ in range(threads)]:
+            for path, status in future.result().items():
+                statuses.setdefault(path, []).append(status)
+    _warn_if_failed(statuses)
+    return statuses
+
+
+@contextlib.contextmanager
+def _quiet_requests():
+    """Django would log a failing page with its traceback as if a reader had met it;
+    before the first reader it is only a page not warmed, said once (_warn_if_failed)."""
+    request_logger = logging.getLogger("django.request")
+    disabled, request_logger.disabled = request_logger.disabled, True
+    try:
+        yield
+    finally:
+        request_logger.disabled = disabled
+
+
+def _warn_if_failed(statuses):
+    failed = {
+        path: status
+        for path, status in statuses.items()
+        if (set(status) if isinstance(status, list) else {status}) != {200}
+    }
+    if failed:
+        logger.warning("warm-up: not warmed (the first readers will wait): %s", failed)
+
+
+def _answer_paths(application, host):
+    """{path: status} of WARM_PATHS answered by `application` (or the error's name)."""
     host = host or next((h for h in settings.ALLOWED_HOSTS if "*" not in h), "localhost")
     host = host.lstrip(".")
     statuses = {}
@@ -91,40 +144,10 @@ def warm_up_requests(application, host=None):
             "wsgi.multiprocess": True,
             "wsgi.run_once": False,
         }
-        # Django would log a failing page with its traceback as if a reader had met it;
-        # before the first reader it is only a page not warmed, said once below.
-        request_logger = logging.getLogger("django.request")
-        disabled, request_logger.disabled = request_logger.disabled, True
         try:
             statuses[path] = _answer(application, environ)
         except Exception as error:  # whatever it is, the worker serves on
             statuses[path] = type(error).__name__
-        finally:
-            request_logger.disabled = disabled
-    failed = {path: status for path, status in statuses.items() if status != 200}
-    if failed:
-        logger.warning("warm-up: not warmed (the first readers will wait): %s", failed)
-    return statuses
-
-
-def warm_up_threads(executor, threads, application, host=None):
-    """warm_up_requests() once in each of `threads` threads of `executor` (gunicorn's
-    gthread pool, a ThreadPoolExecutor): {path: statuses, one per thread}.
-
-    The jobs wait for each other before they start, so that the executor, which
-    reuses an idle thread rather than start another, starts one for each.
-    """
-    ready = threading.Barrier(threads)
-
-    def job():
-        with contextlib.suppress(threading.BrokenBarrierError):  # fewer started: warm those
-            ready.wait(timeout=10)
-        return warm_up_requests(application, host)
-
-    statuses = {}
-    for future in [executor.submit(job) for _ in range(threads)]:
-        for path, status in future.result().items():
-            statuses.setdefault(path, []).append(status)
     return statuses
 
 

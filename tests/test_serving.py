@@ -105,7 +105,11 @@ def test_make_serve_runs_web_worker_and_clock_with_json_logs(tmp_path):
     warmed = (
         "warm-up in 2 threads: {'/': [200, 200], '/de/': [200, 200], '/api/v1/clips/': [200, 200]}"
     )
-    assert warmed in [e["message"] for e in entries if e["logger"] == "gunicorn.error"]
+    messages = [e["message"] for e in entries if e["logger"] == "gunicorn.error"]
+    assert warmed in messages
+    # The master's loaded objects are out of the collector's sight before it forks.
+    frozen = next(m for m in messages if m.startswith("warm-up:") and "frozen" in m)
+    assert int(frozen.split(", ")[1].split()[0]) > 10_000
     worker = [e["message"] for e in entries if e["logger"] == "django_tasks_db"]
     assert any("Starting worker" in message for message in worker)
 
