@@ -151,18 +151,23 @@ def request(connection, path, headers=None):
     return response.status, time.perf_counter() - started, dict(response.getheaders())
 
 
-def access_pids(server, path, seen):
-    """Worker pids of the access-log lines for `path` after the first `seen` lines."""
-    pids = []
+def access_entries(server, seen):
+    """gunicorn's access-log entries after the first `seen` lines of its log."""
     for line in server.lines()[seen:]:
         try:
             entry = json.loads(line)
         except ValueError:
             continue
-        # One URL at a time is requested: its path identifies its lines.
-        if entry.get("logger") == "gunicorn.access" and entry.get("path") == path.split("?")[0]:
-            pids.append(entry.get("pid"))
-    return pids
+        if entry.get("logger") == "gunicorn.access":
+            yield entry
+
+
+def access_pids(server, path, seen):
+    """Worker pids of the access-log lines for `path` after the first `seen` lines."""
+    # One URL at a time is requested: its path identifies its lines.
+    return [
+        e.get("pid") for e in access_entries(server, seen) if e.get("path") == path.split("?")[0]
+    ]
 
 
 def pids_by_agent(server, agents, seen):
@@ -171,24 +176,10 @@ def pids_by_agent(server, agents, seen):
     lines (gunicorn logs after responding)."""
     found = {}
     for _ in range(100):
-        for line in server.lines()[seen:]:
-            try:
-                entry = json.loads(line)
-            except ValueError:
-                continue
-            if entry.get("logger") == "gunicorn.access" and entry.get("user_agent") in agents:
+        for entry in access_entries(server, seen):
+            if entry.get("user_agent") in agents:
                 found[entry["user_agent"]] = entry.get("pid")
         if len(found) == len(agents):
             break
         time.sleep(0.02)
     return found
-
-
-def wait_for_pids(server, path, seen):
-    """access_pids(), waiting a moment for the line: gunicorn logs after responding."""
-    for _ in range(100):
-        pids = access_pids(server, path, seen)
-        if pids:
-            return pids
-        time.sleep(0.02)
-    return []

@@ -271,7 +271,9 @@ def forget_local_pages():
         _local_pages.clear()
 
 
-def _kept_page(key):
+def kept_page(etag, path):
+    """(content, headers) of the page kept for this ETag and path, or None."""
+    key = _fragment_key(("page", etag, path))
     if _shared_cache():
         with _local_lock:
             kept = _local_pages.get(key)
@@ -284,21 +286,13 @@ def _kept_page(key):
     return kept
 
 
-def _keep_page(key, kept):
+def keep_page(etag, path, content, headers):
+    """Keep a page for this ETag and path until its version is over."""
+    key, kept = _fragment_key(("page", etag, path)), (content, headers)
     cache.set(key, kept, PAGE_SECONDS)
     if _shared_cache():
         with _local_lock:
             _local_pages[key] = kept
-
-
-def kept_page(etag, path):
-    """(content, headers) of the page kept for this ETag and path, or None."""
-    return _kept_page(_fragment_key(("page", etag, path)))
-
-
-def keep_page(etag, path, content, headers):
-    """Keep a page for this ETag and path until its version is over."""
-    _keep_page(_fragment_key(("page", etag, path)), (content, headers))
 
 
 def cached_page(view):

@@ -70,7 +70,7 @@ def warm_up_requests(application, host=None):
     """Answer WARM_PATHS through `application` (the WSGI callable) once; never fails."""
     with _quiet_requests():
         statuses = _answer_paths(application, host)
-    _warn_if_failed(statuses)
+    _warn_if_failed({path: status for path, status in statuses.items() if status != 200})
     return statuses
 
 
@@ -93,7 +93,7 @@ def warm_up_threads(executor, threads, application, host=None):
         for future in [executor.submit(job) for _ in range(threads)]:
             for path, status in future.result().items():
                 statuses.setdefault(path, []).append(status)
-    _warn_if_failed(statuses)
+    _warn_if_failed({path: answers for path, answers in statuses.items() if set(answers) != {200}})
     return statuses
 
 
@@ -109,12 +109,7 @@ def _quiet_requests():
         request_logger.disabled = disabled
 
 
-def _warn_if_failed(statuses):
-    failed = {
-        path: status
-        for path, status in statuses.items()
-        if (set(status) if isinstance(status, list) else {status}) != {200}
-    }
+def _warn_if_failed(failed):
     if failed:
         logger.warning("warm-up: not warmed (the first readers will wait): %s", failed)
 
