@@ -116,6 +116,42 @@ def test_a_revalidation_is_answered_before_the_other_middleware(client, pages, m
         )
 
 
+@pytest.mark.parametrize(
+    ("conditions", "status"),
+    [
+        ({"if-none-match": "{etag}"}, 304),  # what browsers send back
+        ({"if-none-match": '"other", {etag}'}, 304),  # a cache holding several variants
+        ({"if-none-match": "*"}, 304),
+        ({"if-none-match": "{strong}"}, 304),  # If-None-Match compares weakly
+        ({"if-none-match": '"other"'}, 200),
+        ({"if-none-match": "{etag}", "if-match": '"other"'}, 412),
+        ({"if-none-match": "{etag}", "if-unmodified-since": "Mon, 01 Jan 2001 00:00:00 GMT"}, 412),
+        ({"if-modified-since": "Mon, 01 Jan 2001 00:00:00 GMT"}, 200),  # no Last-Modified
+    ],
+)
+def test_the_early_answer_follows_the_rules_of_conditional_requests(
+    client, pages, monkeypatch, conditions, status
+):
+    """The early path answers the common case (the ETag sent back as it came) without
+    parsing the conditional headers; every other combination gets the answer Django's
+    own evaluation (RFC 9110 13.2.2) gives on the full path, as with the cache off."""
+    etag = client.get(pages["tag"])["ETag"]
+    headers = {
+        name: value.format(etag=etag, strong=etag.removeprefix("W/"))
+        for name, value in conditions.items()
+    }
+
+    early = client.get(pages["tag"], headers=headers)
+    monkeypatch.setattr("newsclips.http_cache.early_etag", lambda request: None)
+    full = client.get(pages["tag"], headers=headers)
+
+    assert early.status_code == status
+    assert full.status_code == status
+    if status == 304:
+        assert early["ETag"] == full["ETag"] == etag
+        assert early["Cache-Control"] == full["Cache-Control"] == "public, max-age=60"
+
+
 def test_a_kept_page_is_answered_before_the_other_middleware(client, pages, monkeypatch):
     """The same bytes and headers as when it was built, without the session, language,
     CSRF, CSP or frame middleware running again."""
