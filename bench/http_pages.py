@@ -6,7 +6,7 @@ for the standard library's `http` package in every one of them, Django's include
     apt-get install wrk        # the load generator (Debian's); without it a Python one is used
     .venv/bin/python bench/http_pages.py [--clips 1000000] [--seed 1] [--db sqlite,postgres]
                                    [--cache URL] [--pages home,clip page] [--seconds 10]
-                                   [--set DATABASE_CONN_MAX_AGE=0]
+                                   [--set DATABASE_CONN_MAX_AGE=0] [--accept-encoding ""]
 
 The corpus is bench/browse.py's (built once per size and seed under bench/data/ and
 reused; PostgreSQL in its own cluster on --pg-port during the run). gunicorn starts
@@ -37,6 +37,10 @@ run as the /healthz floor:
   meanwhile: max_requests recycles them under load; not the PostgreSQL server, not
   wrk) spent per request during the load, and `load`: the 1-minute load average
   after it, since the machine may be shared.
+
+Every request carries the Accept-Encoding browsers send (--accept-encoding; '' for
+none), so public pages go out gzipped as they do to readers; the `body` column says
+how each page went out.
 
 With --cache URL the whole set runs twice, without a cache and with
 NEWSCLIPS_CACHE_URL=URL (redis://..., or the database cache's form). Requests
@@ -74,6 +78,8 @@ COLD_BUDGET_SECONDS = 60  # per page: stop sending cold requests after this
 WARM_BUDGET_SECONDS = 20
 REQUEST_TIMEOUT = 60
 FLOOR = (HEALTHZ, HEALTHZ, "floor")
+# What Chromium and Firefox send: public pages go out gzipped to them.
+BROWSERS_ACCEPT = "gzip, deflate, br, zstd"
 
 
 def parse_args(argv):
@@ -90,6 +96,12 @@ def parse_args(argv):
     parser.add_argument("--seconds", type=int, default=10, help="load per page (wrk -d)")
     parser.add_argument("--connections", type=int, default=16, help="wrk -c")
     parser.add_argument("--threads", type=int, default=2, help="wrk -t")
+    parser.add_argument(
+        "--accept-encoding",
+        default=BROWSERS_ACCEPT,
+        help=f"sent with every request (default: what browsers send, {BROWSERS_ACCEPT!r}; "
+        "'' for none: pages then go out uncompressed)",
+    )
     parser.add_argument("--workers", type=int, help="WEB_CONCURRENCY (default: gunicorn.conf.py)")
     parser.add_argument(
         "--set",
@@ -123,14 +135,19 @@ def print_pages_json():
     print(json.dumps(pages.pages()))
 
 
-def new_connection_requests(port, path, agents):
+def reader_headers(args):
+    """The headers every request of the bench carries, as a browser's would."""
+    return {"Accept-Encoding": args.accept_encoding} if args.accept_encoding else {}
+
+
+def new_connection_requests(port, path, agents, headers):
     """One request per User-Agent in `agents`, each on a new connection, back to back:
     {agent: seconds}."""
     times = {}
     for agent in agents:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
         status, seconds, _headers = request(
-            connection, path, {"Connection": "close", "User-Agent": agent}
+            connection, path, {**headers, "Connection": "close", "User-Agent": agent}
         )
         connection.close()
         if status != 200:
@@ -139,7 +156,7 @@ def new_connection_requests(port, path, agents):
     return times
 
 
-def cold(server, path, workers):
+def cold(server, path, workers, headers):
     """Latencies of each worker's first COLD_PER_WORKER requests after a fresh start.
 
     Sent back to back on new connections, each with its own User-Agent, by which
@@ -163,7 +180,7 @@ def cold(server, path, workers):
             agents = [f"newsclips-bench-cold-{sent + n}" for n in range(size)]
             sent += size
             seen = len(server.lines())
-            seconds = new_connection_requests(server.port, path, agents)
+            seconds = new_connection_requests(server.port, path, agents, headers)
             pids = pids_by_agent(server, set(agents), seen)
             for agent in agents:
                 pid = pids.get(agent)
@@ -190,7 +207,7 @@ def warm(port, path, count, headers=None):
 def wrk(port, path, args, headers=None):
     """(req/s, non-2xx/3xx responses, errors) under wrk, or the Python load generator."""
     url = f"http://127.0.0.1:{port}{path}"
-    headers = headers or {}
+    headers = {**reader_headers(args), **(headers or {})}
     if shutil.which("wrk"):
         command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.seconds}s"]
         for name, value in headers.items():
@@ -243,13 +260,22 @@ def validators(headers):
     return conditional
 
 
+def body_size(headers):
+    """How the page went out, from its headers: "gzip 8.1 KB" or "52.3 KB"."""
+    lowered = {name.lower(): value for name, value in headers.items()}
+    size = f"{int(lowered.get('content-length', 0)) / 1000:.1f} KB"
+    encoding = lowered.get("content-encoding")
+    return f"{encoding} {size}" if encoding else size
+
+
 def percentile(values, fraction):
     ordered = sorted(values)
     return ordered[max(0, round(len(ordered) * fraction) - 1)] * 1000
 
 
 def measure_page(server, name, path, args, workers):
-    cold_times, cold_workers = cold(server, path, workers)
+    reader = reader_headers(args)
+    cold_times, cold_workers = cold(server, path, workers, reader)
     # The first request builds the page, which no warm-up can do ahead for every URL;
     # with a shared cache the other workers then read it. Reported apart from the
     # workers' own first requests (what a worker loads lazily shows in those).
@@ -257,7 +283,7 @@ def measure_page(server, name, path, args, workers):
     cold_times = cold_times or [first]
     server.start()
     try:
-        warm_times, status, headers = warm(server.port, path, args.requests)
+        warm_times, status, headers = warm(server.port, path, args.requests, reader)
         if status != 200:
             raise SystemExit(f"http: {path}: HTTP {status}")
         # Every worker serves the page before the load is measured (see cold()).
@@ -265,7 +291,7 @@ def measure_page(server, name, path, args, workers):
         # The cold requests' way (new connections, back to back) once every worker is
         # warm: what cold p95 is compared with, so that it measures the worker, not TCP.
         agents = [f"newsclips-bench-warm-{n}" for n in range(args.requests)]
-        warm_new = list(new_connection_requests(server.port, path, agents).values())
+        warm_new = list(new_connection_requests(server.port, path, agents, reader).values())
         cpu_before = server.cpu_seconds()
         rate, bad, errors = wrk(server.port, path, args)
         cpu = (server.cpu_seconds() - cpu_before) / max(1, rate * args.seconds)
@@ -287,10 +313,11 @@ def measure_page(server, name, path, args, workers):
             "errors": errors,
             "cookies": "set-cookie" in {h.lower() for h in headers},
             "vary": next((v for h, v in headers.items() if h.lower() == "vary"), ""),
+            "body": body_size(headers),
         }
         conditional = validators(headers)
         if conditional:
-            _times, status, _headers = warm(server.port, path, 3, conditional)
+            _times, status, _headers = warm(server.port, path, 3, {**reader, **conditional})
             rate, bad, errors = wrk(server.port, path, args, conditional)
             result.update(conditional_status=status, conditional_rate=rate)
             result["bad"] += bad
@@ -312,9 +339,9 @@ def report(title, results):
         "| warm, new connections: median / p95 ms | cold p95 x warm "
         "| warm, kept connection: median / p95 ms | warm p95 x floor "
         "| req/s | floor req/s right after | % of floor | cpu ms/req "
-        "| conditional GET: status, req/s, % of floor | cookie, Vary | load |"
+        "| conditional GET: status, req/s, % of floor | cookie, Vary | body | load |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|")
     for r in results:
         if "conditional_status" in r:
             conditional = (
@@ -335,7 +362,8 @@ def report(title, results):
             f"| {r['req/s']:.1f}{problems} | {r['floor req/s']:.1f} "
             f"| {r['req/s'] / r['floor req/s']:.0%} "
             f"| {r['cpu ms']:.1f} | {conditional} "
-            f"| {'cookie' if r['cookies'] else 'no cookie'}, {r['vary'] or '-'} | {r['load']:.1f} |"
+            f"| {'cookie' if r['cookies'] else 'no cookie'}, {r['vary'] or '-'} "
+            f"| {r['body']} | {r['load']:.1f} |"
         )
 
 
@@ -360,6 +388,7 @@ def run_database(label, database_url, args):
             )
             title = f"{label}, {mode}: gunicorn workers={workers}, {generator}"
             title += "".join(f", {item}" for item in args.set)
+            title += f", Accept-Encoding: {args.accept_encoding or '(none)'}"
             report(title, results)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)

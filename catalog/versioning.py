@@ -272,7 +272,8 @@ def forget_local_pages():
 
 
 def kept_page(etag, path):
-    """(content, headers) of the page kept for this ETag and path, or None."""
+    """(content, headers) of the page kept for this ETag and path (the URL and
+    whatever else tells its copies apart: newsclips.http_cache.page_key), or None."""
     key = _fragment_key(("page", etag, path))
     if _shared_cache():
         with _local_lock:

@@ -17,9 +17,14 @@ CSRF and other middleware run (not_modified()): a revalidation costs little more
 than /healthz. So is a page kept for this version (catalog.versioning.cached_page
 marks the views whose pages are kept): its bytes and the headers the inner
 middleware gave it, kept as they left it, then the same finish as a built page's.
+A public page goes out gzipped to readers whose browsers take gzip (all of them:
+a list page's 50 KB go out as 8), by Django's GZipMiddleware applied here, to
+public pages only (not to media with their byte ranges, nor editors' pages);
+a page is kept twice at most, gzipped and plain, so it is compressed once
+per version, not per request.
 
-Such a response varies on Accept-Language only when the URL has no language
-prefix, and never on Cookie: Django's session middleware names Cookie as soon as
+Such a response varies on Accept-Encoding, on Accept-Language only when the URL
+has no language prefix, and never on Cookie: Django's session middleware names Cookie as soon as
 anything looks at request.user (the footer does), but without a session cookie
 the answer cannot depend on one. A request with a session cookie (an editor) gets
 `private` and no-cache headers instead, as do responses that set a cookie or
@@ -32,6 +37,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotModified
+from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils.cache import (
     add_never_cache_headers,
@@ -117,6 +123,13 @@ def early_etag(request):
     return page_etag(version, language), code, language
 
 
+def page_key(request):
+    """What a kept page is kept under besides its ETag: the URL, and whether the
+    reader takes gzip (GZipMiddleware's test), as the bytes differ."""
+    gzip = re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    return f"{'gzip' if gzip else 'identity'} {request.get_full_path()}"
+
+
 def not_modified(request, etag, code, language):
     """The 304 for a conditional GET whose ETag (early_etag()) still holds, else None:
     the same headers as the full path's 304."""
@@ -132,8 +145,8 @@ def not_modified(request, etag, code, language):
             return None
     response["ETag"] = etag
     response["Cache-Control"] = public_cache_control()
-    if not code:
-        response["Vary"] = "Accept-Language"
+    # As the page's own Vary: GZipMiddleware names Accept-Encoding on every page.
+    response["Vary"] = "Accept-Encoding" if code else "Accept-Language, Accept-Encoding"
     response["Content-Language"] = language
     return response
 
@@ -169,6 +182,7 @@ class HttpCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.gzip = GZipMiddleware(get_response)
 
     def __call__(self, request):
         request.personal = settings.SESSION_COOKIE_NAME in request.COOKIES
@@ -184,16 +198,21 @@ class HttpCacheMiddleware:
                 if response is not None:
                     return response
             # Off (NEWSCLIPS_PAGE_CACHE): every request builds its page, as cached_page says.
-            kept = settings.NEWSCLIPS_PAGE_CACHE and kept_page(etag, request.get_full_path())
+            kept = settings.NEWSCLIPS_PAGE_CACHE and kept_page(etag, page_key(request))
             if kept:
                 content, headers = kept
                 return self.finish(request, HttpResponse(content, headers=headers), etag)
         response = self.get_response(request)
         etag = getattr(request, "public_etag", None)
+        if etag and response.status_code == 200 and "Accept-Ranges" not in response:
+            # Public pages, feeds and exports only (not media, whose byte ranges
+            # count the file's own bytes, nor editors' pages), and before keeping:
+            # a kept page is compressed once.
+            response = self.gzip.process_response(request, response)
         if etag and getattr(request, "keep_page", False) and keepable(response):
             # Kept as the inner middleware left it (its Vary, Content-Language, CSP and
             # frame headers), answered by the early path above until the next version.
-            keep_page(etag, request.get_full_path(), response.content, dict(response.items()))
+            keep_page(etag, page_key(request), response.content, dict(response.items()))
         return self.finish(request, response, etag)
 
     def finish(self, request, response, etag):

@@ -1,5 +1,6 @@
 """Pages a cache can serve: no cookies, Vary only on what changes them, validators, 304s."""
 
+import gzip
 import json
 import os
 import shutil
@@ -107,7 +108,7 @@ def test_a_revalidation_is_answered_before_the_other_middleware(client, pages, m
     )
     assert german.status_code == 304
     assert german["Content-Language"] == "de"
-    assert "Vary" not in german
+    assert _vary(german) == {"accept-encoding"}
     # Another language asked for: another page, built by the full path.
     with pytest.raises(AssertionError, match="the full path ran"):
         client.get(
@@ -173,6 +174,31 @@ def test_a_kept_page_is_answered_before_the_other_middleware(client, pages, monk
         client.get(pages["home"], headers={"accept-language": "de"})
 
 
+@pytest.mark.parametrize("name", ["home", "tag", "channel", "clip", "search"])
+def test_pages_are_kept_gzipped_for_readers_who_take_gzip(client, pages, monkeypatch, name):
+    gzip_reader = {"accept-encoding": "gzip, deflate, br, zstd"}  # what browsers send
+    plain = client.get(pages[name])
+    packed = client.get(pages[name], headers=gzip_reader)
+
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert int(packed["Content-Length"]) == len(packed.content) < len(plain.content) / 2
+    assert packed["ETag"] == plain["ETag"]  # weak: the same page, either way
+    assert "accept-encoding" in _vary(plain) and "accept-encoding" in _vary(packed)
+
+    # Both copies kept apart and answered before the other middleware.
+    def full_path(self, request):
+        raise AssertionError(f"the full path ran for {request.path}")
+
+    monkeypatch.setattr("newsclips.locale.LocaleMiddleware.__call__", full_path)
+    assert client.get(pages[name], headers=gzip_reader).content == packed.content
+    assert client.get(pages[name]).content == plain.content
+    revalidated = client.get(pages[name], headers={**gzip_reader, "if-none-match": plain["ETag"]})
+    assert revalidated.status_code == 304
+    assert _vary(revalidated) == _vary(packed)
+
+
 def test_a_revalidation_for_an_unknown_host_is_refused(client, pages):
     etag = client.get(pages["tag"])["ETag"]
 
@@ -185,8 +211,8 @@ def test_vary_names_accept_language_only_where_it_decides(client, pages):
     home = client.get(pages["home"], headers={"accept-language": "de"})
     german = client.get(pages["german home"], headers={"accept-language": "en"})
 
-    assert _vary(home) == {"accept-language"}
-    assert _vary(german) == set()
+    assert _vary(home) == {"accept-language", "accept-encoding"}
+    assert _vary(german) == {"accept-encoding"}  # gzip or not (GZipMiddleware)
     assert home["Content-Language"] == german["Content-Language"] == "de"
     # The same URL in two languages: two validators, so a cache never swaps them.
     english = client.get(pages["home"], headers={"accept-language": "en"})
@@ -375,6 +401,7 @@ separate_processes = pytest.mark.skipif(
 
 # The API as a separate process would serve it: its own memory, the shared cache.
 API_CLIENT = """
+import gzip
 import json
 from django.test import Client
 client = Client(REMOTE_ADDR="192.0.2.1")

@@ -1,5 +1,7 @@
 """Who sees what: readers see that a copy exists; staff with view_capture play it with ranges."""
 
+import hashlib
+
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.template import Context, Template
@@ -91,6 +93,12 @@ def test_public_captures_setting_lets_readers_play(client, captured, settings):
     response = client.get(media_url(captured), HTTP_RANGE="bytes=0-9")
     assert response.status_code == 206
     assert len(body(response)) == 10
+    # Public pages go out gzipped to browsers that take it; a preserved file never
+    # does: its ranges and its SHA-256 are about the file's own bytes.
+    whole = client.get(media_url(captured), HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert whole.status_code == 200
+    assert "Content-Encoding" not in whole
+    assert hashlib.sha256(body(whole)).hexdigest() == whole["X-Content-Sha256"]
 
 
 def test_the_clip_page_tells_readers_a_copy_exists_and_plays_it_for_staff(
