@@ -51,18 +51,17 @@ import argparse
 import http.client
 import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import corpus_databases  # the corpus is browse.py's
 import pages  # bench/pages.py: browse.py's page list
+import throughput  # wrk, or a Python load generator
 from gunicorn_server import HEALTHZ, Server, pids_by_agent, request
 
 ROOT = corpus_databases.ROOT
@@ -205,48 +204,11 @@ def warm(port, path, count, headers=None):
 
 
 def wrk(port, path, args, headers=None):
-    """(req/s, non-2xx/3xx responses, errors) under wrk, or the Python load generator."""
-    url = f"http://127.0.0.1:{port}{path}"
+    """(req/s, non-2xx/3xx responses, errors) of `path` under the load of --threads,
+    --connections and --seconds, with the reader's headers and `headers`."""
     headers = {**reader_headers(args), **(headers or {})}
-    if shutil.which("wrk"):
-        command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.seconds}s"]
-        for name, value in headers.items():
-            command += ["-H", f"{name}: {value}"]
-        out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
-        rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-        bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-        errors = re.search(r"Socket errors: (.*)", out)
-        return rate, int(bad.group(1)) if bad else 0, errors.group(1) if errors else ""
-    return python_load(port, path, args.connections, args.seconds, headers)
-
-
-def python_load(port, path, connections, seconds, headers):
-    """What wrk does, in threads with a kept connection each (slower: the GIL, not C)."""
-    counts, bad, errors = [0] * connections, [0] * connections, [0] * connections
-    stop_at = time.monotonic() + seconds
-
-    def client(n):
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
-        while time.monotonic() < stop_at:
-            try:
-                status, _seconds, _headers = request(connection, path, headers)
-            except (OSError, http.client.HTTPException):
-                errors[n] += 1
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                continue
-            counts[n] += 1
-            bad[n] += status >= 400
-        connection.close()
-
-    started = time.monotonic()
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(connections)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    error_text = f"{sum(errors)} connection errors" if sum(errors) else ""
-    return sum(counts) / (time.monotonic() - started), sum(bad), error_text
+    load = {"threads": args.threads, "connections": args.connections, "seconds": args.seconds}
+    return throughput.requests_per_second(port, path, headers, **load)
 
 
 def validators(headers):
@@ -383,7 +345,7 @@ def run_database(label, database_url, args):
                 results.append(measure_page(server, name, path, args, workers))
             generator = (
                 f"wrk -t{args.threads} -c{args.connections} -d{args.seconds}s"
-                if shutil.which("wrk")
+                if throughput.WRK
                 else f"Python load generator (wrk not installed), {args.connections} connections"
             )
             title = f"{label}, {mode}: gunicorn workers={workers}, {generator}"
