@@ -5,9 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core.cache import cache
-from django.core.management import CommandError, call_command
 from django.db import connection
-from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
@@ -316,47 +314,6 @@ def test_postgres_reads_a_clips_date_by_id_from_an_index(db):
         else:
             cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'clip_id_date_idx'")
             assert cursor.fetchone() == (0,)
-
-
-def _corpus_snapshot():
-    clips = Clip.objects.filter(platform="synthetic").order_by("external_id")
-    return [
-        (
-            c.external_id,
-            c.title,
-            c.description,
-            c.channel.slug,
-            c.published_at,
-            c.published_precision,
-            c.language,
-            sorted(t.slug for t in c.tags.all()),
-            len(c.transcript_segments.all()),
-        )
-        for c in clips.select_related("channel").prefetch_related("tags", "transcript_segments")
-    ]
-
-
-def test_generate_corpus_is_deterministic_and_keeps_tag_counts(db):
-    options = {"clips": 60, "seed": 7, "channels": 5, "tags": 40, "verbosity": 0}
-    call_command("generate_corpus", **options)
-    first = _corpus_snapshot()
-    assert len(first) == 60
-    assert all(3 <= len(clip[7]) <= 8 for clip in first)
-    assert {clip[6] for clip in first} >= {"de", "en"}
-    counts = Tag.objects.annotate(n=Count("clip_tags")).values_list("clip_count", "n")
-    assert all(kept == actual for kept, actual in counts)
-    counts = Channel.objects.annotate(n=Count("clips")).values_list("clip_count", "n")
-    assert all(kept == actual for kept, actual in counts)
-
-    with pytest.raises(CommandError, match="seed 7 is already loaded"):
-        call_command("generate_corpus", **options)
-    Clip.objects.filter(platform="synthetic").delete()
-    call_command("generate_corpus", **options)
-    assert _corpus_snapshot() == first
-    # A new clip after the load gets a fresh id (the sequences moved on).
-    assert make_clip("After").pk > max(
-        Clip.objects.filter(platform="synthetic").values_list("pk", flat=True)
-    )
 
 
 def test_languages_are_named_in_the_readers_language(client, catalogue):

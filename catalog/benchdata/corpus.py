@@ -27,7 +27,7 @@ from django.utils.text import slugify
 
 from catalog.boilerplate_lines import normalise_line
 from catalog.models import Channel, ChannelBoilerplate, Clip, ClipTag, Tag, TranscriptSegment
-from catalog.search import after_bulk_load
+from catalog.search import after_bulk_load, bulk_load
 
 from . import words
 from .bulk import foreign_keys_checked_once, insert_rows, next_id
@@ -243,31 +243,32 @@ def generate(clips, *, seed=1, channels=2000, tags=20000, progress=None):
         clip_id = stats.first_clip_id = next_id(Clip)
         segment_id = next_id(TranscriptSegment)
         done = 0
-        while done < clips:
-            clip_rows, tag_rows, segment_rows = [], [], []
-            for number in range(done, min(done + CHUNK, clips)):
-                fields, tag_indexes, transcript = gen.clip(number)
-                clip_rows.append(_clip_row(clip_id, fields, channel_ids, adapt, adapt(now)))
-                tag_rows += [(clip_id, tag_ids[i], ClipTag.Origin.HASHTAG) for i in tag_indexes]
-                start = 0.0
-                for line in transcript:
-                    end = start + 3 + len(line) / 15
-                    kind = TranscriptSegment.Kind.AUTOMATIC
-                    language = fields["language"] or "de"
-                    segment_rows.append((segment_id, clip_id, language, kind, start, end, line))
-                    segment_id += 1
-                    start = end
-                moments.add(clip_id, fields["duration"], fields["language"])
-                clip_id += 1
-            insert_rows(cursor, Clip, CLIP_COLUMNS, clip_rows)
-            insert_rows(cursor, ClipTag, ["clip_id", "tag_id", "origin"], tag_rows)
-            insert_rows(cursor, TranscriptSegment, SEGMENT_COLUMNS, segment_rows)
-            moments.flush(cursor)
-            done += len(clip_rows)
-            stats.clip_tags += len(tag_rows)
-            stats.transcript_segments += len(segment_rows)
-            if progress:
-                progress(done, clips)
+        with bulk_load(cursor):  # each clip's search document written once
+            while done < clips:
+                clip_rows, tag_rows, segment_rows = [], [], []
+                for number in range(done, min(done + CHUNK, clips)):
+                    fields, tag_indexes, transcript = gen.clip(number)
+                    clip_rows.append(_clip_row(clip_id, fields, channel_ids, adapt, adapt(now)))
+                    tag_rows += [(clip_id, tag_ids[i], ClipTag.Origin.HASHTAG) for i in tag_indexes]
+                    start = 0.0
+                    for line in transcript:
+                        end = start + 3 + len(line) / 15
+                        kind = TranscriptSegment.Kind.AUTOMATIC
+                        language = fields["language"] or "de"
+                        segment_rows.append((segment_id, clip_id, language, kind, start, end, line))
+                        segment_id += 1
+                        start = end
+                    moments.add(clip_id, fields["duration"], fields["language"])
+                    clip_id += 1
+                insert_rows(cursor, Clip, CLIP_COLUMNS, clip_rows)
+                insert_rows(cursor, ClipTag, ["clip_id", "tag_id", "origin"], tag_rows)
+                insert_rows(cursor, TranscriptSegment, SEGMENT_COLUMNS, segment_rows)
+                moments.flush(cursor)
+                done += len(clip_rows)
+                stats.clip_tags += len(tag_rows)
+                stats.transcript_segments += len(segment_rows)
+                if progress:
+                    progress(done, clips)
         stats.clips, stats.last_clip_id = done, clip_id - 1
         for name, count in moments.counts.items():
             setattr(stats, name, count)

@@ -5,18 +5,21 @@
     by_relevance(queryset, q) best match first (among the RELEVANCE_WINDOW newest matches)
     attach_snippets(clips, q) highlighted snippets and moment/transcript hits for a result page
     after_bulk_load()         the one call a bulk load (bulk_create) needs afterwards
+    bulk_load(cursor)         around a load of new clips with their parts in one transaction
 
 SQLite uses FTS5 and PostgreSQL tsvector + GIN (catalog.search.sqlite and
 .postgres, installed by migration 0002_fulltext); the database keeps the index
 in sync by itself, so nothing else needs to know it exists.
 """
 
+from contextlib import contextmanager
+
 from django.db import connections, router
 from django.db.models import F, Q
 
 from catalog.models import ChannelBoilerplate, Claim, Clip, Moment, TranscriptSegment
 
-from . import claim_index
+from . import claim_index, postgres_schema
 from .backends import (
     COMMON_TERM_CLIPS,
     ClaimsMatching,
@@ -43,6 +46,7 @@ __all__ = [
     "ParsedQuery",
     "after_bulk_load",
     "attach_snippets",
+    "bulk_load",
     "by_relevance",
     "checks_deferred",
     "clip_stored",
@@ -73,6 +77,18 @@ def after_bulk_load():
         if connection.vendor == "sqlite":
             claim_index.optimize(cursor)
     return with_boilerplate
+
+
+@contextmanager
+def bulk_load(cursor):
+    """Around a load of new clips with their tags, transcripts and moments inside one
+    transaction (catalog.benchdata): PostgreSQL writes each clip's document once, at
+    the end, not once per part and batch. SQLite's index needs nothing."""
+    if cursor.db.vendor == "postgresql":
+        with postgres_schema.documents_written_once(cursor):
+            yield
+    else:
+        yield
 
 
 def search(queryset, q):
