@@ -34,8 +34,7 @@ def _corpus_snapshot():
 
 
 def test_generate_corpus_is_deterministic_and_keeps_tag_counts(db):
-    options = OPTIONS
-    call_command("generate_corpus", **options)
+    call_command("generate_corpus", **OPTIONS)
     first = _corpus_snapshot()
     assert len(first) == 60
     assert all(3 <= len(clip[7]) <= 8 for clip in first)
@@ -46,9 +45,9 @@ def test_generate_corpus_is_deterministic_and_keeps_tag_counts(db):
     assert all(kept == actual for kept, actual in counts)
 
     with pytest.raises(CommandError, match="seed 7 is already loaded"):
-        call_command("generate_corpus", **options)
+        call_command("generate_corpus", **OPTIONS)
     Clip.objects.filter(platform="synthetic").delete()
-    call_command("generate_corpus", **options)
+    call_command("generate_corpus", **OPTIONS)
     assert _corpus_snapshot() == first
     # A new clip after the load gets a fresh id (the sequences moved on).
     assert make_clip("After").pk > max(
