@@ -250,14 +250,10 @@ def generate(clips, *, seed=1, channels=2000, tags=20000, progress=None):
                     fields, tag_indexes, transcript = gen.clip(number)
                     clip_rows.append(_clip_row(clip_id, fields, channel_ids, adapt, adapt(now)))
                     tag_rows += [(clip_id, tag_ids[i], ClipTag.Origin.HASHTAG) for i in tag_indexes]
-                    start = 0.0
-                    for line in transcript:
-                        end = start + 3 + len(line) / 15
-                        kind = TranscriptSegment.Kind.AUTOMATIC
-                        language = fields["language"] or "de"
-                        segment_rows.append((segment_id, clip_id, language, kind, start, end, line))
-                        segment_id += 1
-                        start = end
+                    language = fields["language"] or "de"
+                    segments = _segment_rows(segment_id, clip_id, language, transcript)
+                    segment_rows += segments
+                    segment_id += len(segments)
                     moments.add(clip_id, fields["duration"], fields["language"])
                     clip_id += 1
                 insert_rows(cursor, Clip, CLIP_COLUMNS, clip_rows)
@@ -300,6 +296,17 @@ CHANNEL_COLUMNS = [
     "description", "thumbnail_url", "follower_count", "clip_count", "created_at", "updated_at",
 ]  # fmt: skip
 SEGMENT_COLUMNS = ["id", "clip_id", "language", "kind", "start", "end", "text"]
+
+
+def _segment_rows(first_id, clip_id, language, transcript):
+    """The transcript's lines as timed segment rows (SEGMENT_COLUMNS), ids from first_id."""
+    rows, start = [], 0.0
+    for offset, line in enumerate(transcript):
+        end = start + 3 + len(line) / 15
+        kind = TranscriptSegment.Kind.AUTOMATIC
+        rows.append((first_id + offset, clip_id, language, kind, start, end, line))
+        start = end
+    return rows
 
 
 def _clip_row(pk, fields, channel_ids, adapt, now):

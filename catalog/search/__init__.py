@@ -12,14 +12,12 @@ SQLite uses FTS5 and PostgreSQL tsvector + GIN (catalog.search.sqlite and
 in sync by itself, so nothing else needs to know it exists.
 """
 
-from contextlib import contextmanager
-
 from django.db import connections, router
 from django.db.models import F, Q
 
 from catalog.models import ChannelBoilerplate, Claim, Clip, Moment, TranscriptSegment
 
-from . import claim_index, postgres_schema
+from . import claim_index
 from .backends import (
     COMMON_TERM_CLIPS,
     ClaimsMatching,
@@ -79,16 +77,11 @@ def after_bulk_load():
     return with_boilerplate
 
 
-@contextmanager
 def bulk_load(cursor):
     """Around a load of new clips with their tags, transcripts and moments inside one
-    transaction (catalog.benchdata): PostgreSQL writes each clip's document once, at
-    the end, not once per part and batch. SQLite's index needs nothing."""
-    if cursor.db.vendor == "postgresql":
-        with postgres_schema.documents_written_once(cursor):
-            yield
-    else:
-        yield
+    transaction (catalog.benchdata), a context manager: PostgreSQL writes each clip's
+    document once, at the end, not once per part and batch; SQLite needs nothing."""
+    return backend(cursor.db).bulk_load(cursor)
 
 
 def search(queryset, q):

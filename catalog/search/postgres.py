@@ -2,10 +2,10 @@
 catalog.search.postgres_schema installs and keeps in sync.
 """
 
-from .postgres_schema import DOCUMENT, install, optimize, uninstall
+from .postgres_schema import DOCUMENT, bulk_load, install, optimize, uninstall
 
 # The backend's schema verbs (catalog.search.backends: one module per database).
-__all__ = ["install", "optimize", "uninstall"]
+__all__ = ["bulk_load", "install", "optimize", "uninstall"]
 
 
 # Queries: a term reaches PostgreSQL as plain text, a parameter of

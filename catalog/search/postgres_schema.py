@@ -124,15 +124,18 @@ def retranscribe_triggers(name, table, update_of=None):
     }
 
 
+# The documents of `clips` (a table or transition table of catalog_clip rows), written
+# whole: when a clip is inserted, and after a bulk load (bulk_load()).
+WRITE_DOCUMENTS = """INSERT INTO catalog_clipsearch (clip_id, meta, transcript)
+SELECT id, newsclips_clip_meta(title, description, language, channel_id),
+       newsclips_clip_transcript(id) FROM {clips}
+ON CONFLICT (clip_id) DO UPDATE SET meta = EXCLUDED.meta, transcript = EXCLUDED.transcript"""
+
 # name -> (trigger definition after the name, plpgsql body)
 _TRIGGERS = {
     "catalog_clip_search_insert": (
         "AFTER INSERT ON catalog_clip REFERENCING NEW TABLE AS changed FOR EACH STATEMENT",
-        """INSERT INTO catalog_clipsearch (clip_id, meta, transcript)
-        SELECT id, newsclips_clip_meta(title, description, language, channel_id),
-               newsclips_clip_transcript(id) FROM changed
-        ON CONFLICT (clip_id) DO UPDATE
-        SET meta = EXCLUDED.meta, transcript = EXCLUDED.transcript;""",
+        WRITE_DOCUMENTS.format(clips="changed") + ";",
     ),
     "catalog_clip_search_update": (
         """AFTER UPDATE OF title, description, language, channel_id ON catalog_clip FOR EACH ROW
@@ -224,12 +227,7 @@ def install(cursor):
     cursor.execute(_TABLES)
     create_triggers(cursor, _TRIGGERS)
     # What is already catalogued (a no-op on a fresh database).
-    cursor.execute(
-        """INSERT INTO catalog_clipsearch (clip_id, meta, transcript)
-        SELECT id, newsclips_clip_meta(title, description, language, channel_id),
-               newsclips_clip_transcript(id)
-        FROM catalog_clip"""
-    )
+    cursor.execute(WRITE_DOCUMENTS.format(clips="catalog_clip"))
     cursor.execute(
         f"INSERT INTO catalog_tagsearch (tag_id, document) SELECT id, {_TAG_DOCUMENT} "
         "FROM catalog_tag"
@@ -267,7 +265,7 @@ DOCUMENT_TRIGGERS = {
     "catalog_transcriptsegment": "catalog_segment_search_insert",
     "catalog_moment": "catalog_moment_search_insert",
 }
-# What newsclips_clip_transcript() and the fill below read.
+# What newsclips_clip_transcript() and WRITE_DOCUMENTS read.
 DOCUMENT_SOURCES = [
     *DOCUMENT_TRIGGERS,
     "catalog_clipsearch",
@@ -276,15 +274,10 @@ DOCUMENT_SOURCES = [
     "catalog_channel",
     "catalog_channelboilerplate",
 ]
-FILL_NEW_DOCUMENTS = """INSERT INTO catalog_clipsearch (clip_id, meta, transcript)
-SELECT id, newsclips_clip_meta(title, description, language, channel_id),
-       newsclips_clip_transcript(id)
-FROM catalog_clip WHERE id > %s
-ON CONFLICT (clip_id) DO UPDATE SET meta = EXCLUDED.meta, transcript = EXCLUDED.transcript"""
 
 
 @contextmanager
-def documents_written_once(cursor):
+def bulk_load(cursor):
     """Inside one transaction that adds clips with their parts in bulk: hold the
     DOCUMENT_TRIGGERS and write the documents of the clips added (those with ids
     above every clip's before) once at the end.
@@ -296,7 +289,7 @@ def documents_written_once(cursor):
     transactional: a failed load rolls the triggers back on with everything else.
     """
     if not cursor.db.in_atomic_block:
-        raise RuntimeError("documents_written_once() belongs inside the load's transaction")
+        raise RuntimeError("bulk_load() belongs inside the load's transaction")
     cursor.execute("SELECT coalesce(max(id), 0) FROM catalog_clip")
     (before,) = cursor.fetchone()
     for table, trigger in DOCUMENT_TRIGGERS.items():
@@ -310,7 +303,7 @@ def documents_written_once(cursor):
     cursor.execute(f"ANALYZE {', '.join(DOCUMENT_SOURCES)}")
     # Not "the clips without a document": that plan scans the table it is filling
     # once per clip.
-    cursor.execute(FILL_NEW_DOCUMENTS, [before])
+    cursor.execute(WRITE_DOCUMENTS.format(clips="catalog_clip WHERE id > %s"), [before])
 
 
 def optimize(cursor):
