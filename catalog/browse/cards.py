@@ -45,19 +45,27 @@ def tag_links(tags):
     )
 
 
+def tags_of(through, owner, ids):
+    """{owner id: [CardTag, ...]} in slug order for the `ids`, from one query of plain
+    values of the tag table `through` (ClipTag, Moment.tags.through) by its `owner` column;
+    no query without ids."""
+    tags = defaultdict(list)
+    if ids:
+        rows = (
+            through.objects.filter(**{f"{owner}__in": ids})
+            .order_by("tag__slug")
+            .values_list(owner, "tag__slug")
+        )
+        for owner_id, slug in rows:
+            tags[owner_id].append(CardTag(slug, detail_url("catalog:tag_detail", "slug", slug)))
+    return tags
+
+
 def with_card_tags(clips):
     """The clips as a list, each with `card_tags` (its tags in slug order) and
     `card_tag_links` (their links as HTML), from one query."""
     clips = list(clips)
-    tags = defaultdict(list)
-    if clips:
-        rows = (
-            ClipTag.objects.filter(clip_id__in=[clip.pk for clip in clips])
-            .order_by("tag__slug")
-            .values_list("clip_id", "tag__slug")
-        )
-        for clip_id, slug in rows:
-            tags[clip_id].append(CardTag(slug, detail_url("catalog:tag_detail", "slug", slug)))
+    tags = tags_of(ClipTag, "clip_id", [clip.pk for clip in clips])
     for clip in clips:
         clip.card_tags = tags.get(clip.pk, [])
         clip.card_tag_links = tag_links(clip.card_tags)

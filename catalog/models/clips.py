@@ -72,9 +72,10 @@ class ClipQuerySet(models.QuerySet):
                 queryset=RelatedLink.objects.select_related("target__channel").order_by("position"),
             ),
             # By name, in their models' Meta.ordering (by language and time; newest
-            # change first): those models import Clip from this module.
+            # change first): those models import Clip from this module. The moments'
+            # tags are read as plain values by the page's moments tag.
             "transcript_segments": "transcript_segments",
-            "moments": "moments__tags",
+            "moments": "moments",
             "revisions": "revisions",
             "availability_checks": "availability_checks",
         }

@@ -5,15 +5,26 @@ from django import template
 from django.db.models import F
 from django.urls import reverse
 
+from catalog.browse.cards import tag_links, tags_of
 from catalog.capture.media_views import may_play
+from catalog.models import Moment
 
 register = template.Library()
 
 
 @register.inclusion_tag("catalog/includes/clip_moments.html", takes_context=True)
 def clip_moments(context, clip):
-    """`clip` from Clip.objects.for_detail(): its moments (and their tags) are prefetched."""
+    """`clip` from Clip.objects.for_detail(): its moments are prefetched. Their tags come
+    as plain values in one query, each moment's links built once (`tag_links`): as Tag
+    objects through a prefetch they cost a page with 15 moments a millisecond or two."""
     moments = list(clip.moments.all())
+    tags = tags_of(Moment.tags.through, "moment_id", [moment.pk for moment in moments])
+    # Translated once per page: get_kind_display() hashes every choice's lazy label,
+    # four translations per moment.
+    kinds = {kind.value: str(kind.label) for kind in Moment.Kind}
+    for moment in moments:
+        moment.tag_links = tag_links(tags.get(moment.pk, ()))
+        moment.kind_label = kinds.get(moment.kind, moment.kind)
     request = context.get("request")
     media_url = ""
     if moments and request and may_play(request.user):

@@ -59,6 +59,10 @@ def test_the_clip_page_lists_moments_linking_to_their_time(client, clip):
     assert '<a href="?t=0#player" class="timestamp">0:00</a>' in html
     assert html.index("Intro") < html.index("Die Wahl")  # in time order
     assert '<a href="/tags/wahl/">#wahl</a>' in html
+    assert '<span class="moment__kind">story</span>' in html
+    assert '<span class="moment__kind">chapter</span>' in html
+    german = client.get(f"/de{clip.get_absolute_url()}").content.decode()
+    assert '<span class="moment__kind">Beitrag</span>' in german
     assert HOSTILE not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     annotations = reverse("catalog:clip_annotations", args=[clip.pk])
     assert f'href="{annotations}"' in html
