@@ -30,8 +30,9 @@ keepalive = 5
 # shared cache it builds them again) and is forked and warmed first. With 2,000 a burst
 # of 1,300 req/s recycled each of 5 workers every few seconds: /healthz served 45 % less
 # than without recycling; with 20,000 at 4,500 req/s every 20-25 s, and a 10-second load
-# lost up to a third to a recycle (bench/README.md). At 1,000,000 a worker lives over an
-# hour at full load. The caches are bounded, not growing per request.
+# lost up to a third to a recycle (bench/results/pages-6-session-8.md, pages-7-session-9.md).
+# At 1,000,000 a worker lives over an hour at full load. The caches are bounded, not growing
+# per request.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 1_000_000))
 max_requests_jitter = max_requests // 10
 # Trust X-Forwarded-* only from these addresses (the proxy in front).

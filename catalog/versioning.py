@@ -253,7 +253,8 @@ PAGE_MAX_BYTES = 512 * 1024
 # In front of a shared cache (NEWSCLIPS_CACHE_URL), each process keeps the pages
 # it served last too: a key names its catalogue version, so a copy can never be
 # stale, and a repeat then costs no round trip and no unpickling of the page
-# (Redis: 3-4 ms of CPU per kept page, against 2.2-2.8 from memory; bench/README.md).
+# (Redis: 3-4 ms of CPU per kept page, against 2.2-2.8 from memory;
+# bench/results/pages-4-postgres-words.md).
 LOCAL_PAGE_BYTES = 32 * 1024 * 1024
 _local_pages = LRUCache(LOCAL_PAGE_BYTES, getsizeof=lambda kept: len(kept[0]) + 1024)
 _local_lock = threading.Lock()  # gunicorn's threads share the process's pages

@@ -60,7 +60,8 @@ def database(data_dir):
     if config["ENGINE"] == "django.db.backends.postgresql":
         # No parallel workers for a query by default: a page's query then uses one
         # core, as every other request does. On 2 cores a parallel walk for two or
-        # three common words took 2-3x as long as a plain one (bench/README.md).
+        # three common words took 2-3x as long as a plain one
+        # (bench/results/pages-5-sessions-6-7.md).
         workers = env_int("DATABASE_PARALLEL_WORKERS", 0)
         config["OPTIONS"] = {"options": f"-c max_parallel_workers_per_gather={workers}"}
         # psycopg's connection pool: each app server keeps a few warm connections
@@ -80,7 +81,8 @@ def database(data_dir):
             Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
         # A connection kept from request to request (per worker thread): opening the file
         # and running the PRAGMAs below cost more than a whole 304 answer or /healthz,
-        # and a new connection starts with an empty page cache (bench/README.md).
+        # and a new connection starts with an empty page cache
+        # (bench/results/pages-3-kept.md).
         config["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 600)
         config["OPTIONS"] = {
             # WAL lets readers work while an import writes; IMMEDIATE takes the write

@@ -39,7 +39,7 @@ CHUNK_SIZE = 100
 # Files a reading process parses at a time, and batches read ahead per reading process:
 # enough to keep this process busy, few enough that memory stays a few chunks.
 READ_BATCH = 25
-PARALLEL_FROM = 400  # files; fewer are read here (bench/README.md: the pool costs more)
+PARALLEL_FROM = 400  # files; fewer are read here (bench/results/ingest.md: the pool costs more)
 BATCHES_AHEAD = 8
 READER_NICENESS = 5
 
@@ -123,7 +123,7 @@ def _collector_spared():
     collector walks all objects, the long-lived ones of Django included; in a
     forked reader each walk also copies the pages it touches. Frozen, they are
     walked no more until the import ends (a tenth of its time with readers,
-    see bench/README.md).
+    see bench/results/ingest.md).
     """
     if gc.get_freeze_count():  # frozen by someone else (a pre-forking server): theirs to undo
         yield

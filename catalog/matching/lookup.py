@@ -34,7 +34,7 @@ MIN_SHARED_KEYS = 2
 # A query looks up the keys of every second distinct frame of its own: the index holds
 # every frame of the catalogued clips, so a copy's frames still find theirs (the tests'
 # copies keep 12-190 shared frame keys, their sound 4-45). Measured at the issue's size
-# (bench/README.md): a re-upload's query ~640 -> ~380 keys, PostgreSQL's cold p95
+# (bench/results/match.md): a re-upload's query ~640 -> ~380 keys, PostgreSQL's cold p95
 # 108-168 -> 61-79 ms, every copy still found.
 QUERY_FRAME_STRIDE = 2
 
