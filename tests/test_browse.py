@@ -335,6 +335,16 @@ def test_languages_are_named_in_the_readers_language(client, catalogue):
     assert 'rel="nofollow">Englisch</a>' in german  # the facet
 
 
+def test_the_languages_that_occur_one_lookup_each(db):
+    for title, language in [("A", "fr"), ("B", ""), ("C", "de"), ("D", "fr"), ("E", "tlh")]:
+        make_clip(title, channel="Global Desk" if title < "D" else "Nordfunk", language=language)
+    assert Clip.objects.languages() == ["de", "fr", "tlh"]  # in order, none empty, once each
+    assert Clip.objects.filter(channel__slug="nordfunk").languages() == ["fr", "tlh"]
+    assert Clip.objects.none().languages() == []
+    Clip.objects.all().delete()
+    assert Clip.objects.languages() == []
+
+
 @pytest.mark.parametrize(
     ("code", "name"),
     [
