@@ -16,6 +16,7 @@ mid-way, and the new number becomes visible together with the data it stands for
 
 import hashlib
 import threading
+import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
@@ -188,16 +189,26 @@ def uninstall_triggers(connection, apps):
                 cursor.execute(f"DROP TRIGGER IF EXISTS catalog_version_{table}_{event}")
 
 
-# Within a request (newsclips.http_cache opens the scope): a list holding the
-# version the request read first; None outside any request.
+# Within a request (newsclips.http_cache opens the scope): a list holding whether
+# the request may take the remembered version, then the version it read first;
+# None outside any request.
 _scope = ContextVar("catalogue_version_scope", default=None)
+# The version this process read last and when (time.monotonic()), for
+# settings.NEWSCLIPS_VERSION_SECONDS: a revalidation or a kept page is otherwise one
+# query, on PostgreSQL a round trip per request whatever the page. A tuple, replaced
+# whole: gunicorn's threads read it without a lock.
+_last_read = (None, float("-inf"))
 
 
 @contextmanager
-def version_scope():
+def version_scope(*, remembered=False):
     """Within the block, the catalogue version is read once and then kept: a page
-    and every fragment in it belong to the version of its ETag."""
-    token = _scope.set([])
+    and every fragment in it belong to the version of its ETag.
+
+    remembered: the version this process read in the last NEWSCLIPS_VERSION_SECONDS
+    will do (readers' requests: a change reaches them that much later, well within
+    a page's max-age; editors read it each time)."""
+    token = _scope.set([remembered])
     try:
         yield
     finally:
@@ -208,10 +219,24 @@ def current_version():
     """The catalogue's version (a single-row read; once per version_scope())."""
     kept = _scope.get()
     if kept is None:
-        return CatalogueVersion.objects.current()
-    if not kept:
-        kept.append(CatalogueVersion.objects.current())
-    return kept[0]
+        return _read_version()
+    if len(kept) == 1:
+        kept.append(_remembered_version() if kept[0] else _read_version())
+    return kept[1]
+
+
+def _read_version():
+    global _last_read
+    version = CatalogueVersion.objects.current()
+    _last_read = (version, time.monotonic())
+    return version
+
+
+def _remembered_version():
+    version, read_at = _last_read
+    if version is None or time.monotonic() - read_at >= settings.NEWSCLIPS_VERSION_SECONDS:
+        return _read_version()
+    return version
 
 
 def _fragment_key(parts):
@@ -267,9 +292,12 @@ def _shared_cache():
 
 
 def forget_local_pages():
-    """Drop this process's copies (a test's fresh database starts its versions again)."""
+    """Drop this process's copies and the version it read last (a test's fresh
+    database starts its versions again)."""
+    global _last_read
     with _local_lock:
         _local_pages.clear()
+    _last_read = (None, float("-inf"))
 
 
 def kept_page(etag, path):

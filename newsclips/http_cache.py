@@ -79,8 +79,13 @@ def page_etag(version, language):
 
 
 def public_cache_control():
-    """Cache-Control of a public page (patch_cache_control()'s, without parsing any)."""
-    return f"public, max-age={settings.NEWSCLIPS_PAGE_MAX_AGE}"
+    """Cache-Control of a public page (patch_cache_control()'s, without parsing any).
+
+    Its max-age leaves out the seconds a process may still answer from the version it
+    read before a change (NEWSCLIPS_VERSION_SECONDS): no copy outlives
+    NEWSCLIPS_PAGE_MAX_AGE after the change."""
+    max_age = max(settings.NEWSCLIPS_PAGE_MAX_AGE - settings.NEWSCLIPS_VERSION_SECONDS, 0)
+    return f"public, max-age={max_age}"
 
 
 def public_namespace(path):
@@ -186,7 +191,9 @@ class HttpCacheMiddleware:
 
     def __call__(self, request):
         request.personal = settings.SESSION_COOKIE_NAME in request.COOKIES
-        with version_scope():  # the catalogue version read once for the request
+        # The catalogue version read once for the request; a reader's may be the one
+        # this process read a moment ago (NEWSCLIPS_VERSION_SECONDS).
+        with version_scope(remembered=not request.personal):
             return self.respond(request)
 
     def respond(self, request):

@@ -236,6 +236,10 @@ NEWSCLIPS_PAGE_SIZE = 24
 # Seconds a browser, proxy or CDN may reuse an anonymous public page without asking
 # (newsclips/http_cache.py); an edit or import is on every page after at most this.
 NEWSCLIPS_PAGE_MAX_AGE = env_int("NEWSCLIPS_PAGE_MAX_AGE", 60)
+# Seconds a process answers anonymous readers from the catalogue version it read last
+# (catalog.versioning): a revalidation or a kept page then needs no query, and a
+# change reaches readers that much later. 0: read it for every request.
+NEWSCLIPS_VERSION_SECONDS = env_int("NEWSCLIPS_VERSION_SECONDS", 1)
 # Keep each anonymous public page, once built, in the default cache until the
 # catalogue changes (catalog.versioning.cached_page); off: every request builds it.
 NEWSCLIPS_PAGE_CACHE = env_bool("NEWSCLIPS_PAGE_CACHE", True)

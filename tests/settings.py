@@ -17,3 +17,6 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 # One connection per test thread; pytest-django creates and drops the test database.
 DATABASES["default"].get("OPTIONS", {}).pop("pool", None)  # noqa: F405
+# Every request reads the catalogue version: tests write and read straight after
+# (tests/test_version_memory.py covers the production setting).
+NEWSCLIPS_VERSION_SECONDS = 0
