@@ -209,6 +209,7 @@ def channel_detail(request, slug):
 
 
 @require_safe
+@cached_page
 def thread_list(request):
     threads = StoryThread.objects.public().with_counts().order_by("-updated_at", "-id")
     page = Paginator(threads, 50).get_page(request.GET.get("page"))
@@ -216,6 +217,7 @@ def thread_list(request):
 
 
 @require_safe
+@cached_page
 def thread_detail(request, slug):
     """The thread's clips on a timeline, its channels in the order they carried the story,
     and the confirmed relations between its clips."""
@@ -243,6 +245,7 @@ def thread_detail(request, slug):
 
 
 @require_safe
+@cached_page
 def claim_list(request):
     """Claims made in clips with their fact-checks, newest first; searched and filtered
     by ClaimFilter as their feeds and the API are."""

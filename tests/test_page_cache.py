@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalog.models import Clip
+from catalog.models import Claim, Clip, StoryThread, ThreadClip
 from catalog.versioning import forget_local_pages
 
 from .factories import make_clip
@@ -105,6 +105,29 @@ def test_a_write_shows_on_the_next_request_of_every_kept_page(client, clips):
         html = client.get(url).content.decode()
         assert "Renamed at once" in html, url
         assert ">Clip 0<" not in html, url
+
+
+@committed
+def test_threads_and_claims_pages_are_kept_too(client, clips):
+    """Their views are cached_page like the lists: a repeat is the kept copy (one read
+    of the catalogue version), a write shows on the next request."""
+    thread = StoryThread.objects.create(name="Winter front", slug="winter-front")
+    ThreadClip.objects.create(thread=thread, clip=clips[0])
+    Claim.objects.create(clip=clips[1], text="Heating costs doubled")
+    threads, claims = reverse("catalog:thread_list"), reverse("catalog:claim_list")
+    urls = [threads, thread.get_absolute_url(), claims]
+    for url in urls:
+        first, built = _queries(client, url)
+        again, kept = _queries(client, url)
+        assert first > again == 1, url
+        assert kept.content == built.content, url
+
+    with transaction.atomic():
+        StoryThread.objects.filter(pk=thread.pk).update(name="Winter front, week two")
+        Claim.objects.update(text="Heating costs tripled")
+    assert "Winter front, week two" in client.get(urls[0]).content.decode()
+    assert "Winter front, week two" in client.get(urls[1]).content.decode()
+    assert "Heating costs tripled" in client.get(urls[2]).content.decode()
 
 
 def test_rendering_the_cards_reads_their_tags_once_for_the_whole_page(client):

@@ -19,6 +19,13 @@ from tests.factories import make_clip
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _built_pages(settings):
+    """Each request builds its page: these tests read the response's context (the page
+    kept per version is tests/test_page_cache.py's)."""
+    settings.NEWSCLIPS_PAGE_CACHE = False
+
+
 def _claim(clip, text, *, at=None, reviews=(), **fields):
     moment = None
     if at is not None:
