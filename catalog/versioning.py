@@ -19,6 +19,7 @@ import threading
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import wraps
 
 from cachetools import LRUCache
@@ -189,9 +190,15 @@ def uninstall_triggers(connection, apps):
                 cursor.execute(f"DROP TRIGGER IF EXISTS catalog_version_{table}_{event}")
 
 
-# Within a request (newsclips.http_cache opens the scope): a list holding whether
-# the request may take the remembered version, then the version it read first;
-# None outside any request.
+@dataclass(slots=True)
+class VersionRead:
+    """A request's read of the catalogue version (version_scope())."""
+
+    remembered: bool  # may it take the version this process read a moment ago?
+    version: int | None = None  # once read
+
+
+# Within a request (newsclips.http_cache opens the scope); None outside any request.
 _scope = ContextVar("catalogue_version_scope", default=None)
 # The version this process read last and when (time.monotonic()), for
 # settings.NEWSCLIPS_VERSION_SECONDS: a revalidation or a kept page is otherwise one
@@ -208,7 +215,7 @@ def version_scope(*, remembered=False):
     remembered: the version this process read in the last NEWSCLIPS_VERSION_SECONDS
     will do (readers' requests: a change reaches them that much later, well within
     a page's max-age; editors read it each time)."""
-    token = _scope.set([remembered])
+    token = _scope.set(VersionRead(remembered))
     try:
         yield
     finally:
@@ -217,12 +224,12 @@ def version_scope(*, remembered=False):
 
 def current_version():
     """The catalogue's version (a single-row read; once per version_scope())."""
-    kept = _scope.get()
-    if kept is None:
+    read = _scope.get()
+    if read is None:
         return _read_version()
-    if len(kept) == 1:
-        kept.append(_remembered_version() if kept[0] else _read_version())
-    return kept[1]
+    if read.version is None:
+        read.version = _remembered_version() if read.remembered else _read_version()
+    return read.version
 
 
 def _read_version():
