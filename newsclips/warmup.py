@@ -36,6 +36,9 @@ logger = logging.getLogger(__name__)
 # Pages a worker answers to itself before its first reader: the list (facets,
 # histogram, cards, pagination) in both languages and the clip list's API.
 WARM_PATHS = ("/", "/de/", "/api/v1/clips/")
+# Asked for as browsers ask: a kept page is kept per encoding (http_cache.page_key),
+# and readers' browsers all take gzip, so the copy a worker keeps must be that one.
+ACCEPT_ENCODING = "gzip, deflate, br, zstd"
 
 
 def _template_names():
@@ -128,6 +131,7 @@ def _answer_paths(application, host):
             "SERVER_PORT": "443",
             "HTTP_HOST": host,
             "HTTP_ACCEPT_LANGUAGE": "en",
+            "HTTP_ACCEPT_ENCODING": ACCEPT_ENCODING,
             # HTTPS as the proxy would say it (DJANGO_BEHIND_PROXY), else by the scheme.
             "HTTP_X_FORWARDED_PROTO": "https",
             "REMOTE_ADDR": "127.0.0.1",
