@@ -241,7 +241,8 @@ LIST = VERSION + 1 + 5
         # cards' tags (a search's cards are rendered each time); - the channel facet
         # (the term's match estimate is cached)
         ("/?tag=ukraine&channel=channel-0&q=clip", LIST + 5),
-        ("/tags/ukraine/", LIST + 2),  # + the tag, its moments
+        # + the tag (its moments are kept per version, read by the warm-up request)
+        ("/tags/ukraine/", LIST + 1),
         ("/channels/channel-0/", LIST + 1),  # + the channel and its links, - the channel facet
         ("/tags/", VERSION + 2),
         ("/channels/", VERSION + 2),
