@@ -4,7 +4,7 @@ play the preserved copy, to just that part of the captured media (Media Fragment
 from django import template
 from django.db.models import F
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import translation
 
 from catalog.browse.cards import tag_links, tags_of
@@ -68,5 +68,6 @@ def tagged_moments(tag):
             {"moments": shown[:TAG_PAGE_MOMENTS], "more": len(shown) > TAG_PAGE_MOMENTS},
         )
 
-    key = ("tag-moments", RELEASE, tag.pk, translation.get_language())
+    # Its links as the cards' are: per URL prefix and language (catalog.browse.cards).
+    key = ("tag-moments", RELEASE, get_script_prefix(), translation.get_language(), tag.pk)
     return cached_fragment(key, render, TAG_MOMENTS_SECONDS)
