@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/browse.py [--clips 1000000] [--seed 1] [--repeat 30]
                                       [--db sqlite,postgres] [--pg-port 54333] [--only home,tag]
-                                      [--uncached]
+                                      [--uncached | --after-write catalogue|index]
                                       [--plan index|per-clip]
 
 The corpus (manage.py generate_corpus) is built once per size and seed under
@@ -19,7 +19,10 @@ after one warm-up request, the number of queries, `n` requests measured (fewer t
 connection (the database's share; the queries of a request like the measured ones:
 after the first request has filled the per-version caches, or from an empty cache
 with --uncached, which empties it before every request so that each computes its
-facets and fragments), `floor`: the page's main rows query alone re-run bare, and `x
+facets and fragments, or with --after-write after a new catalogue version before
+every request: `catalogue` one the search index does not follow, as an availability
+check or a capture makes, `index` one it follows too, as tagging a clip makes),
+`floor`: the page's main rows query alone re-run bare, and `x
 sql`: median / sql, how much the page costs beyond its queries (templates, Python);
 `beyond sql ms`: median - sql. `cpu ms`: the median CPU time of this process per
 request, which other programs on a busy machine inflate far less than the wall times
@@ -108,7 +111,7 @@ def statement_timeout(seconds):
         raw.set_progress_handler(None, 0)
 
 
-def measure(repeat, only, uncached, plan):
+def measure(repeat, only, uncached, plan, after_write=None):
     import django
 
     django.setup()
@@ -126,9 +129,19 @@ def measure(repeat, only, uncached, plan):
 
     def built(url):
         """The page built by its view, not the copy kept for this version; with
-        --uncached from an empty cache (facets and every other fragment computed)."""
+        --uncached from an empty cache (facets and every other fragment computed),
+        with --after-write after a new catalogue version (pages, facets and cards
+        computed again) and, for `index`, a new version of the search index (on
+        SQLite its row 2: each word's clips off its text read again)."""
         if uncached:
             cache.clear()
+        if after_write:
+            rows = "1" if after_write == "catalogue" else "1, 2"
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE catalog_catalogueversion SET version = version + 1 "  # noqa: S608
+                    f"WHERE id IN ({rows})"
+                )
         with built_pages:
             return client.get(url)
 
@@ -239,6 +252,13 @@ def table(label, results):
         )
 
 
+FRESHNESS = {
+    None: "fragments cached per version",
+    "catalogue": "a new catalogue version before each (not the search index's)",
+    "index": "a new catalogue and search index version before each",
+}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clips", type=int, default=100_000)
@@ -259,11 +279,16 @@ def main():
         help="Several search words: intersected by the index (the app's), or checked per "
         "clip of the list (the plan before, for a baseline in the same run).",
     )
+    parser.add_argument(
+        "--after-write",
+        choices=["catalogue", "index"],
+        help="A new catalogue version before every request; `index`: the search index's too.",
+    )
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         sys.path.insert(0, str(ROOT))
-        return measure(args.repeat, args.only, args.uncached, args.plan)
+        return measure(args.repeat, args.only, args.uncached, args.plan, args.after_write)
     corpus_databases.DATA.mkdir(parents=True, exist_ok=True)
 
     def child(url):
@@ -277,7 +302,9 @@ def main():
         }
         out = subprocess.run(
             [PYTHON, __file__, "--measure", "--repeat", str(args.repeat), "--only", args.only,
-             *(["--uncached"] if args.uncached else []), "--plan", args.plan],
+             *(["--uncached"] if args.uncached else []),
+             *(["--after-write", args.after_write] if args.after_write else []),
+             "--plan", args.plan],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True,
         )  # fmt: skip
         if out.returncode:
@@ -287,7 +314,7 @@ def main():
     dbs = args.db.split(",")
     print(
         f"{args.clips} clips, seed {args.seed}, {args.repeat} requests per page, plan {args.plan}, "
-        f"{'an empty cache before each' if args.uncached else 'fragments cached per version'}; "
+        f"{'an empty cache before each' if args.uncached else FRESHNESS[args.after_write]}; "
         f"load average {os.getloadavg()[0]:.1f}"
     )
     if "sqlite" in dbs:

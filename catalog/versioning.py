@@ -188,6 +188,15 @@ def uninstall_triggers(connection, apps):
         for table in _tables(apps):
             for event in ("insert", "update", "delete"):
                 cursor.execute(f"DROP TRIGGER IF EXISTS catalog_version_{table}_{event}")
+        # And any other trigger that writes the table (the search index's version,
+        # catalog.search.sqlite): none may outlive it.
+        version_table = apps.get_model("catalog", "CatalogueVersion")._meta.db_table
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND sql LIKE %s",
+            [f"%UPDATE {version_table} SET%"],
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
 
 
 @dataclass(slots=True)
@@ -246,17 +255,21 @@ def _remembered_version():
     return version
 
 
-def _fragment_key(parts):
+def _fragment_key(parts, index_version=None):
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
-    return f"newsclips:fragment:{current_version()}:{digest}"
+    version = current_version() if index_version is None else f"index-{index_version}"
+    return f"newsclips:fragment:{version}:{digest}"
 
 
-def cached_fragment(parts, compute, timeout):
+def cached_fragment(parts, compute, timeout, *, index_version=None):
     """compute() once per catalogue version and `parts` (whatever else the result
     depends on: the page, its query, the language), kept `timeout` seconds in the
     default cache, which is shared by the app servers when NEWSCLIPS_CACHE_URL
-    names one. An old version's entries are never read again and expire."""
-    key = _fragment_key(parts)
+    names one. An old version's entries are never read again and expire.
+
+    index_version: once per version of the search index instead (a backend's
+    index_version(), for what only the index decides), where the backend has one."""
+    key = _fragment_key(parts, index_version)
     value = cache.get(key)
     if value is None:
         value = compute()

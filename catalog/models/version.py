@@ -23,7 +23,8 @@ class CatalogueVersion(models.Model):
     writes clips, channels, tags or what hangs off them (catalog.versioning has
     the triggers). Pages use it as their validator (ETag) and in the keys of
     their cached fragments: a new version is a new page, and nothing cached under
-    an old one is read again.
+    an old one is read again. That is row 1; on SQLite row 2 is the search index's
+    own version, raised only by the writes the index follows (catalog.search.sqlite).
     """
 
     # Not in the admin and never shown to anyone: no texts to translate.

@@ -9,7 +9,8 @@ too, on PostgreSQL transcripts too.
 
 A clip may also match a word elsewhere: by a tag, on SQLite by a transcript
 (indexed per segment: catalog.search.sqlite says why), on PostgreSQL by a claim.
-Per word these are read once per catalogue version: the clips whose transcript
+Per word these are read once per version of the search index (on SQLite its own,
+raised only by writes the index follows; catalog.search.sqlite): the clips whose transcript
 has it ("said"), the clips that match it only by a tag (with a transcript, "x",
 or without, "rest"), and, on SQLite, its text matches among the clips that have a
 transcript ("text"). A clip matches every word if its text holds them all, or if
@@ -21,7 +22,7 @@ Many matches (two common words: tens of thousands of clips) are not looked up on
 by one to be sorted by date: SQLite then walks the list's own newest-first index
 and keeps the clips among them (a page needs a few hundred index entries, not tens
 of thousands of table rows). How many the index finds is counted once per
-catalogue version, up to WALK_ABOVE. PostgreSQL, for words that are each common,
+version of the index, up to WALK_ABOVE. PostgreSQL, for words that are each common,
 keeps the matches in a hash and walks the list's index against it
 (dense_conjunction_sql).
 """
@@ -139,11 +140,13 @@ class DenseMatches(PerClip):
         return vendor.dense_conjunction_sql(clip_sql, text, text_params, others, params)
 
 
-def _off_text(term, using):
-    """The term's clips off its text, read once per catalogue version: {kind: ids} for
-    the kinds said, x, rest and text, or None if rest has more than OFF_TEXT_LIMIT
-    or a kind reached OFF_TEXT_ROWS. All empty where the backend's text holds
-    everything (PostgreSQL: its off_text_sql() is None)."""
+def _off_text(term, using, index_version):
+    """The term's clips off its text, read once per version of the search index (the
+    backend's index_version(): a capture or an availability check leaves them as they
+    were), else of the catalogue: {kind: ids} for the kinds said, x, rest and text, or
+    None if rest has more than OFF_TEXT_LIMIT or a kind reached OFF_TEXT_ROWS. All
+    empty where the backend's text holds everything (PostgreSQL: its off_text_sql() is
+    None)."""
     connection = connections[using]
     off_text = backend(connection).off_text_sql(term, OFF_TEXT_ROWS)
     if off_text is None:
@@ -164,12 +167,13 @@ def _off_text(term, using):
         # In a dict: the cache keeps no None.
         return {"found": found if complete else None}
 
-    return cached_fragment(("off-text", using, term.text), read, OFF_TEXT_SECONDS)["found"]
+    key = ("off-text", using, term.text)
+    return cached_fragment(key, read, OFF_TEXT_SECONDS, index_version=index_version)["found"]
 
 
-def _text_matches(terms, using):
+def _text_matches(terms, using, index_version):
     """How many clips the text conjunction finds, counted up to WALK_ABOVE + 1 (the
-    index stops there), once per catalogue version."""
+    index stops there), once per version of the index (as _off_text())."""
     connection = connections[using]
 
     def read():
@@ -183,13 +187,16 @@ def _text_matches(terms, using):
             return cursor.fetchone()[0]
 
     texts = tuple(sorted(term.text for term in terms))
-    return cached_fragment(("text-matches", using, texts), read, OFF_TEXT_SECONDS)
+    key = ("text-matches", using, texts)
+    return cached_fragment(key, read, OFF_TEXT_SECONDS, index_version=index_version)
 
 
 def clips_matching_all(terms, using):
     """The condition that a clip matches every term (AmongMatches or DenseMatches), or
     None if a term has too many clips that match it off text (_off_text())."""
-    found = [_off_text(term, using) for term in terms]
+    vendor = backend(connections[using])
+    index_version = vendor.index_version(connections[using])
+    found = [_off_text(term, using, index_version) for term in terms]
     if any(f is None for f in found):
         return None
     # A clip with a transcript that matches a word off text: its matches of every
@@ -200,12 +207,12 @@ def clips_matching_all(terms, using):
     rest = [pk for f in found for pk in f["rest"]]
     matches = ClipsMatchingAll(terms, candidates, rest)
     # Only a backend with a dense form asks (one query for all the words, kept).
-    dense = hasattr(backend(connections[using]), "dense_conjunction_sql") and (
+    dense = hasattr(vendor, "dense_conjunction_sql") and (
         min(matches_estimate(terms, using)) > COMMON_TERM_CLIPS
     )
     if dense:
         return DenseMatches(matches)
     # Counted only for a backend that walks (a count of common words' matches costs
     # a first request tens of milliseconds).
-    walk = backend(connections[using]).WALKS and _text_matches(terms, using) > WALK_ABOVE
+    walk = vendor.WALKS and _text_matches(terms, using, index_version) > WALK_ABOVE
     return AmongMatches(matches, walk=walk)

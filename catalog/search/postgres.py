@@ -50,6 +50,12 @@ def off_text_sql(term, limit):
     return None
 
 
+def index_version(connection):
+    """None: nothing is read per version of the index apart (off_text_sql() is None and
+    the lists do not walk); fragments follow the catalogue's version."""
+    return None
+
+
 # among_sql() leaves the way to the planner: no count of the matches is needed.
 WALKS = False
 
