@@ -20,15 +20,13 @@ def _ensure_search_triggers(sender, using, **kwargs):
     connection = connections[using]
     if connection.vendor == "sqlite":
         from catalog.search import claim_index, moment_index
-        from catalog.search.sqlite import TRIGGERS, ensure_index_version, ensure_triggers
+        from catalog.search.sqlite import ensure_index_version, ensure_triggers
 
         with connection.cursor() as cursor:
             ensure_triggers(cursor)
             moment_index.ensure_triggers(cursor)
             claim_index.ensure_triggers(cursor)
-            ensure_index_version(
-                cursor, (TRIGGERS, moment_index.SQLITE_TRIGGERS, claim_index.SQLITE_TRIGGERS)
-            )
+            ensure_index_version(cursor, moment_index.SQLITE_TRIGGERS, claim_index.SQLITE_TRIGGERS)
 
 
 def _ensure_version_triggers(sender, using, apps=None, **kwargs):

@@ -72,6 +72,13 @@ def with_card_tags(clips):
     return clips
 
 
+def rendered_for():
+    """What HTML kept in the cache depends on besides what it shows: this release's
+    templates (a shared cache must not hand out HTML of the old ones), the URL prefix
+    and the language its links and words are in."""
+    return RELEASE, get_script_prefix(), translation.get_language()
+
+
 def with_card_html(clips, *, kept=True):
     """The clips as a list, each with `card_html`, its card (CARD_TEMPLATE).
 
@@ -89,9 +96,7 @@ def with_card_html(clips, *, kept=True):
         return [template.render({"clip": clip}) for clip in missing]
 
     if kept:
-        # The release too: a shared cache must not hand out a card of the old templates.
-        where = (RELEASE, get_script_prefix(), translation.get_language())
-        parts = [("card", clip.pk, *where) for clip in clips]
+        parts = [("card", clip.pk, *rendered_for()) for clip in clips]
         cards = cached_fragments(parts, render, CARD_SECONDS)
     else:
         cards = render(range(len(clips)))

@@ -177,21 +177,21 @@ _TAGGING = {
 }
 
 
-def index_version_triggers(trigger_sets):
+def index_version_triggers(*more_sets):
     """{name: (when, body)}: a trigger that raises the index's version on the event of
-    each trigger of `trigger_sets` (TRIGGERS, the moments', the claims'), and on
+    each index trigger (TRIGGERS and `more_sets`: the moments', the claims'), and on
     tagging a clip."""
     bump = f"UPDATE {VERSION_TABLE} SET version = version + 1 WHERE id = {INDEX_VERSION_ROW};"
     triggers = {}
-    for trigger_set in (*trigger_sets, _TAGGING):
+    for trigger_set in (TRIGGERS, *more_sets, _TAGGING):
         for name, (when, _body) in trigger_set.items():
             triggers[f"{name}_version"] = (when, bump)
     return triggers
 
 
-def ensure_index_version(cursor, trigger_sets):
-    """The index version's row and triggers, once the version's table exists (a
-    migrate or flush: post_migrate)."""
+def ensure_index_version(cursor, *more_sets):
+    """The index version's row and triggers (index_version_triggers()), once the
+    version's table exists (a migrate or flush: post_migrate)."""
     cursor.execute("SELECT 1 FROM sqlite_master WHERE name = %s", [VERSION_TABLE])
     if not cursor.fetchone():
         return
@@ -199,7 +199,7 @@ def ensure_index_version(cursor, trigger_sets):
         f"INSERT OR IGNORE INTO {VERSION_TABLE} (id, version) "
         f"VALUES ({INDEX_VERSION_ROW}, abs(random() % 1000000000000))"
     )
-    ensure_triggers(cursor, "catalog_clipsearch", index_version_triggers(trigger_sets))
+    ensure_triggers(cursor, "catalog_clipsearch", index_version_triggers(*more_sets))
 
 
 def index_version(connection):

@@ -4,14 +4,12 @@ play the preserved copy, to just that part of the captured media (Media Fragment
 from django import template
 from django.db.models import F
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, reverse
-from django.utils import translation
+from django.urls import reverse
 
-from catalog.browse.cards import tag_links, tags_of
+from catalog.browse.cards import CARD_SECONDS, rendered_for, tag_links, tags_of
 from catalog.capture.media_views import may_play
 from catalog.models import Moment
 from catalog.versioning import cached_fragment
-from newsclips.http_cache import RELEASE
 
 register = template.Library()
 
@@ -40,8 +38,6 @@ def clip_moments(context, clip):
 
 
 TAG_PAGE_MOMENTS = 20
-# As long as the lists' facets (catalog.views.FACETS_SECONDS).
-TAG_MOMENTS_SECONDS = 600
 _LISTED = ("id", "start", "title", "kind", "language", "clip__id", "clip__title", "clip__language")
 
 
@@ -52,8 +48,8 @@ def tagged_moments(tag):
     The same on every page of the tag (its filters, its further pages) until the
     catalogue changes: read and rendered once per version and language, as the lists'
     sidebars are. A popular tag's few thousand moments sorted by their clips' dates
-    were most of its page's SQL (19 of 31 ms at 1 M clips, SQLite). The HTML is of this
-    release's template (a shared cache outlives a deploy).
+    were most of its page's SQL (19 of 31 ms at 1 M clips, SQLite). Kept as the cards
+    are (rendered_for()).
     """
 
     def render():
@@ -68,6 +64,4 @@ def tagged_moments(tag):
             {"moments": shown[:TAG_PAGE_MOMENTS], "more": len(shown) > TAG_PAGE_MOMENTS},
         )
 
-    # Its links as the cards' are: per URL prefix and language (catalog.browse.cards).
-    key = ("tag-moments", RELEASE, get_script_prefix(), translation.get_language(), tag.pk)
-    return cached_fragment(key, render, TAG_MOMENTS_SECONDS)
+    return cached_fragment(("tag-moments", tag.pk, *rendered_for()), render, CARD_SECONDS)
